@@ -1,0 +1,139 @@
+"""The public API: `Assistant` (one index) and `answer()` (the default index, built from seeds/ on first use).
+
+>>> from rag import answer
+>>> r = answer("كم عدد الدول المشاركة في مؤتمر موسكو السابع للأمن الدولي؟")  # doctest: +SKIP
+>>> r.text, r.refused, [(c.doc_id, c.paragraph) for c in r.citations]  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+from .answer import ExtractiveAnswerer
+from .embed import Embedder, load_embedder
+from .ingest import ingest
+from .retrieve import Retriever
+from .schema import Answer, Hit, IngestReport
+from .store import ArticleInfo, Index, IndexUnusable, ModelMismatch
+
+MAX_QUESTION_CHARS = 2000
+SEEDS_DIR = Path(os.environ.get("ISNAD_SEEDS", Path(__file__).resolve().parents[1] / "seeds"))
+
+
+class BadQuestion(ValueError):
+    """The question cannot be asked as it is (empty, too long)."""
+
+
+def default_index_dir() -> Path:
+    """`ISNAD_INDEX`, else a per-user data folder."""
+    return Path(os.environ.get("ISNAD_INDEX") or Path(user_data_dir("isnad")) / "index")
+
+
+class Assistant:
+    """Ingest articles, retrieve paragraphs, answer questions with citations, over one index.
+
+    The embedding model is the one given, else `ISNAD_EMBEDDER`, else the one that built the index,
+    else the bundled multilingual-e5-small.
+    """
+
+    def __init__(
+        self,
+        index_dir: str | Path | None = None,
+        *,
+        chroma_url: str | None = None,
+        embedder: str | Embedder | None = None,
+        collection: str = "isnad",
+    ):
+        self.index = Index(
+            Path(index_dir) if index_dir else default_index_dir(),
+            chroma_url or os.environ.get("ISNAD_CHROMA_URL") or None,
+            collection,
+        )
+        if not isinstance(embedder, Embedder):
+            embedder = load_embedder(embedder or os.environ.get("ISNAD_EMBEDDER") or self.index.model())
+        built_with = self.index.model()
+        if built_with and built_with != embedder.name:
+            raise ModelMismatch(
+                f"this index was built with the embedding model '{built_with}', not '{embedder.name}'; "
+                "use the same model or another index folder (--index)."
+            )
+        self.embedder = embedder
+        self.retriever = Retriever(self.index, embedder)
+        self.answerer = ExtractiveAnswerer(embedder, self.index.catalog.term_weights)
+
+    @classmethod
+    def default(cls, **kwargs) -> Assistant:
+        """The assistant over the default index; an empty one is first filled with the seed articles."""
+        assistant = cls(**kwargs)
+        if assistant.is_empty():
+            assistant.ingest([SEEDS_DIR])
+        return assistant
+
+    def is_empty(self) -> bool:
+        return self.index.catalog.counts()["articles"] == 0
+
+    def ingest(
+        self,
+        paths: Iterable[str | Path],
+        *,
+        progress: bool = False,
+        on_article: Callable[[int, str], None] | None = None,
+    ) -> IngestReport:
+        """Add or update articles from files or folders; unchanged articles are skipped."""
+        return ingest(paths, self.index, self.embedder, progress=progress, on_article=on_article)
+
+    def articles(self) -> list[ArticleInfo]:
+        return self.index.catalog.articles()
+
+    def retrieve(self, question: str, top_k: int = 10) -> list[Hit]:
+        """The `top_k` best paragraphs for the question, best first."""
+        question = self._checked(question)
+        return self.retriever.retrieve(question, top_k=top_k)
+
+    def answer(self, question: str, top_k: int = 5) -> Answer:
+        """A cited answer from the `top_k` best paragraphs, or a refusal when they do not support one."""
+        question = self._checked(question)
+        t0 = time.perf_counter()
+        hits = self.retriever.retrieve(question, top_k=top_k)
+        t1 = time.perf_counter()
+        result = self.answerer.answer(question, hits)
+        t2 = time.perf_counter()
+        result.timings_ms = {
+            "retrieve": round((t1 - t0) * 1000, 1),
+            "answer": round((t2 - t1) * 1000, 1),
+            "total": round((t2 - t0) * 1000, 1),
+        }
+        return result
+
+    def _checked(self, question: str) -> str:
+        question = (question or "").strip()
+        if not question:
+            raise BadQuestion("the question is empty")
+        if len(question) > MAX_QUESTION_CHARS:
+            raise BadQuestion(
+                f"the question is too long ({len(question)} characters; at most {MAX_QUESTION_CHARS})"
+            )
+        if self.is_empty():
+            raise IndexUnusable(
+                f"the index at {self.index.dir} is empty: ingest articles first (isnad ingest PATH)"
+            )
+        return question
+
+
+_default: Assistant | None = None
+_default_lock = threading.Lock()
+
+
+def answer(question: str, top_k: int = 5) -> Answer:
+    """Answer from the default index (built from the bundled seed articles on first use)."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = Assistant.default()
+    return _default.answer(question, top_k=top_k)

@@ -1,0 +1,109 @@
+"""Ingestion: files -> clean articles -> paragraphs -> chunks -> vectors and BM25 terms in the index.
+
+Idempotent and incremental: an article whose content hash is already in the catalog is skipped, a
+changed article has exactly its own chunks replaced, and an interrupted run is finished by running it
+again (the catalog row, written last, is what marks an article as done).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from tqdm import tqdm
+
+from .clean import clean
+from .embed import Embedder
+from .load import UnreadableFile, find_files, read_articles
+from .normalize import terms
+from .schema import Article, Chunk, IngestReport, Paragraph
+from .split import chunks, paragraphs
+from .store import Index
+
+CHUNK_TOKENS = 160  # in the embedder's own tokens; most news paragraphs fit in one chunk
+EMBED_BATCH = 128  # chunks embedded together (throughput), across articles
+
+
+def passage_text(chunk: Chunk) -> str:
+    """What the embedder sees for a chunk: the article title, then the chunk."""
+    return f"{chunk.title}\n{chunk.text}"
+
+
+def ingest(
+    paths: Iterable[str | Path],
+    index: Index,
+    embedder: Embedder,
+    *,
+    progress: bool = False,
+    on_article: Callable[[int, str], None] | None = None,
+    chunk_tokens: int = CHUNK_TOKENS,
+) -> IngestReport:
+    """Add or update the articles found in `paths`; returns what was done and what was skipped.
+
+    `on_article(done, label)` is called after each article (for progress displays).
+    """
+    started = time.perf_counter()
+    index.claim(embedder.name, embedder.dim)
+    files, skipped = find_files(paths)
+    report = IngestReport(skipped=list(skipped))
+    pending: dict[str, tuple[Article, list[Paragraph], list[Chunk]]] = {}
+    done = 0
+    bar = tqdm(desc="ingest", unit=" articles", disable=not progress, dynamic_ncols=True)
+
+    def flush() -> None:
+        todo = list(pending.values())
+        pending.clear()
+        all_chunks = [c for _, _, cs in todo for c in cs]
+        vectors = embedder.embed_passages([passage_text(c) for c in all_chunks])
+        at = 0
+        for article, paras, cs in todo:
+            meta = {
+                "source": article.source,
+                "url": article.url,
+                "date": article.date,
+                "content_hash": article.content_hash,
+            }
+            index.vectors.replace(article.doc_id, cs, vectors[at : at + len(cs)], meta)
+            at += len(cs)
+            index.catalog.put_article(article, paras, cs, [terms(c.text) for c in cs], terms(article.title))
+            report.articles += 1
+            report.paragraphs += len(paras)
+            report.chunks += len(cs)
+
+    for path in files:
+        bar.set_postfix_str(path.name, refresh=False)
+        try:
+            for raw in read_articles(path, report.skipped):
+                article = clean(raw)
+                done += 1
+                bar.update()
+                if on_article:
+                    on_article(done, article.title)
+                if not article.paragraphs:
+                    report.skipped.append((f"{path}#{article.doc_id}", "no article text left after cleaning"))
+                    continue
+                if article.doc_id in pending:
+                    report.skipped.append(
+                        (f"{path}#{article.doc_id}", "duplicate id in this run; the later one is kept")
+                    )
+                old = index.catalog.content_hash(article.doc_id)
+                if old == article.content_hash:
+                    report.unchanged += 1
+                    continue
+                if old is not None:
+                    report.replaced += 1
+                paras = paragraphs(article)
+                pending[article.doc_id] = (
+                    article,
+                    paras,
+                    [c for p in paras for c in chunks(p, embedder.count_tokens, chunk_tokens)],
+                )
+                if sum(len(cs) for _, _, cs in pending.values()) >= EMBED_BATCH:
+                    flush()
+        except UnreadableFile as e:
+            report.skipped.append((str(path), str(e)))
+    flush()
+    bar.close()
+    report.seconds = time.perf_counter() - started
+    return report

@@ -1,0 +1,69 @@
+"""Arabic-aware normalization and BM25 terms.
+
+>>> terms("وقال الرئيسُ الروسيّ إنّ المؤتمرات انطلقت")
+['رييس', 'روس', 'موتمر', 'انطلقت']
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from camel_tools.utils.dediac import dediac_ar
+from camel_tools.utils.normalize import (
+    normalize_alef_ar,
+    normalize_alef_maksura_ar,
+    normalize_teh_marbuta_ar,
+)
+
+_TATWEEL = "\u0640"
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_HAMZA_SEATS = str.maketrans({"ؤ": "و", "ئ": "ي", "ء": ""})
+_WORD = re.compile(r"[\w]+", re.UNICODE)
+
+# Light10-style affixes (Larkey et al. 2007), written in normalized form (ة->ه, ى->ي, أإآ->ا).
+_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")
+_SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
+
+# Function words that carry no topic in Arabic news, plus English ones (normalized forms).
+STOPWORDS = frozenset(
+    """
+    في من على الي عن ان او ثم حتي اذا اذ لا لم لن ما ماذا متي اين كيف هل كم اي التي الذي الذين
+    هذا هذه ذلك تلك هو هي هم هن نحن انت انا كان كانت يكون قد لقد كما مع بين بعد قبل عند عندما
+    ضد ايضا الا غير كل بعض اخر اخري و ف ب ل ك مما منذ خلال حول لدي لدى وقد وقال قال اليوم
+    the a an of to in on for and or is are was were be by with at as from that this what which who
+    whom how many much did does do when where why than it its into about said say
+    """.split()
+)
+
+
+def normalize(text: str) -> str:
+    """NFKC, no diacritics or tatweel, one alef/yaa/teh-marbuta form, ASCII digits, lower-case Latin."""
+    text = unicodedata.normalize("NFKC", text).replace(_TATWEEL, "")
+    text = dediac_ar(text)
+    text = normalize_alef_ar(normalize_alef_maksura_ar(normalize_teh_marbuta_ar(text)))
+    return text.translate(_DIGITS).translate(_HAMZA_SEATS).lower()
+
+
+def stem(word: str) -> str:
+    """Light stemming of one normalized word: strip one article/conjunction prefix and suffixes."""
+    if len(word) > 3 and word.startswith("و"):
+        word = word[1:]
+    for p in _PREFIXES:
+        if word.startswith(p) and len(word) - len(p) >= 2:
+            word = word[len(p) :]
+            break
+    for s in _SUFFIXES:
+        if word.endswith(s) and len(word) - len(s) >= 2:
+            word = word[: -len(s)]
+    return word
+
+
+def words(text: str) -> list[str]:
+    """Normalized word tokens (letters and digits only)."""
+    return _WORD.findall(normalize(text))
+
+
+def terms(text: str) -> list[str]:
+    """BM25 terms: normalized, stop words dropped, light-stemmed."""
+    return [stem(w) for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]

@@ -1,0 +1,126 @@
+"""The records that flow between the stages: files -> Article -> Paragraph -> Chunk -> Hit -> Answer."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+
+
+def content_hash(*parts: str) -> str:
+    """A short, stable hash of text (sha256, 16 hex digits)."""
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(p.encode("utf-8"))
+        h.update(b"\x00")
+    return h.hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article as read from a file or record; `paragraphs` are its cleaned body paragraphs."""
+
+    doc_id: str
+    title: str
+    paragraphs: tuple[str, ...]
+    source: str = ""
+    url: str = ""
+    date: str = ""
+    path: str = ""
+
+    @property
+    def content_hash(self) -> str:
+        return content_hash(self.title, self.source, self.url, self.date, *self.paragraphs)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of an article; `paragraph` is its position in the article, counting from 1."""
+
+    doc_id: str
+    title: str
+    paragraph: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A piece of one paragraph sized for the embedder; `start`/`end` are character offsets in it."""
+
+    id: str
+    doc_id: str
+    title: str
+    paragraph: int
+    text: str
+    start: int
+    end: int
+
+
+@dataclass
+class Hit:
+    """A retrieved paragraph, ranked; `score` is the fused retrieval score (higher is better)."""
+
+    doc_id: str
+    title: str
+    paragraph: int
+    text: str
+    score: float
+    source: str = ""
+    url: str = ""
+    date: str = ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Citation:
+    """Marker `[n]` of an answer: the cited paragraph and the quoted span (a substring of `text`)."""
+
+    n: int
+    doc_id: str
+    title: str
+    paragraph: int
+    text: str
+    quote: str
+    score: float
+    source: str = ""
+    url: str = ""
+    date: str = ""
+
+    def to_dict(self) -> dict:
+        return {k: getattr(self, k) for k in ("n", "doc_id", "title", "paragraph", "text", "quote", "score")}
+
+
+@dataclass
+class Answer:
+    """A reply: `text` carries markers `[n]` that index `citations`; `refused` when the sources lack it."""
+
+    question: str
+    language: str
+    text: str
+    refused: bool
+    citations: list[Citation] = field(default_factory=list)
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {
+            "question": self.question,
+            "language": self.language,
+            "answer": self.text,
+            "refused": self.refused,
+            "citations": [c.to_dict() for c in self.citations],
+            "timings_ms": self.timings_ms,
+        }
+
+
+@dataclass
+class IngestReport:
+    """What one ingestion did: counts, plus the files that were skipped and why."""
+
+    articles: int = 0
+    unchanged: int = 0
+    replaced: int = 0
+    paragraphs: int = 0
+    chunks: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    seconds: float = 0.0

@@ -1,0 +1,92 @@
+"""Articles into numbered paragraphs, paragraphs into sentences and embedder-sized chunks.
+
+A chunk never crosses a paragraph; its size is counted in the embedding model's own tokens.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from .schema import Article, Chunk, Paragraph
+
+# A sentence ends at . ! ? or Arabic ؟ ؛ (plus closing quotes/brackets), before white space.
+_SENTENCE_END = re.compile(r"""[.!?؟؛…]+["'”»)\]]*(?=\s)""")
+
+
+def paragraphs(article: Article) -> list[Paragraph]:
+    """The article's paragraphs, numbered from 1 in reading order."""
+    return [
+        Paragraph(doc_id=article.doc_id, title=article.title, paragraph=i, text=text)
+        for i, text in enumerate(article.paragraphs, start=1)
+    ]
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences of `text` (stripped of surrounding white space)."""
+    spans, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        spans.append((start, m.end()))
+        start = m.end()
+    spans.append((start, len(text)))
+    out = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+def chunks(paragraph: Paragraph, count_tokens: Callable[[str], int], max_tokens: int) -> list[Chunk]:
+    """Whole sentences packed greedily into chunks of at most `max_tokens` tokens.
+
+    A single sentence longer than `max_tokens` is cut at word boundaries.
+    """
+    pieces: list[tuple[int, int]] = []
+    for s, e in sentence_spans(paragraph.text):
+        pieces.extend(_cut_long(paragraph.text, s, e, count_tokens, max_tokens))
+    spans: list[tuple[int, int]] = []
+    for s, e in pieces:
+        if spans and count_tokens(paragraph.text[spans[-1][0] : e]) <= max_tokens:
+            spans[-1] = (spans[-1][0], e)
+        else:
+            spans.append((s, e))
+    return [
+        Chunk(
+            id=f"{paragraph.doc_id}:{paragraph.paragraph}:{i}",
+            doc_id=paragraph.doc_id,
+            title=paragraph.title,
+            paragraph=paragraph.paragraph,
+            text=paragraph.text[s:e],
+            start=s,
+            end=e,
+        )
+        for i, (s, e) in enumerate(spans)
+    ]
+
+
+def _cut_long(text: str, s: int, e: int, count_tokens: Callable[[str], int], max_tokens: int):
+    """Split text[s:e] at spaces into pieces that each fit `max_tokens`."""
+    if count_tokens(text[s:e]) <= max_tokens:
+        return [(s, e)]
+    out, start = [], s
+    words = [m.end() for m in re.finditer(r"\S+", text[s:e])]
+    last_fit = None
+    for w_end in words:
+        end = s + w_end
+        if count_tokens(text[start:end]) <= max_tokens:
+            last_fit = end
+            continue
+        if last_fit is None:  # one enormous "word": keep it whole rather than loop forever
+            last_fit = end
+        out.append((start, last_fit))
+        start = last_fit
+        while start < e and text[start].isspace():
+            start += 1
+        last_fit = end if count_tokens(text[start:end]) <= max_tokens else None
+    if start < e:
+        out.append((start, e))
+    return out

@@ -1,0 +1,277 @@
+"""Where the index lives: chunk vectors in Chroma, articles, paragraphs and BM25 terms in SQLite.
+
+An index is a folder. `catalog.sqlite3` holds the articles (with their content hash), their paragraphs,
+their chunks and an FTS5 table of normalized, stemmed terms (SQLite's BM25). Vectors live in Chroma:
+embedded in `chroma/` beside it, or on a Chroma server when a URL is given. The catalog row of an
+article is written last, in one transaction, so an interrupted ingestion is simply redone.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sqlite3
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+import numpy as np
+
+from .schema import Article, Chunk, Paragraph
+
+
+class IndexUnusable(Exception):
+    """The index cannot be used as asked (wrong model, empty, unreachable server)."""
+
+
+class StoreUnavailable(IndexUnusable):
+    """The Chroma server cannot be reached."""
+
+
+class ModelMismatch(IndexUnusable):
+    """The index was built with another embedding model."""
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    """What the catalog knows about one indexed article."""
+
+    doc_id: str
+    title: str
+    source: str
+    url: str
+    date: str
+    path: str
+    paragraphs: int
+    content_hash: str
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
+    doc_id TEXT PRIMARY KEY, title TEXT, source TEXT, url TEXT, date TEXT, path TEXT,
+    content_hash TEXT NOT NULL, paragraphs INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS paragraphs (
+    doc_id TEXT NOT NULL, paragraph INTEGER NOT NULL, text TEXT NOT NULL,
+    PRIMARY KEY (doc_id, paragraph));
+CREATE TABLE IF NOT EXISTS chunks (
+    id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, paragraph INTEGER NOT NULL,
+    start INTEGER NOT NULL, end INTEGER NOT NULL, text TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS chunks_doc ON chunks (doc_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS lexical USING fts5(terms, title_terms, chunk_id UNINDEXED);
+CREATE VIRTUAL TABLE IF NOT EXISTS lexical_vocab USING fts5vocab(lexical, 'row');
+"""
+
+
+class Catalog:
+    """The SQLite side of an index: articles, paragraphs, chunks and their BM25 terms."""
+
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, check_same_thread=False)
+        self._lock = threading.Lock()
+        with self._lock, self._db:
+            self._db.executescript(_SCHEMA)
+
+    def get_meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._lock, self._db:
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def content_hash(self, doc_id: str) -> str | None:
+        row = self._db.execute("SELECT content_hash FROM articles WHERE doc_id = ?", (doc_id,)).fetchone()
+        return row[0] if row else None
+
+    def put_article(
+        self,
+        article: Article,
+        paragraphs: list[Paragraph],
+        chunks: list[Chunk],
+        chunk_terms: list[list[str]],
+        title_terms: list[str],
+    ) -> None:
+        """Replace everything stored for this article, atomically."""
+        a = article
+        with self._lock, self._db:
+            self._delete(a.doc_id)
+            self._db.executemany(
+                "INSERT INTO paragraphs VALUES (?, ?, ?)",
+                [(a.doc_id, p.paragraph, p.text) for p in paragraphs],
+            )
+            self._db.executemany(
+                "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?)",
+                [(c.id, c.doc_id, c.paragraph, c.start, c.end, c.text) for c in chunks],
+            )
+            title = " ".join(title_terms)
+            self._db.executemany(
+                "INSERT INTO lexical (terms, title_terms, chunk_id) VALUES (?, ?, ?)",
+                [(" ".join(t), title, c.id) for c, t in zip(chunks, chunk_terms, strict=True)],
+            )
+            self._db.execute(
+                "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (a.doc_id, a.title, a.source, a.url, a.date, a.path, a.content_hash, len(paragraphs)),
+            )
+
+    def _delete(self, doc_id: str) -> None:
+        self._db.execute(
+            "DELETE FROM lexical WHERE chunk_id IN (SELECT id FROM chunks WHERE doc_id = ?)", (doc_id,)
+        )
+        for table in ("chunks", "paragraphs", "articles"):
+            self._db.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
+
+    def search_terms(self, terms: list[str], k: int) -> list[tuple[str, float]]:
+        """BM25 over the chunks' terms (title terms weigh half): [(chunk_id, score)], best first."""
+        if not terms:
+            return []
+        query = " OR ".join('"' + t.replace('"', "") + '"' for t in dict.fromkeys(terms))
+        rows = self._db.execute(
+            "SELECT chunk_id, -bm25(lexical, 1.0, 0.5) AS s FROM lexical WHERE lexical MATCH ?"
+            " ORDER BY s DESC LIMIT ?",
+            (query, k),
+        ).fetchall()
+        return [(cid, float(s)) for cid, s in rows]
+
+    def term_weights(self, terms: list[str]) -> dict[str, float]:
+        """BM25's IDF of each term over the chunks; a term the index never saw weighs the most."""
+        n = self._db.execute("SELECT count(*) FROM chunks").fetchone()[0]
+        marks = ",".join("?" * len(terms))
+        df = dict(self._db.execute(f"SELECT term, doc FROM lexical_vocab WHERE term IN ({marks})", terms))
+        return {t: math.log(1 + (n - df.get(t, 0) + 0.5) / (df.get(t, 0) + 0.5)) for t in terms}
+
+    def chunk_rows(self, chunk_ids: list[str]) -> dict[str, tuple[str, int, str]]:
+        """chunk id -> (doc_id, paragraph, chunk text)."""
+        marks = ",".join("?" * len(chunk_ids))
+        rows = self._db.execute(
+            f"SELECT id, doc_id, paragraph, text FROM chunks WHERE id IN ({marks})", chunk_ids
+        ).fetchall()
+        return {r[0]: (r[1], r[2], r[3]) for r in rows}
+
+    def paragraph_text(self, doc_id: str, paragraph: int) -> str | None:
+        row = self._db.execute(
+            "SELECT text FROM paragraphs WHERE doc_id = ? AND paragraph = ?", (doc_id, paragraph)
+        ).fetchone()
+        return row[0] if row else None
+
+    def article(self, doc_id: str) -> ArticleInfo | None:
+        row = self._db.execute("SELECT * FROM articles WHERE doc_id = ?", (doc_id,)).fetchone()
+        return _info(row) if row else None
+
+    def articles(self) -> list[ArticleInfo]:
+        return [_info(r) for r in self._db.execute("SELECT * FROM articles ORDER BY doc_id")]
+
+    def counts(self) -> dict[str, int]:
+        one = self._db.execute
+        return {
+            "articles": one("SELECT count(*) FROM articles").fetchone()[0],
+            "paragraphs": one("SELECT count(*) FROM paragraphs").fetchone()[0],
+            "chunks": one("SELECT count(*) FROM chunks").fetchone()[0],
+        }
+
+
+def _info(row) -> ArticleInfo:
+    doc_id, title, source, url, date, path, content_hash, n = row
+    return ArticleInfo(doc_id, title, source, url, date, path, n, content_hash)
+
+
+class Vectors:
+    """The Chroma side of an index: one collection of chunk vectors, tagged with the model that made them."""
+
+    def __init__(self, index_dir: Path, chroma_url: str | None = None, collection: str = "isnad"):
+        import chromadb
+        from chromadb.config import Settings
+
+        settings = Settings(anonymized_telemetry=False)
+        self.where = chroma_url or str(index_dir / "chroma")
+        try:
+            if chroma_url:
+                u = urlparse(chroma_url if "//" in chroma_url else f"http://{chroma_url}")
+                self._client = chromadb.HttpClient(
+                    host=u.hostname or "127.0.0.1",
+                    port=u.port or (443 if u.scheme == "https" else 8000),
+                    ssl=u.scheme == "https",
+                    settings=settings,
+                )
+                self._client.heartbeat()
+            else:
+                self._client = chromadb.PersistentClient(path=self.where, settings=settings)
+            self._collection = self._client.get_or_create_collection(
+                collection, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
+            )
+        except Exception as e:  # chromadb raises several types for a server that is down
+            if chroma_url:
+                raise StoreUnavailable(
+                    f"cannot reach the Chroma server at {chroma_url}: {e}. "
+                    "Start it (chroma run --path DIR --host 127.0.0.1 --port 8000) or unset ISNAD_CHROMA_URL."
+                ) from e
+            raise
+
+    def model(self) -> dict | None:
+        """The embedding model recorded on the collection, if any: {"name", "dim"}."""
+        meta = self._collection.metadata or {}
+        return json.loads(meta["isnad_model"]) if "isnad_model" in meta else None
+
+    def set_model(self, name: str, dim: int) -> None:
+        self._collection.modify(metadata={"isnad_model": json.dumps({"name": name, "dim": dim})})
+
+    def replace(self, doc_id: str, chunks: list[Chunk], vectors: np.ndarray, metadata: dict) -> None:
+        """Drop the article's old vectors and add the new ones (ids are stable, so this is idempotent)."""
+        self._collection.delete(where={"doc_id": doc_id})
+        if not chunks:
+            return
+        self._collection.upsert(
+            ids=[c.id for c in chunks],
+            embeddings=vectors.astype(np.float32),
+            documents=[c.text for c in chunks],
+            metadatas=[
+                {
+                    "doc_id": c.doc_id,
+                    "title": c.title,
+                    "paragraph": c.paragraph,
+                    "start": c.start,
+                    "end": c.end,
+                    **metadata,
+                }
+                for c in chunks
+            ],
+        )
+
+    def search(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
+        """Nearest chunks: [(chunk_id, cosine similarity)], best first."""
+        n = min(k, self._collection.count())
+        if n == 0:
+            return []
+        res = self._collection.query(query_embeddings=[vector.tolist()], n_results=n, include=["distances"])
+        return [(cid, 1.0 - float(d)) for cid, d in zip(res["ids"][0], res["distances"][0], strict=True)]
+
+    def count(self) -> int:
+        return self._collection.count()
+
+
+class Index:
+    """An index folder opened for one embedding model: catalog + vectors, never mixing models."""
+
+    def __init__(self, index_dir: Path, chroma_url: str | None = None, collection: str = "isnad"):
+        self.dir = Path(index_dir)
+        self.catalog = Catalog(self.dir / "catalog.sqlite3")
+        self.vectors = Vectors(self.dir, chroma_url, collection)
+
+    def model(self) -> str | None:
+        """The name of the embedding model that built this index (None while it is empty)."""
+        return self.catalog.get_meta("model")
+
+    def claim(self, model: str, dim: int) -> None:
+        """Record `model` as the index's model, or refuse if another model built it."""
+        for built_with in (self.model(), (self.vectors.model() or {}).get("name")):
+            if built_with and built_with != model:
+                raise ModelMismatch(
+                    f"this index was built with the embedding model '{built_with}', not '{model}'; "
+                    "vectors of different models cannot be mixed. Use the same model "
+                    "(--embedder / ISNAD_EMBEDDER) or another index folder (--index)."
+                )
+        if self.model() is None:
+            self.catalog.set_meta("model", model)
+            self.vectors.set_model(model, dim)
