@@ -10,9 +10,9 @@
 
 `read_articles` streams the articles of one file; `read_file` reads them all at once and returns
 (articles, skipped). A problem with the whole file raises `UnreadableFile` (from `read_articles`, while
-iterating; articles yielded before it stand); a bad record of a `.json`/`.jsonl` file is left out and, when a `skipped` list is
-given, reported there as `("PATH:LINE", reason)` for `.jsonl` and `("PATH#N", reason)` for record N
-of a `.json` list. Articles are raw: site boilerplate is removed later by `rag.clean`. Only whitespace
+iterating; articles yielded before it stand). A bad record of a `.json`/`.jsonl` file is left out and
+reported in `skipped` as `("PATH:LINE", reason)` for `.jsonl` and `("PATH#N", reason)` for record N of
+a `.json` list. Articles are raw: site boilerplate is removed later by `rag.clean`. Only whitespace
 is normalized (Unicode spaces to one space, invisible format characters removed), so any quote taken
 from a paragraph is an exact substring of the source text.
 """
@@ -26,8 +26,9 @@ import os
 import re
 import zlib
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import charset_normalizer
 import trafilatura
@@ -40,6 +41,8 @@ SUPPORTED = (".txt", ".md", ".html", ".htm", ".json", ".jsonl", ".json.gz", ".js
 # Zero-width characters, direction marks and the byte-order mark: invisible, removed from the text.
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 _ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+# Control characters other than tabs and line breaks: more than 1% of the text means binary data.
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
 _TITLE_CHARS = 80
 # What a damaged or non-gzip `.gz` file raises while it is decompressed.
 _GZIP_ERRORS = (gzip.BadGzipFile, EOFError, zlib.error)
@@ -91,9 +94,7 @@ def read_articles(path: Path, skipped: list[tuple[str, str]] | None = None) -> I
     if ext == ".txt":
         lines = [line for line in map(_normalize, text.splitlines()) if line]
         if len(lines) < 2:
-            raise UnreadableFile(
-                "no article text found" if not lines else "only a title line, no article text"
-            )
+            raise UnreadableFile("no article text found" if not lines else "only a title line, no article text")
         yield _article(stem, lines[0], lines[1:], str(path))
     elif ext == ".md":
         yield _read_markdown(text, stem, str(path))
@@ -123,18 +124,26 @@ def _extension(path: Path) -> str | None:
     return max(matches, key=len, default=None)
 
 
-def _read_bytes(path: Path) -> bytes:
-    """The file's bytes, decompressed when it is gzip."""
+def _open(path: Path) -> IO[bytes]:
+    """The file opened for reading bytes, decompressed on the fly when it is gzip."""
+    return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")
+
+
+@contextmanager
+def _read_errors() -> Iterator[None]:
+    """Turn a damaged gzip stream or a failed read into UnreadableFile."""
     try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise UnreadableFile(f"cannot read the file ({e.strerror or e})") from e
-    if not path.name.lower().endswith(".gz"):
-        return data
-    try:
-        return gzip.decompress(data)
+        yield
     except _GZIP_ERRORS as e:
         raise UnreadableFile(f"not a valid gzip file ({e})") from e
+    except OSError as e:
+        raise UnreadableFile(f"cannot read the file ({e.strerror or e})") from e
+
+
+def _read_bytes(path: Path) -> bytes:
+    """The file's bytes, decompressed when it is gzip."""
+    with _read_errors(), _open(path) as f:
+        return f.read()
 
 
 def _decode(data: bytes) -> str:
@@ -149,8 +158,7 @@ def _decode(data: bytes) -> str:
             if _mostly_letters(text):
                 return text
         raise UnreadableFile("not UTF-8 or Windows-1256 text") from None
-    controls = sum(1 for c in text if c < " " and c not in "\t\n\r\f")
-    if controls > len(text) / 100:
+    if len(_CONTROLS.findall(text)) > len(text) / 100:
         raise UnreadableFile("binary data, not text")
     return text
 
@@ -246,31 +254,23 @@ def _read_jsonl(path: Path, stem: str, skipped: list[tuple[str, str]]) -> Iterat
     """The records of a `.jsonl` file, streamed line by line; bad lines are skipped."""
     pending: list[tuple[str, str]] = []  # problems before the first valid line: maybe not JSON Lines at all
     valid = False
-    opener = gzip.open if path.name.lower().endswith(".gz") else open
-    try:
-        with opener(path, "rb") as f:
-            for n, raw in enumerate(f, 1):
-                if not raw.strip():
-                    continue
-                try:
-                    record = json.loads(_decode(raw))
-                except (UnreadableFile, json.JSONDecodeError) as e:
-                    why = e.msg if isinstance(e, json.JSONDecodeError) else str(e)
-                    (skipped if valid else pending).append(
-                        (f"{path}:{n}", f"invalid JSON on line {n}: {why}")
-                    )
-                    continue
-                if not valid:
-                    valid = True
-                    skipped.extend(pending)
-                try:
-                    yield _record(record, f"{stem}-{n}", str(path))
-                except UnreadableFile as e:
-                    skipped.append((f"{path}:{n}", str(e)))
-    except _GZIP_ERRORS as e:
-        raise UnreadableFile(f"not a valid gzip file ({e})") from e
-    except OSError as e:
-        raise UnreadableFile(f"cannot read the file ({e.strerror or e})") from e
+    with _read_errors(), _open(path) as f:
+        for n, raw in enumerate(f, 1):
+            if not raw.strip():
+                continue
+            try:
+                record = json.loads(_decode(raw))
+            except (UnreadableFile, json.JSONDecodeError) as e:
+                why = e.msg if isinstance(e, json.JSONDecodeError) else str(e)
+                (skipped if valid else pending).append((f"{path}:{n}", f"invalid JSON on line {n}: {why}"))
+                continue
+            if not valid:
+                valid = True
+                skipped.extend(pending)
+            try:
+                yield _record(record, f"{stem}-{n}", str(path))
+            except UnreadableFile as e:
+                skipped.append((f"{path}:{n}", str(e)))
     if not valid:
         raise UnreadableFile(pending[0][1] if pending else "empty file")
 

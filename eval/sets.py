@@ -1,0 +1,275 @@
+"""Question sets: isnad's JSON Lines format and SQuAD-format sets (whose paragraphs become the corpus).
+
+>>> from eval.sets import load_set
+>>> s = load_set("eval/seed_set.jsonl")                    # doctest: +SKIP
+>>> s.name, len(s.questions), s.corpus is None             # doctest: +SKIP
+('seed_set', 89, True)
+>>> s = load_set("../shared/data/arcd-train.json")         # doctest: +SKIP
+>>> s.questions[0].gold, s.corpus[0]["id"]                 # doctest: +SKIP
+((Gold(doc_id='arcd-train-0', paragraph=1),), 'arcd-train-0')
+
+The format is found from the content, whatever the extension: a JSON object with a `data` list is
+SQuAD (1.1, or 2.0 with `is_impossible`); anything else is isnad's format, as JSON Lines (one
+question per line) or as one JSON list of questions. See eval/README.md for the fields.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rag.language import detect_language
+
+SEED_SET = Path(__file__).resolve().parent / "seed_set.jsonl"
+UNANSWERABLE = "unanswerable"
+SQUAD_TYPE = "squad"  # the type of every answerable SQuAD question (SQuAD has no question types)
+_SENTENCE_END = re.compile(r"[.!?؟]+[\"'”»)\]]*(?=\s)")
+
+
+class EvalSetError(ValueError):
+    """A question set that cannot be read; the message says where and why."""
+
+
+@dataclass(frozen=True)
+class Gold:
+    """A paragraph that holds the answer; `paragraph` counts from 1."""
+
+    doc_id: str
+    paragraph: int
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question of a set, with what a correct, grounded answer must contain."""
+
+    id: str
+    question: str
+    language: str
+    type: str
+    gold: tuple[Gold, ...] = ()
+    reference: str = ""
+    keys: tuple[str, ...] = ()
+    keys_all: bool = False
+    evidence: tuple[str, ...] = ()
+
+    @property
+    def answerable(self) -> bool:
+        return self.type != UNANSWERABLE and bool(self.gold or self.keys)
+
+
+@dataclass
+class EvalSet:
+    """A question set; `corpus` holds the articles a SQuAD set brings (records for `isnad ingest`)."""
+
+    name: str
+    path: Path
+    format: str  # "isnad" or "squad"
+    questions: list[Question]
+    corpus: list[dict] | None = None
+    paragraphs: dict[Gold, str] = field(default_factory=dict)  # SQuAD: the text of each gold paragraph
+
+    @property
+    def is_seed_set(self) -> bool:
+        return self.path.resolve() == SEED_SET.resolve()
+
+
+def load_set(path: str | Path) -> EvalSet:
+    """Read a question set, detecting its format from the content."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as e:
+        raise EvalSetError(f"cannot read the question set {path}: {e.strerror or e}") from e
+    except UnicodeDecodeError as e:
+        raise EvalSetError(f"{path} is not UTF-8 text") from e
+    if not text.strip():
+        raise EvalSetError(f"{path} is empty")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        data = None  # JSON Lines (or broken JSON, reported line by line below)
+    if isinstance(data, dict) and isinstance(data.get("data"), list):
+        return _squad(data, path)
+    if isinstance(data, dict):
+        records = [(1, data)]
+    elif isinstance(data, list):
+        records = list(enumerate(data, 1))
+    else:
+        records = _json_lines(text, path)
+    questions = [_question(r, f"{path}:{n}") for n, r in records]
+    ids = [q.id for q in questions]
+    dup = sorted({i for i in ids if ids.count(i) > 1})
+    if dup:
+        raise EvalSetError(f"{path}: duplicate question ids: {', '.join(dup[:10])}")
+    if not questions:
+        raise EvalSetError(f"{path} holds no questions")
+    return EvalSet(set_name(path), path, "isnad", questions)
+
+
+def set_name(path: Path) -> str:
+    """The set's name: its file name without extensions (`seed_set`, `arcd-train`)."""
+    name = path.name
+    for ext in (".gz", ".jsonl", ".json"):
+        name = name.removesuffix(ext)
+    return re.sub(r"[^\w.-]+", "-", name) or "set"
+
+
+def _json_lines(text: str, path: Path) -> list[tuple[int, object]]:
+    records = []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            records.append((n, json.loads(line)))
+        except json.JSONDecodeError as e:
+            raise EvalSetError(f"{path}:{n}: invalid JSON ({e.msg}); expected one question object per line") from e
+    return records
+
+
+def _question(record: object, where: str) -> Question:
+    if not isinstance(record, dict):
+        raise EvalSetError(f"{where}: a question must be a JSON object")
+    qid, question = str(record.get("id") or "").strip(), str(record.get("question") or "").strip()
+    if not qid or not question:
+        raise EvalSetError(f"{where}: every question needs an `id` and a `question`")
+    gold = []
+    for g in record.get("gold") or []:
+        try:
+            gold.append(Gold(str(g["doc_id"]), int(g["paragraph"])))
+        except (KeyError, TypeError, ValueError) as e:
+            raise EvalSetError(f"{where}: `gold` entries are {{\"doc_id\", \"paragraph\"}} objects ({e})") from e
+    keys = record.get("keys") or []
+    if isinstance(keys, str):
+        keys = [keys]
+    evidence = record.get("evidence") or []
+    if isinstance(evidence, str):
+        evidence = [evidence]
+    language = str(record.get("language") or detect_language(question))
+    qtype = str(record.get("type") or (UNANSWERABLE if not gold and not keys else "factual"))
+    return Question(
+        id=qid,
+        question=question,
+        language=language,
+        type=qtype,
+        gold=tuple(dict.fromkeys(gold)),
+        reference=str(record.get("reference") or ""),
+        keys=tuple(str(k) for k in keys if str(k).strip()),
+        keys_all=bool(record.get("keys_all", False)),
+        evidence=tuple(str(e) for e in evidence),
+    )
+
+
+def _squad(data: dict, path: Path) -> EvalSet:
+    """SQuAD: each paragraph becomes an article (`<set name>-<i>`, the SQuAD title, one paragraph)."""
+    name = set_name(path)
+    corpus: list[dict] = []
+    questions: list[Question] = []
+    paragraphs: dict[Gold, str] = {}
+    seen: set[str] = set()
+    for article in data["data"]:
+        if not isinstance(article, dict):
+            raise EvalSetError(f"{path}: `data` must be a list of articles with `paragraphs`")
+        title = str(article.get("title") or "").replace("_", " ").strip()
+        for para in article.get("paragraphs") or []:
+            context = " ".join(str(para.get("context") or "").split())  # one paragraph: no line breaks
+            if not context:
+                continue
+            doc_id = f"{name}-{len(corpus)}"
+            corpus.append({"id": doc_id, "title": title, "text": context, "source": name})
+            gold = Gold(doc_id, 1)
+            paragraphs[gold] = context
+            raw_context = str(para.get("context") or "")
+            for qa in para.get("qas") or []:
+                question = _clean_question(str(qa.get("question") or ""))
+                if not question:
+                    continue
+                qid = str(qa.get("id") or f"{doc_id}-q{len(questions)}")
+                while qid in seen:
+                    qid += "'"
+                seen.add(qid)
+                answers = [a for a in qa.get("answers") or [] if str(a.get("text") or "").strip()]
+                impossible = bool(qa.get("is_impossible")) or not answers
+                keys = tuple(dict.fromkeys(" ".join(str(a["text"]).split()) for a in answers))
+                evidence = tuple(
+                    dict.fromkeys(_sentence_at(raw_context, a.get("answer_start"), str(a["text"])) for a in answers)
+                )
+                questions.append(
+                    Question(
+                        id=qid,
+                        question=question,
+                        language=detect_language(question),
+                        type=UNANSWERABLE if impossible else SQUAD_TYPE,
+                        gold=() if impossible else (gold,),
+                        reference="" if impossible else keys[0],
+                        keys=() if impossible else keys,
+                        keys_all=False,
+                        evidence=() if impossible else tuple(e for e in evidence if e),
+                    )
+                )
+    if not questions:
+        raise EvalSetError(f"{path}: a SQuAD file without questions")
+    return EvalSet(name, path, "squad", questions, corpus, paragraphs)
+
+
+def _clean_question(text: str) -> str:
+    """ARCD questions carry list dashes and stray tails (" - متى ولد ...؟ ال"): keep the question."""
+    text = " ".join(text.split()).lstrip("-–— ").strip()
+    head, mark, tail = text.rpartition("؟")
+    if mark and head and len(tail.split()) <= 1 and len(tail) <= 3:
+        text = head + mark
+    return text
+
+
+def _sentence_at(context: str, start: object, answer: str) -> str:
+    """The sentence of `context` holding the answer span (for calibrating the support checker)."""
+    try:
+        at = int(start)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        at = -1
+    if not (0 <= at < len(context)) or context[at : at + len(answer)] != answer:
+        at = context.find(answer)
+    if at < 0:
+        return ""
+    begin = 0
+    for m in _SENTENCE_END.finditer(context):
+        if m.end() <= at:
+            begin = m.end()
+        elif m.start() >= at + len(answer) - 1:
+            return " ".join(context[begin : m.end()].split())
+    return " ".join(context[begin:].split())
+
+
+def ensure_corpus(assistant, eval_set: EvalSet, *, progress: bool = False) -> list[str]:
+    """Ingest a SQuAD set's paragraphs into the assistant's index (unchanged articles are skipped).
+
+    Returns warnings: gold paragraphs that are not in the index afterwards.
+    """
+    if not eval_set.corpus:
+        return []
+    catalog = assistant.index.catalog
+    new = any(catalog.paragraph_text(r["id"], 1) is None for r in eval_set.corpus)
+    with tempfile.TemporaryDirectory(prefix="isnad-eval-") as tmp:
+        file = Path(tmp) / f"{eval_set.name}.jsonl"
+        with file.open("w", encoding="utf-8") as f:
+            for record in eval_set.corpus:
+                f.write(json.dumps(record, ensure_ascii=False) + "\n")
+        assistant.ingest([file], progress=progress and new)  # idempotent: unchanged articles are skipped
+    return missing_gold(eval_set, catalog.paragraph_text)
+
+
+def missing_gold(eval_set: EvalSet, paragraph_text: Callable[[str, int], str | None]) -> list[str]:
+    """Warnings for gold paragraphs the index does not hold (a wrong index, or a renumbered article)."""
+    golds = sorted({g for q in eval_set.questions for g in q.gold}, key=lambda g: (g.doc_id, g.paragraph))
+    absent = [g for g in golds if paragraph_text(g.doc_id, g.paragraph) is None]
+    if not absent:
+        return []
+    shown = ", ".join(f"{g.doc_id}#{g.paragraph}" for g in absent[:5])
+    more = f" and {len(absent) - 5} more" if len(absent) > 5 else ""
+    return [
+        f"{len(absent)} of {len(golds)} gold paragraphs are not in the index ({shown}{more}): "
+        "is this the index the set was written for?"
+    ]

@@ -1,0 +1,231 @@
+"""Does a paragraph support a sentence? One offline checker for answers and for the evaluation.
+
+>>> from rag.embed import load_embedder
+>>> checker = SupportChecker(load_embedder())  # doctest: +SKIP
+>>> checker.check("أكد شويغو أن هناك 4500 عنصر لداعش في أفغانستان [1]", [paragraph])  # doctest: +SKIP
+Support(supported=True, lexical=1.0, dense=0.88, reason='lexical')
+
+Two signals, no language model:
+
+- `lexical`: the (weighted) share of the sentence's content terms (`rag.normalize.terms`: normalized,
+  light-stemmed, stop words dropped; citation markers `[n]` and English frame words such as "according"
+  removed) that occur in the paragraphs.
+- `dense`: the best cosine similarity between the sentence (embedded as a query) and each paragraph
+  (embedded as passages), so an English sentence can be checked against an Arabic paragraph.
+
+The rule: a sentence is supported when `lexical >= LEXICAL_MIN`, or, for sentences with few Arabic
+terms (English claims), when `dense >= DENSE_MIN`. A sentence that quotes Arabic inside a non-Arabic
+frame (the extractive answerer's `According to “TITLE” (paragraph 3): “QUOTE” [1]`) is judged by its
+quotes: it is supported when every quote occurs verbatim (after normalization) in a paragraph. In all
+cases every number the sentence states must occur in the paragraphs: a wrong figure is never supported.
+
+The thresholds were calibrated by `eval/calibrate_support.py` on the seed set and ARCD; see eval/README.md.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from .embed import Embedder
+from .normalize import normalize, terms, words
+
+# Calibrated with eval/calibrate_support.py (see eval/README.md, "The support checker").
+LEXICAL_MIN = 0.6
+DENSE_MIN = 0.86
+ARABIC_SHARE_MAX = 0.5  # sentences whose content terms are less than half Arabic are judged by `dense`
+
+MARKER = re.compile(r"\s*\[\d+(?:\s*[,،]\s*\d+)*\]")
+# A source reference of a framed answer: “TITLE” (paragraph 3) / «TITLE» (الفقرة 3).
+_SOURCE_REF = re.compile(
+    r"(?:“.*?”|«.*?»|\".*?\")?\s*\(\s*(?:paragraph|para\.?|¶|الفقرة|فقرة)\s*\d+\s*\)", re.IGNORECASE
+)
+_ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
+_NUMBER = re.compile(r"\d+(?:[.,٫٬]\d+)*")
+_ELLIPSIS = re.compile(r"\.\.\.+|…")
+
+# English words that frame a claim without being part of it (stop words are already dropped by `terms`).
+FRAME_WORDS = frozenset(
+    """
+    according paragraph paragraphs article articles source sources report reports reported reporting
+    states stated state says noted notes note added adds quoted quote quotes quoting writes wrote written
+    mentions mentioned mention text per also there has have had been being not they he she we you their
+    his her our these those such some any all more most other then so but if because while only very can
+    could will would should may might must no yes cited cites citing see
+    """.split()
+)
+
+_OPEN_CLOSE = {"“": "”", "«": "»", "„": "“"}
+
+
+@dataclass(frozen=True)
+class Support:
+    """The verdict on one sentence: `supported`, and the two signals it was decided from.
+
+    `reason` says which rule decided: "lexical", "dense", "quote", or "" when not supported
+    ("number" when a figure of the sentence is missing from the paragraphs).
+    """
+
+    supported: bool
+    lexical: float
+    dense: float
+    reason: str = ""
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans (inside the quote marks) of the outermost quotations: “…”, «…», "…"."""
+    spans: list[tuple[int, int]] = []
+    stack: list[tuple[str, int]] = []
+    for i, ch in enumerate(text):
+        if stack and ch == stack[-1][0]:
+            close, start = stack.pop()
+            if not stack:
+                spans.append((start, i))
+        elif ch in _OPEN_CLOSE:
+            stack.append((_OPEN_CLOSE[ch], i + 1))
+        elif ch == '"':
+            stack.append(('"', i + 1))
+    return spans
+
+
+def numbers(text: str) -> set[str]:
+    """The figures in `text` (ASCII digits after normalization; thousands separators dropped)."""
+    out = set()
+    for m in _NUMBER.finditer(normalize(text)):
+        n = re.sub(r"(?<=\d)[,٬](?=\d{3}(?!\d))", "", m.group())
+        out.add(n.replace("٫", "."))
+    return out
+
+
+def claim_text(sentence: str) -> str:
+    """The sentence without citation markers and without framed source references."""
+    return _SOURCE_REF.sub(" ", MARKER.sub("", sentence)).strip()
+
+
+def content_terms(text: str) -> list[str]:
+    """The terms a claim is checked on: `terms(text)` without English frame words, in order, unique."""
+    return list(dict.fromkeys(t for t in terms(text) if t not in FRAME_WORDS))
+
+
+def is_arabic_term(term: str) -> bool:
+    return bool(_ARABIC.search(term))
+
+
+class SupportChecker:
+    """Decide whether paragraphs support a sentence (see the module doc for the rule).
+
+    `weights(terms)` gives each term its importance (e.g. `index.catalog.term_weights`, BM25's IDF);
+    without it every term weighs the same. Embeddings are cached, so checking many sentences against
+    the same paragraphs embeds each paragraph once.
+    """
+
+    def __init__(
+        self,
+        embedder: Embedder,
+        weights: Callable[[list[str]], dict[str, float]] | None = None,
+        *,
+        lexical_min: float = LEXICAL_MIN,
+        dense_min: float = DENSE_MIN,
+        arabic_share_max: float = ARABIC_SHARE_MAX,
+        cache_size: int = 4096,
+    ):
+        self.embedder = embedder
+        self.weights = weights
+        self.lexical_min = lexical_min
+        self.dense_min = dense_min
+        self.arabic_share_max = arabic_share_max
+        self.cache_size = cache_size
+        self._passages: dict[str, np.ndarray] = {}
+        self._queries: dict[str, np.ndarray] = {}
+
+    def check(self, sentence: str, paragraphs: list[str]) -> Support:
+        """Whether `paragraphs` (together) support `sentence`."""
+        claim = claim_text(sentence)
+        paragraphs = [p for p in paragraphs if p and p.strip()]
+        if not claim or not paragraphs:
+            return Support(False, 0.0, 0.0)
+        dense = self.dense(claim, paragraphs)
+        para_terms = {t for p in paragraphs for t in terms(p)}
+        numbers_ok = numbers(claim) <= {n for p in paragraphs for n in numbers(p)}
+
+        quotes = [claim[s:e] for s, e in quoted_spans(claim) if _ARABIC.search(claim[s:e])]
+        if quotes and not any(is_arabic_term(t) for t in content_terms(_outside(claim))):
+            # Arabic quoted inside a non-Arabic frame: the quotes are the claim.
+            lexical = self._share(content_terms(" ".join(quotes)), para_terms)
+            if not numbers_ok:
+                return Support(False, lexical, dense, "number")
+            if all(_verbatim(q, paragraphs) for q in quotes):
+                return Support(True, lexical, dense, "quote")
+            ok = lexical >= self.lexical_min
+            return Support(ok, lexical, dense, "lexical" if ok else "")
+
+        found = content_terms(claim)
+        lexical = self._share(found, para_terms)
+        if not numbers_ok:
+            return Support(False, lexical, dense, "number")
+        if found and lexical >= self.lexical_min:
+            return Support(True, lexical, dense, "lexical")
+        arabic = sum(map(is_arabic_term, found))
+        if found and arabic / len(found) < self.arabic_share_max and dense >= self.dense_min:
+            return Support(True, lexical, dense, "dense")
+        return Support(False, lexical, dense)
+
+    def dense(self, sentence: str, paragraphs: list[str]) -> float:
+        """Best cosine similarity between the sentence (as a query) and each paragraph (as a passage)."""
+        q = self._query(sentence)
+        return float(np.max(self._passage_vectors(paragraphs) @ q))
+
+    def lexical(self, sentence: str, paragraphs: list[str]) -> float:
+        """Weighted share of the sentence's content terms found in the paragraphs."""
+        return self._share(content_terms(claim_text(sentence)), {t for p in paragraphs for t in terms(p)})
+
+    def _share(self, claim_terms: list[str], para_terms: set[str]) -> float:
+        if not claim_terms:
+            return 0.0
+        w = self.weights(claim_terms) if self.weights else {}
+        total = sum(w.get(t, 1.0) for t in claim_terms)
+        found = sum(w.get(t, 1.0) for t in claim_terms if t in para_terms)
+        return round(found / total, 4) if total else 0.0
+
+    def _query(self, text: str) -> np.ndarray:
+        if text not in self._queries:
+            if len(self._queries) >= self.cache_size:
+                self._queries.clear()
+            self._queries[text] = self.embedder.embed_query(text)
+        return self._queries[text]
+
+    def _passage_vectors(self, paragraphs: list[str]) -> np.ndarray:
+        todo = list(dict.fromkeys(p for p in paragraphs if p not in self._passages))
+        if todo:
+            if len(self._passages) + len(todo) > self.cache_size:
+                self._passages.clear()
+                todo = list(dict.fromkeys(paragraphs))
+            for p, v in zip(todo, self.embedder.embed_passages(todo), strict=True):
+                self._passages[p] = v
+        return np.stack([self._passages[p] for p in paragraphs])
+
+
+def _outside(text: str) -> str:
+    """The text outside its quotations."""
+    out, at = [], 0
+    for s, e in quoted_spans(text):
+        out.append(text[at : max(at, s - 1)])
+        at = e + 1
+    out.append(text[at:])
+    return " ".join(out)
+
+
+def _verbatim(quote: str, paragraphs: list[str]) -> bool:
+    """True when each part of the quote (split at ellipses) occurs, as whole words, in one paragraph."""
+    parts = [words(p) for p in _ELLIPSIS.split(quote)]
+    parts = [p for p in parts if p]
+    if not parts:
+        return False
+    for paragraph in paragraphs:
+        hay = " " + " ".join(words(paragraph)) + " "
+        if all(" " + " ".join(p) + " " in hay for p in parts):
+            return True
+    return False

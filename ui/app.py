@@ -1,0 +1,480 @@
+"""The web chat: Gradio Blocks over one `rag.Assistant`.
+
+>>> from rag import Assistant
+>>> from ui.app import serve
+>>> serve(Assistant.default(), host="127.0.0.1", port=7860)  # doctest: +SKIP
+
+`build(assistant)` makes the Blocks (used by `serve` and the tests); `launch(demo, ...)` starts it with
+the chat's theme, styles and script. Besides the chat, the app exposes the answer function as the API
+endpoint `/answer` (question, top_k) -> the contract JSON of `Answer.to_dict()`, for `gradio_client`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+import gradio as gr  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from rag import Answer, Assistant, BadQuestion, IndexUnusable, ModelMismatch, StoreUnavailable  # noqa: E402
+from rag.assistant import MAX_QUESTION_CHARS  # noqa: E402
+from rag.embed import EmbedderError  # noqa: E402
+from rag.language import detect_language  # noqa: E402
+
+from .labels import EXAMPLES, LANGUAGE_CHOICES, PLACEHOLDER, label  # noqa: E402
+from .render import answer_html, error_html, message_html, refusal_html, sources_html  # noqa: E402
+from .style import CSS, JS, THEME  # noqa: E402
+
+log = logging.getLogger("isnad.ui")
+
+GENERATORS = ["extractive"]
+TOP_K_DEFAULT, TOP_K_MAX = 5, 20
+CONCURRENCY = 4  # questions answered at once; ingestion runs one at a time
+PROGRESS = gr.Progress()  # Gradio replaces it by the event's progress tracker
+UPLOAD_TYPES = [".txt", ".md", ".html", ".htm", ".json", ".jsonl", ".gz"]
+
+
+class UserError(Exception):
+    """A failure explained in the user's language: `message` says what to do, `detail` is the library's."""
+
+    def __init__(self, message: str, detail: str = ""):
+        super().__init__(message)
+        self.message, self.detail = message, detail
+
+
+class Chat:
+    """What the web chat does, independent of the widgets: answer, stream, ingest, list articles.
+
+    Thread-safe: several questions are answered at once; ingestions are serialized by a lock.
+    """
+
+    stream_delay = 0.015  # seconds between streamed pieces of an answer
+    stream_pieces = 40  # an answer streams in at most this many pieces
+
+    def __init__(self, assistant: Assistant):
+        self.assistant = assistant
+        self.ingest_lock = threading.Lock()
+
+    # -- answering -----------------------------------------------------------------------------------
+
+    def ask(self, question: str, top_k: int = TOP_K_DEFAULT) -> Answer:
+        """The assistant's answer, or `UserError` with a readable message in the question's language."""
+        question = question or ""
+        lang = _language(question)
+        try:
+            return self.assistant.answer(question, top_k=_top_k(top_k))
+        except Exception as e:
+            raise self.explain(e, question, lang) from e
+
+    def explain(self, error: Exception, question: str, lang: str) -> UserError:
+        """A readable message for `error` (never a stack trace; that goes to the server log)."""
+        detail = str(error)
+        if isinstance(error, BadQuestion):
+            if not question.strip():
+                return UserError(label(lang, "err_empty"))
+            if len(question.strip()) > MAX_QUESTION_CHARS:
+                return UserError(label(lang, "err_too_long", length=len(question.strip()), limit=MAX_QUESTION_CHARS))
+            return UserError(detail)
+        if isinstance(error, StoreUnavailable) or _is_connection_error(error) and not isinstance(error, EmbedderError):
+            log.warning("vector store unavailable: %s", error)
+            return UserError(label(lang, "err_store"), detail if isinstance(error, StoreUnavailable) else "")
+        if isinstance(error, ModelMismatch):
+            return UserError(label(lang, "err_model"), detail)
+        if isinstance(error, IndexUnusable):
+            if self._index_is_empty():
+                return UserError(label(lang, "err_index_empty"))
+            return UserError(detail)
+        if isinstance(error, EmbedderError):
+            log.warning("embedder failed: %s", error)
+            return UserError(label(lang, "err_embedder"), detail)
+        log.exception("unexpected error while answering %r", question[:200])
+        return UserError(label(lang, "err_other"), f"{type(error).__name__}: {detail}"[:300])
+
+    def _index_is_empty(self) -> bool:
+        try:
+            return self.assistant.is_empty()
+        except Exception:
+            return False
+
+    def api_answer(self, question: str, top_k: int = TOP_K_DEFAULT) -> dict:
+        """The `/answer` endpoint: the contract JSON of the answer; errors as `gr.Error` messages."""
+        try:
+            return self.ask(question, top_k).to_dict()
+        except UserError as e:
+            raise gr.Error(f"{e.message} {e.detail}".strip(), print_exception=False) from None
+
+    def respond(self, question: str, history: list | None, top_k: int = TOP_K_DEFAULT) -> Iterator[list[dict]]:
+        """One chat turn for `question`: yields the conversation while the answer streams in.
+
+        The question and a "searching" notice appear first (`add_question`), then the answer grows piece
+        by piece, and last comes its sources panel (a message titled "Sources (n)"); see `stream_answer`.
+        """
+        history = self.add_question(question, history)
+        yield history
+        yield from self.stream_answer(question, history, top_k)
+
+    def add_question(self, question: str, history: list | None) -> list[dict]:
+        """The conversation with `question` (laid out by its language) and a "searching" notice added."""
+        history = list(history or [])
+        lang = _language(question)
+        if (question or "").strip():
+            history.append({"role": "user", "content": message_html(question, lang, "question")})
+        history.append({"role": "assistant", "content": message_html(label(lang, "thinking"), lang, "thinking")})
+        return history
+
+    def stream_answer(self, question: str, history: list, top_k: int = TOP_K_DEFAULT) -> Iterator[list[dict]]:
+        """Replace the "searching" notice that ends `history` by the answer, streamed; then its sources.
+
+        A refusal says that the sources do not contain the answer; an error becomes a readable message.
+        """
+        history = list(history or [])
+        if history and "isnad-thinking" in _content_text(history[-1]):
+            history.pop()
+        lang = _language(question)
+        turn = max(0, sum(1 for m in history if _role(m) == "user") - 1)
+        try:
+            result = self.ask(question, top_k)
+        except UserError as e:
+            yield history + [{"role": "assistant", "content": error_html(e.message, lang, e.detail)}]
+            return
+        if result.refused:
+            yield history + [{"role": "assistant", "content": refusal_html(result)}]
+            return
+        cited = {c.n for c in result.citations}
+        for partial in _pieces(result.text, self.stream_pieces):
+            yield history + [{"role": "assistant", "content": answer_html(partial, result.language, turn, cited)}]
+            if self.stream_delay:
+                time.sleep(self.stream_delay)
+        history.append({"role": "assistant", "content": answer_html(result.text, result.language, turn, cited)})
+        if result.citations:
+            title = label(result.language, "sources", n=len(result.citations))
+            history.append({"role": "assistant", "content": sources_html(result, turn), "metadata": {"title": title}})
+        yield history
+
+    # -- the index -----------------------------------------------------------------------------------
+
+    def ingest(self, paths: list[str], lang: str, progress=None) -> str:
+        """Ingest uploaded files; returns the summary (Markdown) in `lang`, skipped files with reasons."""
+        paths = [p for p in paths or [] if p]
+        if not paths:
+            return label(lang, "ingest_none")
+
+        def on_article(done: int, title: str) -> None:
+            if progress is not None:
+                progress((done, None), desc=f"{label(lang, 'ingesting')}: {title[:60]}", unit="articles")
+
+        if not self.ingest_lock.acquire(timeout=600):
+            return "⚠ " + label(lang, "err_busy")
+        try:
+            report = self.assistant.ingest(paths, on_article=on_article)
+        except Exception as e:
+            err = self.explain(e, "x", lang)
+            return f"⚠ {err.message}" + (f"\n\n`{err.detail}`" if err.detail else "")
+        finally:
+            self.ingest_lock.release()
+        lines = [
+            "✓ "
+            + label(
+                lang,
+                "ingest_done",
+                articles=report.articles,
+                paragraphs=report.paragraphs,
+                chunks=report.chunks,
+                seconds=report.seconds,
+                unchanged=report.unchanged,
+                replaced=report.replaced,
+            )
+        ]
+        if report.skipped:
+            lines.append("")
+            lines.append("⚠ " + label(lang, "ingest_skipped", n=len(report.skipped)))
+            for where, why in report.skipped:
+                lines.append(f"- `{_display_name(where)}`: {why}")
+        return "\n".join(lines)
+
+    def articles_table(self, lang: str) -> pd.DataFrame:
+        """The indexed articles: title, paragraphs, source, date (headers in `lang`)."""
+        headers = [label(lang, k) for k in ("col_title", "col_paragraphs", "col_source", "col_date")]
+        try:
+            rows = [[a.title or a.doc_id, a.paragraphs, a.source, a.date] for a in self.assistant.articles()]
+        except Exception:
+            log.exception("cannot list the articles")
+            rows = []
+        return pd.DataFrame(rows, columns=headers)
+
+    def index_counts(self, lang: str) -> str:
+        try:
+            articles = self.assistant.articles()
+        except Exception:
+            return ""
+        return label(lang, "index_counts", articles=len(articles), paragraphs=sum(a.paragraphs for a in articles))
+
+
+def _top_k(top_k) -> int:
+    try:
+        return max(1, min(TOP_K_MAX, int(top_k)))
+    except (TypeError, ValueError):
+        return TOP_K_DEFAULT
+
+
+def _role(message) -> str:
+    return message.get("role", "") if isinstance(message, dict) else getattr(message, "role", "")
+
+
+def _language(question: str | None) -> str:
+    return detect_language(question) if (question or "").strip() else "en"
+
+
+def _content_text(message) -> str:
+    """The text of a chat message, whichever form Gradio gives it in (str, or a list of parts)."""
+    content = message.get("content") if isinstance(message, dict) else getattr(message, "content", "")
+    if isinstance(content, list):
+        return "".join(p.get("text", "") if isinstance(p, dict) else str(p) for p in content)
+    return content if isinstance(content, str) else ""
+
+
+def _pieces(text: str, count: int) -> Iterator[str]:
+    """Growing prefixes of `text`, cut at word ends, at most `count` of them (the last one is `text`)."""
+    ends = [i for i, ch in enumerate(text) if ch.isspace() and i and not text[i - 1].isspace()] + [len(text)]
+    step = max(1, -(-len(ends) // max(1, count)))
+    for i in range(step - 1, len(ends), step):
+        yield text[: ends[i]]
+    if (len(ends) - 1) % step != step - 1:
+        yield text
+
+
+def _display_name(where: str) -> str:
+    """A skipped item as the user knows it: the uploaded file name (plus record number), not the temp path."""
+    path, sep, rest = where.partition("#")
+    if not sep:
+        path, sep, rest = where.rpartition(":") if where.rpartition(":")[2].isdigit() else (where, "", "")
+    return Path(path).name + sep + rest
+
+
+def _is_connection_error(error: BaseException) -> bool:
+    """Whether `error` (or what caused it) is a failure to reach a server."""
+    seen = 0
+    while error is not None and seen < 10:
+        name = type(error).__name__.lower()
+        if isinstance(error, ConnectionError | TimeoutError) or "connect" in name or "timeout" in name:
+            return True
+        error = error.__cause__ or error.__context__
+        seen += 1
+    return False
+
+
+# -- the Blocks ------------------------------------------------------------------------------------------
+
+
+def build(assistant: Assistant) -> gr.Blocks:
+    """The chat as Gradio Blocks over `assistant` (start it with `launch`, or `serve`)."""
+    chat = Chat(assistant)
+    lang0 = "ar"
+
+    with gr.Blocks(title="إسناد · isnad", analytics_enabled=False) as demo:
+        ui_lang = gr.State(lang0)
+        with gr.Row(elem_id="isnad-top", equal_height=True):
+            header = gr.HTML(_header_html(lang0), elem_id="isnad-header")
+            language = gr.Radio(
+                LANGUAGE_CHOICES,
+                value="auto",
+                label=label(lang0, "language"),
+                elem_id="isnad-language",
+                scale=0,
+                min_width=300,
+            )
+        with gr.Row(elem_id="isnad-main", equal_height=False):
+            with gr.Column(scale=3, min_width=420):
+                chatbot = gr.Chatbot(
+                    elem_id="isnad-chat",
+                    show_label=False,
+                    height="64vh",
+                    min_height=420,
+                    layout="bubble",
+                    placeholder=PLACEHOLDER,
+                    examples=[{"text": q} for q in EXAMPLES],
+                    latex_delimiters=[],
+                    buttons=[],
+                    feedback_options=None,
+                    group_consecutive_messages=True,
+                )
+                with gr.Row(elem_id="isnad-input", equal_height=True):
+                    question = gr.Textbox(
+                        label=label(lang0, "question"),
+                        show_label=False,
+                        placeholder=label(lang0, "placeholder"),
+                        lines=1,
+                        max_lines=6,
+                        scale=8,
+                        elem_id="isnad-question",
+                        autofocus=True,
+                    )
+                    ask = gr.Button(label(lang0, "ask"), variant="primary", scale=1, min_width=90, elem_id="isnad-ask")
+                    new = gr.Button(
+                        label(lang0, "new"), variant="secondary", scale=1, min_width=130, elem_id="isnad-new"
+                    )
+            with gr.Column(scale=2, min_width=320, elem_id="isnad-side"):
+                with gr.Tabs():
+                    with gr.Tab(label(lang0, "settings"), id="settings") as settings_tab:
+                        top_k = gr.Slider(
+                            1,
+                            TOP_K_MAX,
+                            value=TOP_K_DEFAULT,
+                            step=1,
+                            label=label(lang0, "top_k"),
+                            info=label(lang0, "top_k_info"),
+                            elem_id="isnad-top-k",
+                        )
+                        generator = gr.Dropdown(
+                            GENERATORS,
+                            value=GENERATORS[0],
+                            label=label(lang0, "generator"),
+                            info=label(lang0, "generator_info"),
+                            interactive=True,
+                            elem_id="isnad-generator",
+                        )
+                    with gr.Tab(label(lang0, "index"), id="index") as index_tab:
+                        upload = gr.File(
+                            label=label(lang0, "upload"),
+                            file_count="multiple",
+                            file_types=UPLOAD_TYPES,
+                            type="filepath",
+                            elem_id="isnad-upload",
+                            height=140,
+                        )
+                        summary = gr.Markdown("", elem_id="isnad-ingest-summary")
+                        counts = gr.Markdown(chat.index_counts(lang0), elem_id="isnad-counts")
+                        table = gr.Dataframe(
+                            chat.articles_table(lang0),
+                            label=label(lang0, "articles"),
+                            interactive=False,
+                            wrap=True,
+                            max_height=420,
+                            column_widths=["62%", "12%", "14%", "12%"],
+                            elem_id="isnad-articles",
+                        )
+
+        # -- events --------------------------------------------------------------------------------
+        pending = gr.State("")  # the question being answered
+        relabel_outputs = [header, language, question, ask, new, settings_tab, index_tab, top_k, generator, upload]
+        relabel_outputs += [table, counts]
+
+        def relabel(lang: str) -> list:
+            return [
+                _header_html(lang),
+                gr.Radio(label=label(lang, "language")),
+                gr.Textbox(label=label(lang, "question"), placeholder=label(lang, "placeholder"), rtl=lang == "ar"),
+                gr.Button(label(lang, "ask")),
+                gr.Button(label(lang, "new")),
+                gr.Tab(label=label(lang, "settings")),
+                gr.Tab(label=label(lang, "index")),
+                gr.Slider(label=label(lang, "top_k"), info=label(lang, "top_k_info")),
+                gr.Dropdown(label=label(lang, "generator"), info=label(lang, "generator_info")),
+                gr.File(label=label(lang, "upload")),
+                gr.Dataframe(chat.articles_table(lang), label=label(lang, "articles")),
+                chat.index_counts(lang),
+            ]
+
+        def switch_language(choice: str, current: str):
+            lang = choice if choice in ("ar", "en") else current
+            return [lang, *relabel(lang)]
+
+        def start_turn(q: str, history: list, choice: str, current: str):
+            """Show the question at once, clear the box, and (on "auto") follow the question's language."""
+            lang = detect_language(q) if (q or "").strip() else current
+            labels = [gr.skip()] * (1 + len(relabel_outputs))
+            if choice == "auto" and lang != current:
+                labels = [lang, *relabel(lang)]
+            return [q, chat.add_question(q, history), "", *labels]
+
+        def start_example(history: list, choice: str, current: str, evt: gr.SelectData):
+            value = evt.value
+            q = value.get("text", "") if isinstance(value, dict) else str(value or "")
+            return start_turn(q, history, choice, current)
+
+        def stream_turn(q: str, history: list, k: int):
+            yield from chat.stream_answer(q, history, k)
+
+        def ingest(files: list[str] | None, lang: str, progress=PROGRESS):
+            text = chat.ingest(files or [], lang, progress)
+            return text, chat.articles_table(lang), chat.index_counts(lang), None
+
+        turn_outputs = [pending, chatbot, question, ui_lang, *relabel_outputs]
+        for trigger in (question.submit, ask.click):
+            trigger(start_turn, [question, chatbot, language, ui_lang], turn_outputs, api_name=False, queue=False).then(
+                stream_turn, [pending, chatbot, top_k], [chatbot], api_name=False, show_progress="hidden"
+            )
+        chatbot.example_select(
+            start_example, [chatbot, language, ui_lang], turn_outputs, api_name=False, queue=False
+        ).then(stream_turn, [pending, chatbot, top_k], [chatbot], api_name=False, show_progress="hidden")
+        new.click(lambda: ([], ""), None, [chatbot, question], api_name=False, queue=False)
+        language.change(
+            switch_language,
+            [language, ui_lang],
+            [ui_lang, *relabel_outputs],
+            api_name=False,
+            show_progress="hidden",
+            queue=False,
+        )
+        upload.upload(
+            ingest,
+            [upload, ui_lang],
+            [summary, table, counts, upload],
+            api_name=False,
+            concurrency_limit=1,
+            concurrency_id="ingest",
+            show_progress="full",
+        )
+        demo.load(
+            lambda lang: (chat.articles_table(lang), chat.index_counts(lang)),
+            [ui_lang],
+            [table, counts],
+            api_name=False,
+            show_progress="hidden",
+        )
+        gr.api(_typed_api(chat), api_name="answer", concurrency_limit=CONCURRENCY)
+
+    demo.queue(default_concurrency_limit=CONCURRENCY)
+    demo.isnad_chat = chat  # for tests and embedding applications
+    return demo
+
+
+def _typed_api(chat: Chat):
+    def answer(question: str, top_k: int = TOP_K_DEFAULT) -> dict:
+        """Answer `question` from the `top_k` best paragraphs (the JSON contract of `isnad ask --json`)."""
+        return chat.api_answer(question, top_k)
+
+    return answer
+
+
+def _header_html(lang: str) -> str:
+    dir_ = "rtl" if lang == "ar" else "ltr"
+    return (
+        '<div class="isnad-brand">'
+        '<span class="isnad-logo" lang="ar" dir="rtl">إسناد</span><span class="isnad-latin">isnad</span>'
+        f'<span class="isnad-tagline" dir="{dir_}" lang="{lang}">{label(lang, "tagline")}</span></div>'
+    )
+
+
+def launch(demo: gr.Blocks, **kwargs):
+    """`demo.launch(**kwargs)` with the chat's theme, styles and click script."""
+    kwargs.setdefault("theme", THEME)
+    kwargs.setdefault("css", CSS)
+    kwargs.setdefault("js", JS)
+    kwargs.setdefault("run_history", False)
+    kwargs.setdefault("show_error", False)
+    kwargs.setdefault("footer_links", ["api"])
+    return demo.launch(**kwargs)
+
+
+def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860) -> None:
+    """Serve the web chat over `assistant` until interrupted (the `isnad serve` command)."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    launch(build(assistant), server_name=host, server_port=port)

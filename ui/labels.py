@@ -1,0 +1,113 @@
+"""What the chat says, in Arabic and English: interface labels, status lines and error messages.
+
+Interface labels follow the language switch (or, on "auto", the language of the last question);
+the messages about one question (its answer, refusal or error) follow that question's language.
+"""
+
+from __future__ import annotations
+
+LANGUAGES = ("ar", "en")
+
+# The language switch: "auto" follows the language of each question.
+LANGUAGE_CHOICES = [("تلقائي · Auto", "auto"), ("العربية", "ar"), ("English", "en")]
+
+LABELS: dict[str, dict[str, str]] = {
+    "ar": {
+        "tagline": "إجابات موثّقة من الأخبار العربية: كل جملة تشير إلى الفقرة التي وردت فيها.",
+        "language": "لغة الواجهة",
+        "question": "سؤالك",
+        "placeholder": "اكتب سؤالك بالعربية أو بالإنجليزية…",
+        "ask": "إرسال",
+        "new": "محادثة جديدة",
+        "settings": "الإعدادات",
+        "index": "الفهرس",
+        "top_k": "عدد المصادر",
+        "top_k_info": "عدد الفقرات التي تُستخرج منها الإجابة",
+        "generator": "المولِّد",
+        "generator_info": "extractive: جمل مقتبسة حرفيًا من المصادر",
+        "upload": "إضافة مقالات (txt، md، html، json، jsonl)",
+        "articles": "المقالات المفهرسة",
+        "col_title": "العنوان",
+        "col_paragraphs": "الفقرات",
+        "col_source": "المصدر",
+        "col_date": "التاريخ",
+        "index_counts": "{articles} مقالات · {paragraphs} فقرة في الفهرس",
+        "thinking": "أبحث في المصادر…",
+        "sources": "المصادر ({n})",
+        "paragraph": "الفقرة {n}",
+        "refusal_hint": "جرّب صياغة أخرى، أو أضف مقالات من تبويب «الفهرس».",
+        "ingesting": "فهرسة المقالات",
+        "ingest_done": "أُضيف {articles} مقال ({paragraphs} فقرة، {chunks} مقطع) في {seconds:.1f} ث؛ "
+        "{unchanged} دون تغيير، {replaced} استُبدل.",
+        "ingest_skipped": "تُرك {n} ملف أو سجل:",
+        "ingest_none": "لم تُختر ملفات.",
+        "err_empty": "السؤال فارغ. اكتب سؤالًا ثم أرسله.",
+        "err_too_long": "السؤال طويل جدًا ({length} حرفًا؛ الحد {limit}). اختصره ثم أعد المحاولة.",
+        "err_index_empty": "الفهرس فارغ: أضف مقالات من تبويب «الفهرس» أولًا.",
+        "err_store": "تعذّر الوصول إلى خادم Chroma الذي يحفظ متجهات الفهرس. شغّله ثم أعد المحاولة.",
+        "err_model": "هذا الفهرس بُني بنموذج تضمين آخر؛ استخدم النموذج نفسه أو فهرسًا آخر.",
+        "err_embedder": "تعذّر حساب التضمين: خادم التضمين لا يستجيب. شغّله ثم أعد المحاولة.",
+        "err_busy": "تجري فهرسة أخرى الآن؛ أعد المحاولة بعد انتهائها.",
+        "err_other": "حدث خطأ غير متوقع أثناء المعالجة؛ التفاصيل في سجل الخادم.",
+    },
+    "en": {
+        "tagline": "Grounded answers from Arabic news: every sentence points to the paragraph it comes from.",
+        "language": "Interface language",
+        "question": "Your question",
+        "placeholder": "Ask in Arabic or English…",
+        "ask": "Ask",
+        "new": "New conversation",
+        "settings": "Settings",
+        "index": "Index",
+        "top_k": "Number of sources",
+        "top_k_info": "paragraphs the answer is drawn from",
+        "generator": "Generator",
+        "generator_info": "extractive: sentences quoted verbatim from the sources",
+        "upload": "Add articles (.txt .md .html .json .jsonl)",
+        "articles": "Indexed articles",
+        "col_title": "Title",
+        "col_paragraphs": "Paragraphs",
+        "col_source": "Source",
+        "col_date": "Date",
+        "index_counts": "{articles} articles · {paragraphs} paragraphs in the index",
+        "thinking": "Searching the sources…",
+        "sources": "Sources ({n})",
+        "paragraph": "paragraph {n}",
+        "refusal_hint": "Try rephrasing, or add articles in the Index tab.",
+        "ingesting": "Indexing articles",
+        "ingest_done": "{articles} articles added ({paragraphs} paragraphs, {chunks} chunks) in {seconds:.1f}s; "
+        "{unchanged} unchanged, {replaced} replaced.",
+        "ingest_skipped": "{n} files or records skipped:",
+        "ingest_none": "No files were chosen.",
+        "err_empty": "The question is empty. Type a question, then send it.",
+        "err_too_long": "The question is too long ({length} characters; at most {limit}). Please shorten it.",
+        "err_index_empty": "The index is empty: add articles in the Index tab first.",
+        "err_store": "The Chroma server that holds the index vectors cannot be reached. Start it and try again.",
+        "err_model": "This index was built with another embedding model; use the same model or another index.",
+        "err_embedder": "The question could not be embedded: the embedding server does not respond. "
+        "Start it and try again.",
+        "err_busy": "Another ingestion is running; try again when it has finished.",
+        "err_other": "Something went wrong while answering; the details are in the server log.",
+    },
+}
+
+# Example questions about the seed articles, shown on the empty chat.
+EXAMPLES = [
+    "كم عدد الدول المشاركة في مؤتمر موسكو السابع للأمن الدولي؟",
+    "How many ISIS fighters are in Afghanistan according to Shoigu?",
+    "ماذا قال لافروف عن استخدام الإرهابيين كأداة؟",
+    "What did Antonov say about coordination with the Syrian army?",
+]
+
+PLACEHOLDER = (
+    '<div class="isnad-placeholder">'
+    '<p dir="rtl" lang="ar">اسأل عن الأخبار المفهرسة بالعربية أو بالإنجليزية؛ كل إجابة تشير إلى فقرتها في المصدر.</p>'
+    '<p dir="ltr" lang="en">Ask about the indexed news in Arabic or English; every answer cites its paragraph.</p>'
+    "</div>"
+)
+
+
+def label(lang: str, key: str, **values) -> str:
+    """The text `key` in `lang` ("ar" or "en"), formatted with `values`."""
+    text = LABELS[lang if lang in LABELS else "en"][key]
+    return text.format(**values) if values else text

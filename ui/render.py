@@ -1,0 +1,205 @@
+"""HTML of the chat messages: direction per message, bidi isolation, linked markers, sources cards.
+
+Every message is one `<div class="isnad-msg" dir=... lang=...>` laid out by its own language. Inside
+it, runs of the other script are isolated in `<bdi>` (Latin names inside Arabic, quoted Arabic inside
+English), so mixed text reads naturally. Markers `[n]` become links to the card of the cited paragraph
+(`#src-T-N`, T the answer's turn in the conversation); the card shows the paragraph with the quoted
+span in `<mark>`. The HTML never contains a blank line, so the chat's Markdown leaves it untouched.
+
+>>> answer_html("قال بوتين إن داعش هُزم [1]", "ar", turn=0, cited={1})  # doctest: +ELLIPSIS
+'<div class="isnad-msg isnad-answer" dir="rtl" lang="ar"><p>قال بوتين إن داعش هُزم <a ... href="#src-0-1" ...>[1]</a></p></div>'
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+from rag import Answer, Citation
+
+from .labels import label
+
+_ARABIC_LETTERS = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
+# A run of Arabic script inside left-to-right text: from an Arabic letter up to (at most) the next Latin
+# letter, line end or marker; trailing spaces and unbalanced brackets/quotes are trimmed off afterwards.
+_ARABIC_RUN = re.compile(rf"[{_ARABIC_LETTERS}][^A-Za-z\n\[\]]*")
+# A run of Latin script inside right-to-left text (names, acronyms, English titles).
+_LATIN_RUN = re.compile(r"[A-Za-z](?:[A-Za-z0-9 .,'’&/\-]*[A-Za-z0-9])?")
+_MARKER = re.compile(r"\[(\d+)\]")
+# The end of a left-to-right line that quotes an Arabic sentence: [“]ARABIC[”][ [n]...]
+_EVIDENCE_TAIL = re.compile(rf"[“\"«]?([{_ARABIC_LETTERS}][^A-Za-z\n\[\]]*?)[\s”\"»]*((?:\s*\[\d+\])*)\s*$")
+EVIDENCE_MIN_WORDS = 3
+_OPENERS, _CLOSERS = "(“«‹[{", ")”»›]}"
+_TRAILING_NEUTRAL = " \t:;,-–—"
+
+
+def direction(lang: str) -> str:
+    return "rtl" if lang == "ar" else "ltr"
+
+
+def _trim_run(run: str) -> str:
+    """Drop what ends a run but belongs to the surrounding text: spaces, unbalanced closers and openers."""
+    while run:
+        last = run[-1]
+        if last in _TRAILING_NEUTRAL or last in _OPENERS:
+            run = run[:-1]
+        elif last in _CLOSERS:
+            opener = _OPENERS[_CLOSERS.index(last)]
+            if run.count(opener) >= run.count(last):
+                break
+            run = run[:-1]
+        elif last == '"' and run.count('"') % 2:
+            run = run[:-1]
+        else:
+            break
+    return run
+
+
+def isolate(text: str, lang: str) -> str:
+    """Escaped `text` with the runs of the other script wrapped in `<bdi>` (an isolated direction)."""
+    out, at = [], 0
+    if lang == "ar":
+        runs = ((m.start(), m.end(), "ltr") for m in _LATIN_RUN.finditer(text))
+    else:
+        runs = ((m.start(), m.start() + len(_trim_run(m.group())), "rtl") for m in _ARABIC_RUN.finditer(text))
+    for start, end, dir_ in runs:
+        if end <= start:
+            continue
+        out.append(escape(text[at:start], quote=False))
+        lang_attr = "ar" if dir_ == "rtl" else "en"
+        out.append(f'<bdi dir="{dir_}" lang="{lang_attr}">{escape(text[start:end], quote=False)}</bdi>')
+        at = end
+    out.append(escape(text[at:], quote=False))
+    return "".join(out)
+
+
+def source_id(turn: int, n: int) -> str:
+    """The element id of the card of citation `n` of the answer at `turn`."""
+    return f"src-{turn}-{n}"
+
+
+def marker_html(n: int, turn: int) -> str:
+    return (
+        f'<a class="isnad-marker" href="#{source_id(turn, n)}" data-target="{source_id(turn, n)}" dir="ltr">[{n}]</a>'
+    )
+
+
+def _line_html(line: str, lang: str, turn: int, cited: set[int]) -> str:
+    """One line of an answer. A left-to-right line ending with a quoted Arabic sentence (and its markers)
+    shows that sentence as a right-to-left block, so a long quote never interleaves with the English frame.
+    """
+    if lang != "ar":
+        m = _EVIDENCE_TAIL.search(line)
+        if m and len(m.group(1).split()) >= EVIDENCE_MIN_WORDS:
+            quote = _balanced(m.group(1))
+            return (
+                _inline_html(line[: m.start()], lang, turn, cited)
+                + '<bdi class="isnad-evidence" dir="rtl" lang="ar">'
+                + _inline_html(f"{quote} {m.group(2).strip()}".rstrip(), "ar", turn, cited)
+                + "</bdi>"
+            )
+    return _inline_html(line, lang, turn, cited)
+
+
+def _balanced(quote: str) -> str:
+    """`quote` with an inner quotation closed again if trimming the outer quotation mark cut it."""
+    for opener, closer in ("“”", "«»"):
+        if quote.count(opener) > quote.count(closer):
+            quote += closer
+    return quote
+
+
+def _inline_html(line: str, lang: str, turn: int, cited: set[int]) -> str:
+    """Text with isolated runs of the other script and the markers of cited paragraphs as links."""
+    out, at = [], 0
+    for m in _MARKER.finditer(line):
+        n = int(m.group(1))
+        if n not in cited:
+            continue
+        out.append(isolate(line[at : m.start()], lang))
+        out.append(marker_html(n, turn))
+        at = m.end()
+    out.append(isolate(line[at:], lang))
+    return "".join(out)
+
+
+def message_html(text: str, lang: str, kind: str = "question") -> str:
+    """A plain message (a question, a notice) laid out by its language."""
+    lines = "".join(f"<p>{isolate(line, lang)}</p>" for line in text.splitlines() if line.strip())
+    return f'<div class="isnad-msg isnad-{kind}" dir="{direction(lang)}" lang="{lang}">{lines}</div>'
+
+
+def answer_html(text: str, lang: str, turn: int, cited: set[int]) -> str:
+    """The answer text (complete or, while streaming, a prefix of it) with linked markers."""
+    lines = "".join(f"<p>{_line_html(line, lang, turn, cited)}</p>" for line in text.splitlines() if line.strip())
+    return f'<div class="isnad-msg isnad-answer" dir="{direction(lang)}" lang="{lang}">{lines}</div>'
+
+
+def refusal_html(answer: Answer) -> str:
+    lang = answer.language
+    return (
+        f'<div class="isnad-msg isnad-refusal" dir="{direction(lang)}" lang="{lang}">'
+        f"<p>{isolate(answer.text, lang)}</p>"
+        f'<p class="isnad-hint">{escape(label(lang, "refusal_hint"), quote=False)}</p></div>'
+    )
+
+
+def error_html(message: str, lang: str, detail: str = "") -> str:
+    """A readable error: what happened and what to do, plus the library's own message if any."""
+    detail_html = f'<p class="isnad-error-detail" dir="auto">{escape(detail[:400], quote=False)}</p>' if detail else ""
+    return (
+        f'<div class="isnad-msg isnad-error" dir="{direction(lang)}" lang="{lang}" role="alert">'
+        f"<p>⚠ {escape(message, quote=False)}</p>{detail_html}</div>"
+    )
+
+
+def highlighted(text: str, quote: str, lang: str) -> str:
+    """The paragraph with its quoted span in `<mark>` (the quote is a substring of the paragraph)."""
+    at = text.find(quote) if quote else -1
+    if at < 0:
+        return isolate(text, lang)
+    end = at + len(quote)
+    return (
+        f'{isolate(text[:at], lang)}<mark class="isnad-quote">{isolate(quote, lang)}</mark>{isolate(text[end:], lang)}'
+    )
+
+
+def source_card(c: Citation, lang: str, turn: int) -> str:
+    """One cited paragraph: title, paragraph number, date and source, the text with the quote marked.
+
+    The header is in the answer's language; the paragraph keeps its own direction.
+    """
+    text_lang = "ar" if _is_arabic(c.text) else "en"
+    title_lang = "ar" if _is_arabic(c.title) else "en"
+    title = c.title or c.doc_id
+    meta = [escape(label(lang, "paragraph", n=c.paragraph), quote=False)]
+    for value in (c.date, c.source):
+        if value:
+            meta.append(f"<bdi>{escape(value, quote=False)}</bdi>")
+    link = (
+        f' <a class="isnad-url" href="{escape(c.url)}" target="_blank" rel="noopener noreferrer">↗</a>'
+        if c.url.startswith(("http://", "https://"))
+        else ""
+    )
+    return (
+        f'<details class="isnad-source" id="{source_id(turn, c.n)}" data-doc-id="{escape(c.doc_id)}" '
+        f'data-paragraph="{c.paragraph}" open>'
+        f'<summary dir="{direction(lang)}"><span class="isnad-source-n" dir="ltr">[{c.n}]</span> '
+        f'<bdi class="isnad-source-title" dir="{direction(title_lang)}" lang="{title_lang}">'
+        f"{escape(title, quote=False)}</bdi>{link}"
+        f'<span class="isnad-source-meta"> · {" · ".join(meta)}</span></summary>'
+        f'<p class="isnad-source-text" dir="{direction(text_lang)}" lang="{text_lang}">'
+        f"{highlighted(c.text, c.quote, text_lang)}</p></details>"
+    )
+
+
+def sources_html(answer: Answer, turn: int) -> str:
+    """The sources panel of an answer: one card per cited paragraph, in marker order."""
+    cards = "".join(source_card(c, answer.language, turn) for c in answer.citations)
+    return f'<div class="isnad-sources" dir="{direction(answer.language)}" lang="{answer.language}">{cards}</div>'
+
+
+def _is_arabic(text: str) -> bool:
+    from rag.language import detect_language
+
+    return detect_language(text) == "ar"
