@@ -191,8 +191,11 @@ def _squad(data: dict, path: Path) -> EvalSet:
                 while qid in seen:
                     qid += "'"
                 seen.add(qid)
-                answers = [a for a in qa.get("answers") or [] if str(a.get("text") or "").strip()]
-                impossible = bool(qa.get("is_impossible")) or not answers
+                # answers without a letter or digit (ARCD has a "-)") cannot be matched: left out
+                answers = [a for a in qa.get("answers") or [] if re.search(r"[^\W_]", str(a.get("text") or ""))]
+                impossible = bool(qa.get("is_impossible"))
+                if not answers and not impossible:
+                    continue
                 keys = tuple(dict.fromkeys(" ".join(str(a["text"]).split()) for a in answers))
                 evidence = tuple(
                     dict.fromkeys(_sentence_at(raw_context, a.get("answer_start"), str(a["text"])) for a in answers)

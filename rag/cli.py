@@ -65,6 +65,20 @@ def parser() -> argparse.ArgumentParser:
     _index_options(p)
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=7860)
+
+    p = sub.add_parser(
+        "eval",
+        help="grounding evaluation: retrieval, citations, answers, refusals; writes a report",
+        description="Ask every question of a set (default: eval/seed_set.jsonl over the seed index; a SQuAD "
+        "JSON file brings its own paragraphs, ingested first), score retrieval (recall@k, MRR, nDCG), "
+        "citations (ALCE recall and precision), answers (keys, language) and refusals, print the metrics "
+        "and the failing questions, and write report.md, plots and results.json. --compare A.json B.json "
+        "shows what changed between two runs. See eval/README.md.",
+    )
+    _index_options(p)
+    from eval.cli import add_arguments as _eval_arguments
+
+    _eval_arguments(p)
     return ap
 
 
@@ -136,4 +150,10 @@ def _serve(args) -> int:
     return 0
 
 
-COMMANDS = {"ingest": _ingest, "ask": _ask, "search": _search, "serve": _serve}
+def _eval(args) -> int:
+    from eval.cli import main as eval_main
+
+    return eval_main(args)
+
+
+COMMANDS = {"ingest": _ingest, "ask": _ask, "search": _search, "serve": _serve, "eval": _eval}

@@ -66,7 +66,7 @@ def ingest(
             }
             index.vectors.replace(article.doc_id, cs, vectors[at : at + len(cs)], meta)
             at += len(cs)
-            index.catalog.put_article(article, paras, cs, [terms(c.text) for c in cs], terms(article.title))
+            index.catalog.put_article(article, paras, cs, [terms(p.text) for p in paras], terms(article.title))
             report.articles += 1
             report.paragraphs += len(paras)
             report.chunks += len(cs)

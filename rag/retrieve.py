@@ -1,7 +1,10 @@
-"""Hybrid retrieval: dense (Chroma) + BM25 (normalized, stemmed Arabic terms), fused by weighted RRF.
+"""Hybrid retrieval: dense (Chroma) + BM25 over normalized, stemmed Arabic terms, fused per paragraph.
 
-Both sides rank chunks; a paragraph takes the rank of its best chunk on each side, and the fused
-score of a paragraph is sum(weight / (RRF_K + rank)). Results are paragraphs, best first.
+The dense side ranks chunks (a paragraph scores as its best chunk); the BM25 side ranks paragraphs
+(their terms plus the article title's). Each side's scores are min-max scaled over its candidates and
+added with weights; the BM25 weight shrinks with the share of question terms the index has never seen,
+so an English question over Arabic articles is ranked by the dense side. `Fusion(method="rrf")` gives
+plain reciprocal rank fusion instead (bench/retrieval_arcd.py compares both).
 """
 
 from __future__ import annotations
@@ -13,15 +16,17 @@ from .normalize import terms
 from .schema import Hit
 from .store import Index
 
+Key = tuple[str, int]  # (doc_id, paragraph)
+
 
 @dataclass(frozen=True)
 class Fusion:
-    """How the two rankings are combined."""
+    """How the two rankings are combined (defaults tuned on ARCD-train, see bench/retrieval_arcd.py)."""
 
-    candidates: int = 60  # chunks fetched from each side
+    method: str = "score"  # "score": weighted min-max scores; "rrf": reciprocal rank fusion
+    dense_weight: float = 0.6
+    candidates: int = 50  # fetched from each side
     rrf_k: int = 60
-    dense_weight: float = 1.0
-    lexical_weight: float = 1.0
 
 
 class Retriever:
@@ -36,25 +41,40 @@ class Retriever:
         self.fusion = fusion
 
     def retrieve(self, question: str, top_k: int = 10) -> list[Hit]:
-        f = self.fusion
-        dense = self.index.vectors.search(self.embedder.embed_query(question), f.candidates)
-        lexical = self.index.catalog.search_terms(terms(question), f.candidates)
-        rows = self.index.catalog.chunk_rows(list({cid for cid, _ in dense + lexical}))
-        fused: dict[tuple[str, int], float] = {}
-        for ranking, weight in ((dense, f.dense_weight), (lexical, f.lexical_weight)):
-            seen: set[tuple[str, int]] = set()
-            for cid, _ in ranking:
-                if cid not in rows:  # vector written but article not committed yet (interrupted run)
-                    continue
-                key = rows[cid][:2]
-                if key in seen:
-                    continue
-                seen.add(key)
-                fused[key] = fused.get(key, 0.0) + weight / (f.rrf_k + len(seen))
+        dense = self.dense(question)
+        q_terms = terms(question)
+        lexical = self.index.catalog.search_terms(q_terms, self.fusion.candidates)
+        df = self.index.catalog.document_frequency(q_terms) if q_terms else {}
+        known = sum(1 for n in df.values() if n) / len(df) if df else 0.0
+        fused = self._fuse(dense, lexical, known)
         best = sorted(fused.items(), key=lambda kv: -kv[1])[:top_k]
-        return [self._hit(doc_id, paragraph, score) for (doc_id, paragraph), score in best]
+        return [self._hit(key, score) for key, score in best]
 
-    def _hit(self, doc_id: str, paragraph: int, score: float) -> Hit:
+    def dense(self, question: str) -> list[tuple[Key, float]]:
+        """Paragraphs by the cosine similarity of their best chunk, best first."""
+        chunk_hits = self.index.vectors.search(self.embedder.embed_query(question), self.fusion.candidates)
+        rows = self.index.catalog.chunk_rows([cid for cid, _ in chunk_hits])
+        best: dict[Key, float] = {}
+        for cid, sim in chunk_hits:
+            if cid in rows:  # a vector whose article is not committed yet (interrupted run) is ignored
+                best.setdefault(rows[cid][:2], sim)
+        return list(best.items())
+
+    def _fuse(self, dense: list[tuple[Key, float]], lexical: list[tuple[Key, float]], known: float) -> dict:
+        f = self.fusion
+        w_dense, w_lexical = f.dense_weight, (1 - f.dense_weight) * known
+        fused: dict[Key, float] = {}
+        for ranking, weight in ((dense, w_dense), (lexical, w_lexical)):
+            if f.method == "rrf":
+                scaled = {key: 1 / (f.rrf_k + rank) for rank, (key, _) in enumerate(ranking, start=1)}
+            else:
+                scaled = _min_max(ranking)
+            for key, s in scaled.items():
+                fused[key] = fused.get(key, 0.0) + weight * s
+        return fused
+
+    def _hit(self, key: Key, score: float) -> Hit:
+        doc_id, paragraph = key
         info = self.index.catalog.article(doc_id)
         return Hit(
             doc_id=doc_id,
@@ -66,3 +86,11 @@ class Retriever:
             url=info.url if info else "",
             date=info.date if info else "",
         )
+
+
+def _min_max(ranking: list[tuple[Key, float]]) -> dict[Key, float]:
+    """Scores scaled to [0, 1] over the candidates (a lone candidate scores 1)."""
+    if not ranking:
+        return {}
+    lo, hi = min(s for _, s in ranking), max(s for _, s in ranking)
+    return {key: (s - lo) / (hi - lo) if hi > lo else 1.0 for key, s in ranking}

@@ -59,7 +59,7 @@ CREATE TABLE IF NOT EXISTS chunks (
     id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, paragraph INTEGER NOT NULL,
     start INTEGER NOT NULL, end INTEGER NOT NULL, text TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks (doc_id);
-CREATE VIRTUAL TABLE IF NOT EXISTS lexical USING fts5(terms, title_terms, chunk_id UNINDEXED);
+CREATE VIRTUAL TABLE IF NOT EXISTS lexical USING fts5(terms, title_terms, doc_id UNINDEXED, paragraph UNINDEXED);
 CREATE VIRTUAL TABLE IF NOT EXISTS lexical_vocab USING fts5vocab(lexical, 'row');
 """
 
@@ -91,7 +91,7 @@ class Catalog:
         article: Article,
         paragraphs: list[Paragraph],
         chunks: list[Chunk],
-        chunk_terms: list[list[str]],
+        paragraph_terms: list[list[str]],
         title_terms: list[str],
     ) -> None:
         """Replace everything stored for this article, atomically."""
@@ -108,8 +108,8 @@ class Catalog:
             )
             title = " ".join(title_terms)
             self._db.executemany(
-                "INSERT INTO lexical (terms, title_terms, chunk_id) VALUES (?, ?, ?)",
-                [(" ".join(t), title, c.id) for c, t in zip(chunks, chunk_terms, strict=True)],
+                "INSERT INTO lexical VALUES (?, ?, ?, ?)",
+                [(" ".join(t), title, a.doc_id, p.paragraph) for p, t in zip(paragraphs, paragraph_terms, strict=True)],
             )
             self._db.execute(
                 "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -117,30 +117,31 @@ class Catalog:
             )
 
     def _delete(self, doc_id: str) -> None:
-        self._db.execute(
-            "DELETE FROM lexical WHERE chunk_id IN (SELECT id FROM chunks WHERE doc_id = ?)", (doc_id,)
-        )
-        for table in ("chunks", "paragraphs", "articles"):
+        for table in ("lexical", "chunks", "paragraphs", "articles"):
             self._db.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
 
-    def search_terms(self, terms: list[str], k: int) -> list[tuple[str, float]]:
-        """BM25 over the chunks' terms (title terms weigh half): [(chunk_id, score)], best first."""
+    def search_terms(self, terms: list[str], k: int) -> list[tuple[tuple[str, int], float]]:
+        """BM25 over paragraphs (their terms plus their article's title terms): [((doc_id, paragraph), score)]."""
         if not terms:
             return []
         query = " OR ".join('"' + t.replace('"', "") + '"' for t in dict.fromkeys(terms))
         rows = self._db.execute(
-            "SELECT chunk_id, -bm25(lexical, 1.0, 0.5) AS s FROM lexical WHERE lexical MATCH ?"
+            "SELECT doc_id, paragraph, -bm25(lexical, 1.0, 1.0) AS s FROM lexical WHERE lexical MATCH ?"
             " ORDER BY s DESC LIMIT ?",
             (query, k),
         ).fetchall()
-        return [(cid, float(s)) for cid, s in rows]
+        return [((doc_id, int(paragraph)), float(s)) for doc_id, paragraph, s in rows]
 
-    def term_weights(self, terms: list[str]) -> dict[str, float]:
-        """BM25's IDF of each term over the chunks; a term the index never saw weighs the most."""
-        n = self._db.execute("SELECT count(*) FROM chunks").fetchone()[0]
+    def document_frequency(self, terms: list[str]) -> dict[str, int]:
+        """In how many paragraphs each term occurs (0 for a term the index never saw)."""
         marks = ",".join("?" * len(terms))
         df = dict(self._db.execute(f"SELECT term, doc FROM lexical_vocab WHERE term IN ({marks})", terms))
-        return {t: math.log(1 + (n - df.get(t, 0) + 0.5) / (df.get(t, 0) + 0.5)) for t in terms}
+        return {t: df.get(t, 0) for t in terms}
+
+    def term_weights(self, terms: list[str]) -> dict[str, float]:
+        """BM25's IDF of each term over the paragraphs; a term the index never saw weighs the most."""
+        n = self._db.execute("SELECT count(*) FROM paragraphs").fetchone()[0]
+        return {t: math.log(1 + (n - df + 0.5) / (df + 0.5)) for t, df in self.document_frequency(terms).items()}
 
     def chunk_rows(self, chunk_ids: list[str]) -> dict[str, tuple[str, int, str]]:
         """chunk id -> (doc_id, paragraph, chunk text)."""

@@ -3,7 +3,7 @@
 >>> from rag.embed import load_embedder
 >>> checker = SupportChecker(load_embedder())  # doctest: +SKIP
 >>> checker.check("أكد شويغو أن هناك 4500 عنصر لداعش في أفغانستان [1]", [paragraph])  # doctest: +SKIP
-Support(supported=True, lexical=1.0, dense=0.88, reason='lexical')
+Support(supported=True, lexical=1.0, dense=None, reason='lexical')
 
 Two signals, no language model:
 
@@ -65,13 +65,14 @@ _OPEN_CLOSE = {"“": "”", "«": "»", "„": "“"}
 class Support:
     """The verdict on one sentence: `supported`, and the two signals it was decided from.
 
-    `reason` says which rule decided: "lexical", "dense", "quote", or "" when not supported
-    ("number" when a figure of the sentence is missing from the paragraphs).
+    `dense` is None when the verdict did not need the embeddings (see `SupportChecker`). `reason` says
+    which rule accepted the sentence: "lexical", "dense" or "quote"; "number" when it was rejected because
+    a figure it states is missing from the paragraphs; "" otherwise.
     """
 
     supported: bool
     lexical: float
-    dense: float
+    dense: float | None
     reason: str = ""
 
 
@@ -102,7 +103,7 @@ def numbers(text: str) -> set[str]:
 
 def claim_text(sentence: str) -> str:
     """The sentence without citation markers and without framed source references."""
-    return _SOURCE_REF.sub(" ", MARKER.sub("", sentence)).strip()
+    return " ".join(_SOURCE_REF.sub(" ", MARKER.sub("", sentence)).split())
 
 
 def content_terms(text: str) -> list[str]:
@@ -118,8 +119,10 @@ class SupportChecker:
     """Decide whether paragraphs support a sentence (see the module doc for the rule).
 
     `weights(terms)` gives each term its importance (e.g. `index.catalog.term_weights`, BM25's IDF);
-    without it every term weighs the same. Embeddings are cached, so checking many sentences against
-    the same paragraphs embeds each paragraph once.
+    without it every term weighs the same. `dense` is computed only when the verdict needs it (a claim
+    with few Arabic terms that the lexical rule does not accept), else it is None; `always_dense=True`
+    computes it for every check. Embeddings are cached, so checking many sentences against the same
+    paragraphs embeds each paragraph once.
     """
 
     def __init__(
@@ -130,6 +133,7 @@ class SupportChecker:
         lexical_min: float = LEXICAL_MIN,
         dense_min: float = DENSE_MIN,
         arabic_share_max: float = ARABIC_SHARE_MAX,
+        always_dense: bool = False,
         cache_size: int = 4096,
     ):
         self.embedder = embedder
@@ -137,6 +141,7 @@ class SupportChecker:
         self.lexical_min = lexical_min
         self.dense_min = dense_min
         self.arabic_share_max = arabic_share_max
+        self.always_dense = always_dense
         self.cache_size = cache_size
         self._passages: dict[str, np.ndarray] = {}
         self._queries: dict[str, np.ndarray] = {}
@@ -146,32 +151,35 @@ class SupportChecker:
         claim = claim_text(sentence)
         paragraphs = [p for p in paragraphs if p and p.strip()]
         if not claim or not paragraphs:
-            return Support(False, 0.0, 0.0)
-        dense = self.dense(claim, paragraphs)
+            return Support(False, 0.0, None)
         para_terms = {t for p in paragraphs for t in terms(p)}
         numbers_ok = numbers(claim) <= {n for p in paragraphs for n in numbers(p)}
+
+        def verdict(ok: bool, lexical: float, reason: str, dense: float | None = None) -> Support:
+            if dense is None and self.always_dense:
+                dense = self.dense(claim, paragraphs)
+            return Support(ok, lexical, dense, reason if ok or reason == "number" else "")
 
         quotes = [claim[s:e] for s, e in quoted_spans(claim) if _ARABIC.search(claim[s:e])]
         if quotes and not any(is_arabic_term(t) for t in content_terms(_outside(claim))):
             # Arabic quoted inside a non-Arabic frame: the quotes are the claim.
             lexical = self._share(content_terms(" ".join(quotes)), para_terms)
             if not numbers_ok:
-                return Support(False, lexical, dense, "number")
+                return verdict(False, lexical, "number")
             if all(_verbatim(q, paragraphs) for q in quotes):
-                return Support(True, lexical, dense, "quote")
-            ok = lexical >= self.lexical_min
-            return Support(ok, lexical, dense, "lexical" if ok else "")
+                return verdict(True, lexical, "quote")
+            return verdict(lexical >= self.lexical_min, lexical, "lexical")
 
         found = content_terms(claim)
         lexical = self._share(found, para_terms)
         if not numbers_ok:
-            return Support(False, lexical, dense, "number")
+            return verdict(False, lexical, "number")
         if found and lexical >= self.lexical_min:
-            return Support(True, lexical, dense, "lexical")
-        arabic = sum(map(is_arabic_term, found))
-        if found and arabic / len(found) < self.arabic_share_max and dense >= self.dense_min:
-            return Support(True, lexical, dense, "dense")
-        return Support(False, lexical, dense)
+            return verdict(True, lexical, "lexical")
+        if not found or sum(map(is_arabic_term, found)) / len(found) >= self.arabic_share_max:
+            return verdict(False, lexical, "")
+        dense = self.dense(claim, paragraphs)  # an English claim: only the embeddings can tell
+        return verdict(dense >= self.dense_min, lexical, "dense", dense)
 
     def dense(self, sentence: str, paragraphs: list[str]) -> float:
         """Best cosine similarity between the sentence (as a query) and each paragraph (as a passage)."""

@@ -18,24 +18,32 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+import gradio as gr
 
-import gradio as gr  # noqa: E402
-import pandas as pd  # noqa: E402
+from rag import Answer, Assistant, BadQuestion, IndexUnusable, ModelMismatch, StoreUnavailable
+from rag.assistant import MAX_QUESTION_CHARS
+from rag.embed import EmbedderError
+from rag.language import detect_language
 
-from rag import Answer, Assistant, BadQuestion, IndexUnusable, ModelMismatch, StoreUnavailable  # noqa: E402
-from rag.assistant import MAX_QUESTION_CHARS  # noqa: E402
-from rag.embed import EmbedderError  # noqa: E402
-from rag.language import detect_language  # noqa: E402
+from .labels import EXAMPLES, LANGUAGE_CHOICES, PLACEHOLDER, label
+from .render import (
+    answer_html,
+    articles_html,
+    error_html,
+    ingest_summary_html,
+    message_html,
+    notice_html,
+    refusal_html,
+    sources_html,
+)
+from .style import CSS, JS, THEME
 
-from .labels import EXAMPLES, LANGUAGE_CHOICES, PLACEHOLDER, label  # noqa: E402
-from .render import answer_html, error_html, message_html, refusal_html, sources_html  # noqa: E402
-from .style import CSS, JS, THEME  # noqa: E402
-
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # read when Gradio would send telemetry
 log = logging.getLogger("isnad.ui")
 
 GENERATORS = ["extractive"]
 TOP_K_DEFAULT, TOP_K_MAX = 5, 20
+SHOWN_CHARS = 300  # a question too long to answer is shown cut to this length
 CONCURRENCY = 4  # questions answered at once; ingestion runs one at a time
 PROGRESS = gr.Progress()  # Gradio replaces it by the event's progress tracker
 UPLOAD_TYPES = [".txt", ".md", ".html", ".htm", ".json", ".jsonl", ".gz"]
@@ -64,10 +72,11 @@ class Chat:
 
     # -- answering -----------------------------------------------------------------------------------
 
-    def ask(self, question: str, top_k: int = TOP_K_DEFAULT) -> Answer:
-        """The assistant's answer, or `UserError` with a readable message in the question's language."""
+    def ask(self, question: str, top_k: int = TOP_K_DEFAULT, ui_lang: str = "en") -> Answer:
+        """The assistant's answer, or `UserError` with a readable message in the question's language
+        (`ui_lang` for a blank question)."""
         question = question or ""
-        lang = _language(question)
+        lang = _language(question, ui_lang)
         try:
             return self.assistant.answer(question, top_k=_top_k(top_k))
         except Exception as e:
@@ -82,16 +91,17 @@ class Chat:
             if len(question.strip()) > MAX_QUESTION_CHARS:
                 return UserError(label(lang, "err_too_long", length=len(question.strip()), limit=MAX_QUESTION_CHARS))
             return UserError(detail)
-        if isinstance(error, StoreUnavailable) or _is_connection_error(error) and not isinstance(error, EmbedderError):
-            log.warning("vector store unavailable: %s", error)
-            return UserError(label(lang, "err_store"), detail if isinstance(error, StoreUnavailable) else "")
+        unreachable = None if isinstance(error, EmbedderError) else _unreachable_server(error)
+        if isinstance(error, StoreUnavailable) or unreachable == "store":
+            log.warning("vector store unavailable: %r", error)
+            return UserError(label(lang, "err_store"), detail)
         if isinstance(error, ModelMismatch):
             return UserError(label(lang, "err_model"), detail)
         if isinstance(error, IndexUnusable):
             if self._index_is_empty():
                 return UserError(label(lang, "err_index_empty"))
             return UserError(detail)
-        if isinstance(error, EmbedderError):
+        if isinstance(error, EmbedderError) or unreachable == "embedder":
             log.warning("embedder failed: %s", error)
             return UserError(label(lang, "err_embedder"), detail)
         log.exception("unexpected error while answering %r", question[:200])
@@ -110,26 +120,31 @@ class Chat:
         except UserError as e:
             raise gr.Error(f"{e.message} {e.detail}".strip(), print_exception=False) from None
 
-    def respond(self, question: str, history: list | None, top_k: int = TOP_K_DEFAULT) -> Iterator[list[dict]]:
+    def respond(
+        self, question: str, history: list | None, top_k: int = TOP_K_DEFAULT, ui_lang: str = "en"
+    ) -> Iterator[list[dict]]:
         """One chat turn for `question`: yields the conversation while the answer streams in.
 
         The question and a "searching" notice appear first (`add_question`), then the answer grows piece
         by piece, and last comes its sources panel (a message titled "Sources (n)"); see `stream_answer`.
         """
-        history = self.add_question(question, history)
+        history = self.add_question(question, history, ui_lang)
         yield history
-        yield from self.stream_answer(question, history, top_k)
+        yield from self.stream_answer(question, history, top_k, ui_lang)
 
-    def add_question(self, question: str, history: list | None) -> list[dict]:
+    def add_question(self, question: str, history: list | None, ui_lang: str = "en") -> list[dict]:
         """The conversation with `question` (laid out by its language) and a "searching" notice added."""
         history = list(history or [])
-        lang = _language(question)
+        lang = _language(question, ui_lang)
         if (question or "").strip():
-            history.append({"role": "user", "content": message_html(question, lang, "question")})
+            shown = question if len(question) <= MAX_QUESTION_CHARS else question[:SHOWN_CHARS] + " …"
+            history.append({"role": "user", "content": message_html(shown, lang, "question")})
         history.append({"role": "assistant", "content": message_html(label(lang, "thinking"), lang, "thinking")})
         return history
 
-    def stream_answer(self, question: str, history: list, top_k: int = TOP_K_DEFAULT) -> Iterator[list[dict]]:
+    def stream_answer(
+        self, question: str, history: list, top_k: int = TOP_K_DEFAULT, ui_lang: str = "en"
+    ) -> Iterator[list[dict]]:
         """Replace the "searching" notice that ends `history` by the answer, streamed; then its sources.
 
         A refusal says that the sources do not contain the answer; an error becomes a readable message.
@@ -137,10 +152,10 @@ class Chat:
         history = list(history or [])
         if history and "isnad-thinking" in _content_text(history[-1]):
             history.pop()
-        lang = _language(question)
+        lang = _language(question, ui_lang)
         turn = max(0, sum(1 for m in history if _role(m) == "user") - 1)
         try:
-            result = self.ask(question, top_k)
+            result = self.ask(question, top_k, ui_lang)
         except UserError as e:
             yield history + [{"role": "assistant", "content": error_html(e.message, lang, e.detail)}]
             return
@@ -161,60 +176,36 @@ class Chat:
     # -- the index -----------------------------------------------------------------------------------
 
     def ingest(self, paths: list[str], lang: str, progress=None) -> str:
-        """Ingest uploaded files; returns the summary (Markdown) in `lang`, skipped files with reasons."""
+        """Ingest uploaded files (one ingestion at a time); returns the summary as HTML in `lang`,
+        with the files or records that were skipped and why."""
         paths = [p for p in paths or [] if p]
         if not paths:
-            return label(lang, "ingest_none")
+            return notice_html(label(lang, "ingest_none"), lang)
 
         def on_article(done: int, title: str) -> None:
             if progress is not None:
                 progress((done, None), desc=f"{label(lang, 'ingesting')}: {title[:60]}", unit="articles")
 
         if not self.ingest_lock.acquire(timeout=600):
-            return "⚠ " + label(lang, "err_busy")
+            return error_html(label(lang, "err_busy"), lang)
         try:
             report = self.assistant.ingest(paths, on_article=on_article)
         except Exception as e:
-            err = self.explain(e, "x", lang)
-            return f"⚠ {err.message}" + (f"\n\n`{err.detail}`" if err.detail else "")
+            err = self.explain(e, "", lang)
+            return error_html(err.message, lang, err.detail)
         finally:
             self.ingest_lock.release()
-        lines = [
-            "✓ "
-            + label(
-                lang,
-                "ingest_done",
-                articles=report.articles,
-                paragraphs=report.paragraphs,
-                chunks=report.chunks,
-                seconds=report.seconds,
-                unchanged=report.unchanged,
-                replaced=report.replaced,
-            )
-        ]
-        if report.skipped:
-            lines.append("")
-            lines.append("⚠ " + label(lang, "ingest_skipped", n=len(report.skipped)))
-            for where, why in report.skipped:
-                lines.append(f"- `{_display_name(where)}`: {why}")
-        return "\n".join(lines)
+        skipped = [(_display_name(where), why) for where, why in report.skipped]
+        return ingest_summary_html(report, skipped, lang)
 
-    def articles_table(self, lang: str) -> pd.DataFrame:
-        """The indexed articles: title, paragraphs, source, date (headers in `lang`)."""
-        headers = [label(lang, k) for k in ("col_title", "col_paragraphs", "col_source", "col_date")]
-        try:
-            rows = [[a.title or a.doc_id, a.paragraphs, a.source, a.date] for a in self.assistant.articles()]
-        except Exception:
-            log.exception("cannot list the articles")
-            rows = []
-        return pd.DataFrame(rows, columns=headers)
-
-    def index_counts(self, lang: str) -> str:
+    def articles_html(self, lang: str) -> str:
+        """The indexed articles as a table (title, paragraphs, source, date), headed by their counts."""
         try:
             articles = self.assistant.articles()
-        except Exception:
-            return ""
-        return label(lang, "index_counts", articles=len(articles), paragraphs=sum(a.paragraphs for a in articles))
+        except Exception as e:
+            log.warning("cannot list the articles: %r", e)
+            return error_html(self.explain(e, "", lang).message, lang)
+        return articles_html(articles, lang)
 
 
 def _top_k(top_k) -> int:
@@ -228,8 +219,9 @@ def _role(message) -> str:
     return message.get("role", "") if isinstance(message, dict) else getattr(message, "role", "")
 
 
-def _language(question: str | None) -> str:
-    return detect_language(question) if (question or "").strip() else "en"
+def _language(question: str | None, default: str = "en") -> str:
+    """The language of `question`, `default` for a blank one."""
+    return detect_language(question) if (question or "").strip() else default
 
 
 def _content_text(message) -> str:
@@ -258,16 +250,28 @@ def _display_name(where: str) -> str:
     return Path(path).name + sep + rest
 
 
-def _is_connection_error(error: BaseException) -> bool:
-    """Whether `error` (or what caused it) is a failure to reach a server."""
+def _unreachable_server(error: BaseException) -> str | None:
+    """ "store" or "embedder" when `error` (or what caused it) is a failure to reach that server, else None.
+
+    The side is told by where the failure was raised: the Chroma client, or the embedding client.
+    """
     seen = 0
     while error is not None and seen < 10:
         name = type(error).__name__.lower()
         if isinstance(error, ConnectionError | TimeoutError) or "connect" in name or "timeout" in name:
-            return True
+            files = []
+            tb = error.__traceback__
+            while tb is not None:
+                files.append(tb.tb_frame.f_code.co_filename.replace("\\", "/"))
+                tb = tb.tb_next
+            if any("/chromadb/" in f or f.endswith("/rag/store.py") for f in files):
+                return "store"
+            if any("/openai/" in f or f.endswith("/rag/embed.py") for f in files):
+                return "embedder"
+            return "store" if "chroma" in str(error).lower() else None
         error = error.__cause__ or error.__context__
         seen += 1
-    return False
+    return None
 
 
 # -- the Blocks ------------------------------------------------------------------------------------------
@@ -279,7 +283,8 @@ def build(assistant: Assistant) -> gr.Blocks:
     lang0 = "ar"
 
     with gr.Blocks(title="إسناد · isnad", analytics_enabled=False) as demo:
-        ui_lang = gr.State(lang0)
+        ui_lang = gr.State(lang0)  # the language of the labels
+        pending = gr.State("")  # the question being answered
         with gr.Row(elem_id="isnad-top", equal_height=True):
             header = gr.HTML(_header_html(lang0), elem_id="isnad-header")
             language = gr.Radio(
@@ -288,22 +293,21 @@ def build(assistant: Assistant) -> gr.Blocks:
                 label=label(lang0, "language"),
                 elem_id="isnad-language",
                 scale=0,
-                min_width=300,
+                min_width=380,
             )
         with gr.Row(elem_id="isnad-main", equal_height=False):
             with gr.Column(scale=3, min_width=420):
                 chatbot = gr.Chatbot(
                     elem_id="isnad-chat",
                     show_label=False,
-                    height="64vh",
-                    min_height=420,
+                    height="calc(100vh - 270px)",
+                    min_height=440,
                     layout="bubble",
                     placeholder=PLACEHOLDER,
                     examples=[{"text": q} for q in EXAMPLES],
                     latex_delimiters=[],
                     buttons=[],
                     feedback_options=None,
-                    group_consecutive_messages=True,
                 )
                 with gr.Row(elem_id="isnad-input", equal_height=True):
                     question = gr.Textbox(
@@ -315,14 +319,13 @@ def build(assistant: Assistant) -> gr.Blocks:
                         scale=8,
                         elem_id="isnad-question",
                         autofocus=True,
+                        rtl=lang0 == "ar",
                     )
                     ask = gr.Button(label(lang0, "ask"), variant="primary", scale=1, min_width=90, elem_id="isnad-ask")
-                    new = gr.Button(
-                        label(lang0, "new"), variant="secondary", scale=1, min_width=130, elem_id="isnad-new"
-                    )
-            with gr.Column(scale=2, min_width=320, elem_id="isnad-side"):
+                    new = gr.Button(label(lang0, "new"), scale=1, min_width=130, elem_id="isnad-new")
+            with gr.Column(scale=2, min_width=340, elem_id="isnad-side", elem_classes=_side_classes(lang0)) as side:
                 with gr.Tabs():
-                    with gr.Tab(label(lang0, "settings"), id="settings") as settings_tab:
+                    with gr.Tab(label(lang0, "settings"), id="settings", elem_id="isnad-settings-tab") as settings_tab:
                         top_k = gr.Slider(
                             1,
                             TOP_K_MAX,
@@ -337,49 +340,38 @@ def build(assistant: Assistant) -> gr.Blocks:
                             value=GENERATORS[0],
                             label=label(lang0, "generator"),
                             info=label(lang0, "generator_info"),
-                            interactive=True,
                             elem_id="isnad-generator",
                         )
-                    with gr.Tab(label(lang0, "index"), id="index") as index_tab:
+                    with gr.Tab(label(lang0, "index"), id="index", elem_id="isnad-index-tab") as index_tab:
                         upload = gr.File(
                             label=label(lang0, "upload"),
                             file_count="multiple",
                             file_types=UPLOAD_TYPES,
                             type="filepath",
                             elem_id="isnad-upload",
-                            height=140,
                         )
-                        summary = gr.Markdown("", elem_id="isnad-ingest-summary")
-                        counts = gr.Markdown(chat.index_counts(lang0), elem_id="isnad-counts")
-                        table = gr.Dataframe(
-                            chat.articles_table(lang0),
-                            label=label(lang0, "articles"),
-                            interactive=False,
-                            wrap=True,
-                            max_height=420,
-                            column_widths=["62%", "12%", "14%", "12%"],
-                            elem_id="isnad-articles",
-                        )
+                        summary = gr.HTML("", elem_id="isnad-ingest-summary")
+                        articles = gr.HTML(chat.articles_html(lang0), elem_id="isnad-articles")
 
         # -- events --------------------------------------------------------------------------------
-        pending = gr.State("")  # the question being answered
-        relabel_outputs = [header, language, question, ask, new, settings_tab, index_tab, top_k, generator, upload]
-        relabel_outputs += [table, counts]
+        labelled = [header, language, question, ask, new, side, settings_tab, index_tab, top_k, generator, upload]
+        labelled.append(articles)
 
         def relabel(lang: str) -> list:
+            """New labels for `labelled`, in `lang`."""
             return [
                 _header_html(lang),
                 gr.Radio(label=label(lang, "language")),
                 gr.Textbox(label=label(lang, "question"), placeholder=label(lang, "placeholder"), rtl=lang == "ar"),
                 gr.Button(label(lang, "ask")),
                 gr.Button(label(lang, "new")),
+                gr.Column(elem_classes=_side_classes(lang)),
                 gr.Tab(label=label(lang, "settings")),
                 gr.Tab(label=label(lang, "index")),
                 gr.Slider(label=label(lang, "top_k"), info=label(lang, "top_k_info")),
                 gr.Dropdown(label=label(lang, "generator"), info=label(lang, "generator_info")),
                 gr.File(label=label(lang, "upload")),
-                gr.Dataframe(chat.articles_table(lang), label=label(lang, "articles")),
-                chat.index_counts(lang),
+                chat.articles_html(lang),
             ]
 
         def switch_language(choice: str, current: str):
@@ -389,61 +381,59 @@ def build(assistant: Assistant) -> gr.Blocks:
         def start_turn(q: str, history: list, choice: str, current: str):
             """Show the question at once, clear the box, and (on "auto") follow the question's language."""
             lang = detect_language(q) if (q or "").strip() else current
-            labels = [gr.skip()] * (1 + len(relabel_outputs))
+            labels = [gr.skip()] * (1 + len(labelled))
+            if not (q or "").strip():
+                return [q, gr.skip(), gr.skip(), *labels]
             if choice == "auto" and lang != current:
                 labels = [lang, *relabel(lang)]
-            return [q, chat.add_question(q, history), "", *labels]
+            return [q, chat.add_question(q, history, lang), "", *labels]
 
         def start_example(history: list, choice: str, current: str, evt: gr.SelectData):
             value = evt.value
             q = value.get("text", "") if isinstance(value, dict) else str(value or "")
             return start_turn(q, history, choice, current)
 
-        def stream_turn(q: str, history: list, k: int):
-            yield from chat.stream_answer(q, history, k)
+        def stream_turn(q: str, history: list, k: int, lang: str):
+            if not (q or "").strip():  # nothing to answer: say so, leave the conversation as it is
+                gr.Warning(label(lang, "err_empty"))
+                yield gr.skip()
+                return
+            yield from chat.stream_answer(q, history, k, lang)
 
         def ingest(files: list[str] | None, lang: str, progress=PROGRESS):
-            text = chat.ingest(files or [], lang, progress)
-            return text, chat.articles_table(lang), chat.index_counts(lang), None
+            return chat.ingest(files or [], lang, progress), chat.articles_html(lang), None
 
-        turn_outputs = [pending, chatbot, question, ui_lang, *relabel_outputs]
+        turn_outputs = [pending, chatbot, question, ui_lang, *labelled]
         for trigger in (question.submit, ask.click):
             trigger(start_turn, [question, chatbot, language, ui_lang], turn_outputs, api_name=False, queue=False).then(
-                stream_turn, [pending, chatbot, top_k], [chatbot], api_name=False, show_progress="hidden"
+                stream_turn, [pending, chatbot, top_k, ui_lang], [chatbot], api_name=False, show_progress="hidden"
             )
         chatbot.example_select(
             start_example, [chatbot, language, ui_lang], turn_outputs, api_name=False, queue=False
-        ).then(stream_turn, [pending, chatbot, top_k], [chatbot], api_name=False, show_progress="hidden")
+        ).then(stream_turn, [pending, chatbot, top_k, ui_lang], [chatbot], api_name=False, show_progress="hidden")
         new.click(lambda: ([], ""), None, [chatbot, question], api_name=False, queue=False)
         language.change(
-            switch_language,
-            [language, ui_lang],
-            [ui_lang, *relabel_outputs],
-            api_name=False,
-            show_progress="hidden",
-            queue=False,
+            switch_language, [language, ui_lang], [ui_lang, *labelled], api_name=False, show_progress="hidden"
         )
         upload.upload(
             ingest,
             [upload, ui_lang],
-            [summary, table, counts, upload],
+            [summary, articles, upload],
             api_name=False,
             concurrency_limit=1,
             concurrency_id="ingest",
             show_progress="full",
         )
-        demo.load(
-            lambda lang: (chat.articles_table(lang), chat.index_counts(lang)),
-            [ui_lang],
-            [table, counts],
-            api_name=False,
-            show_progress="hidden",
-        )
+        demo.load(chat.articles_html, [ui_lang], [articles], api_name=False, show_progress="hidden")
         gr.api(_typed_api(chat), api_name="answer", concurrency_limit=CONCURRENCY)
 
     demo.queue(default_concurrency_limit=CONCURRENCY)
-    demo.isnad_chat = chat  # for tests and embedding applications
     return demo
+
+
+def _side_classes(lang: str) -> list[str]:
+    """The settings panel is laid out right to left for Arabic labels."""
+    return [f"isnad-ui-{lang}"]
 
 
 def _typed_api(chat: Chat):
@@ -477,4 +467,5 @@ def launch(demo: gr.Blocks, **kwargs):
 def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860) -> None:
     """Serve the web chat over `assistant` until interrupted (the `isnad serve` command)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     launch(build(assistant), server_name=host, server_port=port)

@@ -6,8 +6,8 @@ English), so mixed text reads naturally. Markers `[n]` become links to the card 
 (`#src-T-N`, T the answer's turn in the conversation); the card shows the paragraph with the quoted
 span in `<mark>`. The HTML never contains a blank line, so the chat's Markdown leaves it untouched.
 
->>> answer_html("قال بوتين إن داعش هُزم [1]", "ar", turn=0, cited={1})  # doctest: +ELLIPSIS
-'<div class="isnad-msg isnad-answer" dir="rtl" lang="ar"><p>قال بوتين إن داعش هُزم <a ... href="#src-0-1" ...>[1]</a></p></div>'
+>>> answer_html("هُزم داعش [1]", "ar", turn=0, cited={1})  # doctest: +ELLIPSIS
+'<div class="isnad-msg isnad-answer" dir="rtl" lang="ar"><p>هُزم داعش <a ... href="#src-0-1" ...>[1]</a></p></div>'
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 from html import escape
 
-from rag import Answer, Citation
+from rag import Answer, Citation, IngestReport
+from rag.store import ArticleInfo
 
 from .labels import label
 
@@ -30,6 +31,7 @@ _MARKER = re.compile(r"\[(\d+)\]")
 _EVIDENCE_TAIL = re.compile(rf"[“\"«]?([{_ARABIC_LETTERS}][^A-Za-z\n\[\]]*?)[\s”\"»]*((?:\s*\[\d+\])*)\s*$")
 EVIDENCE_MIN_WORDS = 3
 _OPENERS, _CLOSERS = "(“«‹[{", ")”»›]}"
+_QUOTE_PAIRS = {("“", "”"), ("«", "»"), ('"', '"'), ("‘", "’")}
 _TRAILING_NEUTRAL = " \t:;,-–—"
 
 
@@ -56,15 +58,20 @@ def _trim_run(run: str) -> str:
 
 
 def isolate(text: str, lang: str) -> str:
-    """Escaped `text` with the runs of the other script wrapped in `<bdi>` (an isolated direction)."""
+    """Escaped `text` with the runs of the other script wrapped in `<bdi>` (an isolated direction).
+
+    Quotation marks right around a run go inside its `<bdi>`, so they stay with the quoted text.
+    """
     out, at = [], 0
     if lang == "ar":
         runs = ((m.start(), m.end(), "ltr") for m in _LATIN_RUN.finditer(text))
     else:
         runs = ((m.start(), m.start() + len(_trim_run(m.group())), "rtl") for m in _ARABIC_RUN.finditer(text))
     for start, end, dir_ in runs:
-        if end <= start:
+        if end <= start or start < at:
             continue
+        if start > at and end < len(text) and (text[start - 1], text[end]) in _QUOTE_PAIRS:
+            start, end = start - 1, end + 1
         out.append(escape(text[at:start], quote=False))
         lang_attr = "ar" if dir_ == "rtl" else "en"
         out.append(f'<bdi dir="{dir_}" lang="{lang_attr}">{escape(text[start:end], quote=False)}</bdi>')
@@ -79,9 +86,8 @@ def source_id(turn: int, n: int) -> str:
 
 
 def marker_html(n: int, turn: int) -> str:
-    return (
-        f'<a class="isnad-marker" href="#{source_id(turn, n)}" data-target="{source_id(turn, n)}" dir="ltr">[{n}]</a>'
-    )
+    """Marker `[n]` as a link to its source card (the page script opens, scrolls to and highlights it)."""
+    return f'<a class="isnad-marker" href="#{source_id(turn, n)}" dir="ltr">[{n}]</a>'
 
 
 def _line_html(line: str, lang: str, turn: int, cited: set[int]) -> str:
@@ -165,29 +171,25 @@ def highlighted(text: str, quote: str, lang: str) -> str:
 
 
 def source_card(c: Citation, lang: str, turn: int) -> str:
-    """One cited paragraph: title, paragraph number, date and source, the text with the quote marked.
-
-    The header is in the answer's language; the paragraph keeps its own direction.
+    """One cited paragraph: title, paragraph number, date, source and article id, then the paragraph
+    with the quoted span in `<mark>`. The header is in the answer's language; the paragraph keeps its own.
     """
     text_lang = "ar" if _is_arabic(c.text) else "en"
     title_lang = "ar" if _is_arabic(c.title) else "en"
-    title = c.title or c.doc_id
     meta = [escape(label(lang, "paragraph", n=c.paragraph), quote=False)]
-    for value in (c.date, c.source):
-        if value:
-            meta.append(f"<bdi>{escape(value, quote=False)}</bdi>")
+    meta += [f"<bdi>{escape(value, quote=False)}</bdi>" for value in (c.date, c.source) if value]
+    meta.append(f'<bdi class="isnad-doc-id" dir="ltr">{escape(c.doc_id, quote=False)}</bdi>')
     link = (
         f' <a class="isnad-url" href="{escape(c.url)}" target="_blank" rel="noopener noreferrer">↗</a>'
         if c.url.startswith(("http://", "https://"))
         else ""
     )
     return (
-        f'<details class="isnad-source" id="{source_id(turn, c.n)}" data-doc-id="{escape(c.doc_id)}" '
-        f'data-paragraph="{c.paragraph}" open>'
+        f'<details class="isnad-source" id="{source_id(turn, c.n)}" open>'
         f'<summary dir="{direction(lang)}"><span class="isnad-source-n" dir="ltr">[{c.n}]</span> '
         f'<bdi class="isnad-source-title" dir="{direction(title_lang)}" lang="{title_lang}">'
-        f"{escape(title, quote=False)}</bdi>{link}"
-        f'<span class="isnad-source-meta"> · {" · ".join(meta)}</span></summary>'
+        f"{escape(c.title or c.doc_id, quote=False)}</bdi>{link}"
+        f'<span class="isnad-source-meta">{" · ".join(meta)}</span></summary>'
         f'<p class="isnad-source-text" dir="{direction(text_lang)}" lang="{text_lang}">'
         f"{highlighted(c.text, c.quote, text_lang)}</p></details>"
     )
@@ -203,3 +205,54 @@ def _is_arabic(text: str) -> bool:
     from rag.language import detect_language
 
     return detect_language(text) == "ar"
+
+
+def notice_html(message: str, lang: str) -> str:
+    return f'<div class="isnad-notice" dir="{direction(lang)}" lang="{lang}">{escape(message, quote=False)}</div>'
+
+
+def ingest_summary_html(report: IngestReport, skipped: list[tuple[str, str]], lang: str) -> str:
+    """What an ingestion did, in `lang`; `skipped` lists (file or record, reason)."""
+    done = label(
+        lang,
+        "ingest_done",
+        articles=report.articles,
+        paragraphs=report.paragraphs,
+        chunks=report.chunks,
+        seconds=report.seconds,
+        unchanged=report.unchanged,
+        replaced=report.replaced,
+    )
+    parts = [f'<p class="isnad-ingest-done">✓ {escape(done, quote=False)}</p>']
+    if skipped:
+        items = "".join(
+            f'<li><bdi class="isnad-file" dir="ltr">{escape(where, quote=False)}</bdi>: '
+            f'<bdi dir="auto">{escape(why, quote=False)}</bdi></li>'
+            for where, why in skipped
+        )
+        head = escape(label(lang, "ingest_skipped", n=len(skipped)), quote=False)
+        parts.append(f'<p class="isnad-ingest-skipped">⚠ {head}</p><ul class="isnad-skipped">{items}</ul>')
+    return f'<div class="isnad-ingest" dir="{direction(lang)}" lang="{lang}">{"".join(parts)}</div>'
+
+
+def articles_html(articles: list[ArticleInfo], lang: str) -> str:
+    """The indexed articles as a table (title, paragraphs, source, date), headed by their counts."""
+    counts = label(lang, "index_counts", articles=len(articles), paragraphs=sum(a.paragraphs for a in articles))
+    head = "".join(
+        f"<th>{escape(label(lang, key), quote=False)}</th>"
+        for key in ("col_title", "col_paragraphs", "col_source", "col_date")
+    )
+    rows = "".join(
+        f'<tr><td dir="auto" title="{escape(a.doc_id)}">{escape(a.title or a.doc_id, quote=False)}</td>'
+        f'<td class="isnad-num">{a.paragraphs}</td>'
+        f'<td dir="auto">{escape(a.source, quote=False)}</td>'
+        f'<td dir="auto">{escape(a.date, quote=False)}</td></tr>'
+        for a in articles
+    )
+    return (
+        f'<div class="isnad-index" dir="{direction(lang)}" lang="{lang}">'
+        f'<p class="isnad-counts"><strong>{escape(label(lang, "articles"), quote=False)}</strong> '
+        f"<span>({escape(counts, quote=False)})</span></p>"
+        f'<div class="isnad-table-wrap"><table class="isnad-articles"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{rows}</tbody></table></div></div>"
+    )

@@ -66,10 +66,21 @@ details.isnad-source {{ border: 1px solid var(--border-color-primary); border-ra
 details.isnad-source > summary {{ cursor: pointer; font-weight: 600; line-height: 1.6; list-style-position: inside; }}
 .isnad-source-n {{ color: var(--color-accent); font-weight: 700; }}
 .isnad-source-title {{ font-weight: 600; }}
-.isnad-source-meta {{ font-weight: 400; color: var(--body-text-color-subdued); font-size: .88em; }}
+.isnad-doc-id {{ font-family: var(--font-mono); font-size: .85em; }}
+.isnad-source-meta {{ display: block; margin-top: .1rem; font-weight: 400; color: var(--body-text-color-subdued);
+  font-size: .88em; }}
 .isnad-source-text {{ margin: .5rem 0 .1rem 0 !important; line-height: 1.9; font-size: 1rem !important; }}
-.isnad-source-text[lang=ar] {{ font-size: 1.08rem !important; }}
-details.isnad-source > summary {{ font-size: .95rem; }}
+/* the chat shows titled messages in small type; a cited paragraph must stay readable */
+#isnad-chat .isnad-sources summary, #isnad-chat .isnad-sources summary * {{ font-size: .95rem !important; }}
+#isnad-chat .isnad-sources .isnad-source-meta, #isnad-chat .isnad-sources .isnad-source-meta * {{
+  font-size: .85rem !important; }}
+#isnad-chat .isnad-source-text {{ font-size: 1rem !important; }}
+#isnad-chat .isnad-source-text[lang=ar] {{ font-size: 1.1rem !important; }}
+#isnad-chat .isnad-source-text * {{ font-size: inherit !important; }}
+/* an Arabic title inside English text wraps as one right-to-left box, never interleaved with the English */
+.isnad-msg[dir=ltr] bdi[dir=rtl]:not(.isnad-evidence), summary[dir=ltr] bdi[dir=rtl] {{ display: inline-block;
+  max-width: 100%; text-align: right; }}
+.isnad-evidence {{ text-align: right !important; }}
 bdi.isnad-evidence {{ display: block; margin: .3em 0 .15em 0; padding: .25em .8em; border-radius: 8px;
   border-inline-start: 3px solid var(--color-accent); background: var(--background-fill-secondary); }}
 .isnad-source-text[dir=rtl] {{ text-align: right; }}
@@ -81,17 +92,36 @@ details.isnad-source.isnad-active {{ border-color: var(--color-accent); box-shad
 
 /* input, examples: Arabic typed or shown follows its own direction */
 #isnad-question textarea {{ unicode-bidi: plaintext; text-align: start; font-size: 1.05rem; }}
-#isnad-chat button.example, #isnad-chat .example, #isnad-chat .examples button {{ unicode-bidi: plaintext; }}
-#isnad-chat .examples span, #isnad-chat .example-text {{ unicode-bidi: plaintext; }}
+#isnad-chat .example-text-content[dir] {{ text-align: start; width: 100%; }}
+#isnad-chat .example-text[lang=ar] {{ font-size: 1.05rem; }}
 .isnad-placeholder p {{ margin: .3rem 0; color: var(--body-text-color-subdued); }}
 .isnad-placeholder p[lang=ar] {{ font-size: 1.1rem; }}
-#isnad-articles td {{ unicode-bidi: plaintext; text-align: start; }}
-#isnad-ingest-summary {{ unicode-bidi: plaintext; }}
-#isnad-ingest-summary code {{ unicode-bidi: plaintext; }}
+
+/* the settings panel: right to left with Arabic labels */
+#isnad-side.isnad-ui-ar {{ direction: rtl; }}
+#isnad-side.isnad-ui-ar input[type=range] {{ direction: ltr; }}
+#isnad-side [lang=ar] {{ text-align: right; }}
+.isnad-ingest p, .isnad-notice {{ margin: .3rem 0; }}
+.isnad-skipped {{ margin: .2rem 0; padding-inline-start: 1.2rem; }}
+.isnad-file {{ font-family: var(--font-mono); font-size: .9em; }}
+.isnad-counts {{ margin: .6rem 0 .3rem 0; }}
+.isnad-counts span {{ color: var(--body-text-color-subdued); font-size: .9em; }}
+.isnad-table-wrap {{ max-height: 420px; overflow-y: auto; border: 1px solid var(--border-color-primary);
+  border-radius: 8px; }}
+table.isnad-articles {{ width: 100%; border-collapse: collapse; font-size: .92rem; }}
+table.isnad-articles th, table.isnad-articles td {{ border: 0 !important; }}
+table.isnad-articles th {{ position: sticky; top: 0; background: var(--background-fill-secondary);
+  font-weight: 600; text-align: start; padding: .4rem .5rem; white-space: nowrap; }}
+table.isnad-articles tr + tr td, table.isnad-articles tbody tr:first-child td {{
+  border-top: 1px solid var(--border-color-primary) !important; }}
+table.isnad-articles td {{ padding: .35rem .5rem;
+  vertical-align: top; line-height: 1.6; }}
+table.isnad-articles td[dir=auto] {{ text-align: start; }}
+table.isnad-articles td.isnad-num {{ text-align: center; }}
 """
 
 # Clicking a marker [n] opens the card of the cited paragraph, scrolls it into view and highlights it.
-JS = """
+JS = r"""
 () => {
   if (window.__isnadMarkers) return;
   window.__isnadMarkers = true;
@@ -100,16 +130,33 @@ JS = """
     if (!link) return;
     event.preventDefault();
     event.stopPropagation();
-    const id = link.dataset.target || (link.getAttribute("href") || "").replace(/^#/, "");
-    let card = document.getElementById(id);
-    if (!card) return;
+    show((link.getAttribute("href") || "").replace(/^#/, ""), link, 0);
+  }, true);
+  const show = (id, link, tries) => {
+    const card = document.getElementById(id);
+    if (!card) {
+      // the sources panel of this answer is collapsed (its cards are not in the page): open it first
+      if (tries === 0) {
+        const title = link.closest(".message-row")?.querySelector(".thought .title");
+        if (title) title.click();
+      }
+      if (tries < 40) setTimeout(() => show(id, link, tries + 1), 50);
+      return;
+    }
     if (card.tagName === "DETAILS") card.open = true;
     document.querySelectorAll(".isnad-source.isnad-active").forEach((el) => el.classList.remove("isnad-active"));
     card.classList.add("isnad-active");
     card.scrollIntoView({ behavior: "smooth", block: "center" });
-  }, true);
-  // Screen readers get the text of a message, not its HTML source.
+    // a panel that was just opened is still sliding open: scroll again once it has its full height
+    if (tries > 0) setTimeout(() => card.scrollIntoView({ behavior: "smooth", block: "center" }), 450);
+  };
+  // Screen readers get the text of a message, not its HTML source; examples follow their own direction.
   const readable = () => {
+    document.querySelectorAll("#isnad-chat .example-text-content:not([dir])").forEach((el) => {
+      const arabic = /[\u0600-\u06FF]/.test(el.textContent);
+      el.setAttribute("dir", arabic ? "rtl" : "ltr");
+      el.setAttribute("lang", arabic ? "ar" : "en");
+    });
     document.querySelectorAll('#isnad-chat [data-testid=user], #isnad-chat [data-testid=bot]').forEach((el) => {
       const who = el.getAttribute("data-testid") === "user" ? "user's message: " : "bot's message: ";
       const text = who + el.textContent.replace(/\s+/g, " ").trim().slice(0, 1000);

@@ -1,0 +1,124 @@
+"""The question-set loaders: isnad JSON Lines, SQuAD (a tiny hand-written file and the real ARCD)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from eval.metrics import key_found
+from eval.sets import SEED_SET, UNANSWERABLE, EvalSetError, Gold, load_set
+
+SHARED_DATA = Path(__file__).parents[2].parent / "shared" / "data"
+ARCD = SHARED_DATA / "arcd-train.json"
+
+TINY_SQUAD = {
+    "version": "1.1",
+    "data": [
+        {
+            "title": "نهر النيل",
+            "paragraphs": [
+                {
+                    "context": "نهر النيل أطول أنهار العالم. يبلغ طوله 6650 كيلومترا\nويجري في أحد عشر بلدا.",
+                    "qas": [
+                        {
+                            "id": "q1",
+                            "question": " - كم يبلغ طول نهر النيل؟ ال",
+                            "answers": [{"text": "6650 كيلومترا", "answer_start": 39}],
+                        },
+                        {
+                            "id": "q2",
+                            "question": "في كم بلدا يجري النيل؟",
+                            "answers": [{"text": "أحد عشر", "answer_start": 63}, {"text": "أحد عشر بلدا", "answer_start": 63}],
+                        },
+                    ],
+                }
+            ],
+        },
+        {
+            "title": "Mount_Everest",
+            "paragraphs": [
+                {
+                    "context": "جبل إيفرست أعلى جبل على سطح الأرض فوق مستوى البحر.",
+                    "qas": [
+                        {"id": "q3", "question": "What is the highest mountain?", "answers": [{"text": "جبل إيفرست"}]},
+                        {"id": "q4", "question": "من تسلقه أولا؟", "answers": [], "is_impossible": True},
+                        {"id": "q5", "question": "سؤال بلا إجابة صالحة؟", "answers": [{"text": "-)"}]},
+                    ],
+                }
+            ],
+        },
+    ],
+}
+
+
+def write(tmp_path: Path, name: str, data) -> Path:
+    path = tmp_path / name
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_tiny_squad_file(tmp_path):
+    s = load_set(write(tmp_path, "tiny-dev.json", TINY_SQUAD))
+    assert (s.name, s.format) == ("tiny-dev", "squad")
+    assert [r["id"] for r in s.corpus] == ["tiny-dev-0", "tiny-dev-1"]
+    assert s.corpus[0]["title"] == "نهر النيل" and s.corpus[1]["title"] == "Mount Everest"
+    assert "\n" not in s.corpus[0]["text"]  # one article, one paragraph
+    q = {x.id: x for x in s.questions}
+    assert set(q) == {"q1", "q2", "q3", "q4"}  # q5's only answer has no letters or digits
+    assert q["q1"].question == "كم يبلغ طول نهر النيل؟"  # ARCD-style dash and tail removed
+    assert q["q1"].gold == (Gold("tiny-dev-0", 1),) and q["q1"].keys == ("6650 كيلومترا",)
+    assert q["q1"].evidence == ("يبلغ طوله 6650 كيلومترا ويجري في أحد عشر بلدا.",)
+    assert q["q2"].keys == ("أحد عشر", "أحد عشر بلدا") and not q["q2"].keys_all
+    assert q["q3"].language == "en" and q["q3"].gold == (Gold("tiny-dev-1", 1),)
+    assert q["q4"].type == UNANSWERABLE and not q["q4"].answerable and q["q4"].gold == ()
+    assert s.paragraphs[Gold("tiny-dev-0", 1)] == s.corpus[0]["text"]
+
+
+def test_format_is_detected_from_content_not_extension(tmp_path):
+    assert load_set(write(tmp_path, "squad.txt", TINY_SQUAD)).format == "squad"
+    records = [{"id": "x1", "question": "كم؟", "gold": [{"doc_id": "d", "paragraph": 2}], "keys": ["5"]}]
+    as_list = load_set(write(tmp_path, "list.json", records))
+    assert as_list.format == "isnad" and as_list.questions[0].gold == (Gold("d", 2),)
+    lines = tmp_path / "set.json"
+    lines.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records * 1) + "\n", encoding="utf-8")
+    assert load_set(lines).questions[0].id == "x1"
+
+
+def test_seed_set():
+    s = load_set(SEED_SET)
+    assert (s.name, s.format, len(s.questions), s.is_seed_set) == ("seed_set", "isnad", 89, True)
+    assert sum(q.answerable for q in s.questions) == 76
+    q = s.questions[0]
+    assert q.id == "s001" and q.language == "en" and q.gold == (Gold("000_d5f7ec68f2725137", 2),)
+
+
+def test_bad_sets_say_where(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "a", "question": "q"}\n{"id": "b", "question": \n', encoding="utf-8")
+    with pytest.raises(EvalSetError, match="bad.jsonl:2"):
+        load_set(bad)
+    dup = tmp_path / "dup.jsonl"
+    dup.write_text('{"id": "a", "question": "q"}\n{"id": "a", "question": "r"}\n', encoding="utf-8")
+    with pytest.raises(EvalSetError, match="duplicate"):
+        load_set(dup)
+    with pytest.raises(EvalSetError, match="cannot read"):
+        load_set(tmp_path / "missing.jsonl")
+    noid = write(tmp_path, "noid.jsonl", {"question": "q"})
+    with pytest.raises(EvalSetError, match="id"):
+        load_set(noid)
+
+
+@pytest.mark.skipif(not ARCD.exists(), reason="../shared/data/arcd-train.json is absent")
+def test_real_arcd():
+    s = load_set(ARCD)
+    assert s.format == "squad" and s.name == "arcd-train"
+    assert len(s.corpus) == 231 and len(s.questions) == 692  # one question's only answer is "-)"
+    assert s.corpus[0]["id"] == "arcd-train-0" and s.corpus[0]["title"] == "جمال خاشقجي"
+    assert all(q.language == "ar" and q.answerable and len(q.gold) == 1 for q in s.questions)
+    assert not any(q.question.startswith("-") for q in s.questions)
+    for q in s.questions:
+        paragraph = s.paragraphs[q.gold[0]]
+        assert any(key_found(paragraph, k) for k in q.keys), q.id
+        assert all(e in paragraph for e in q.evidence), q.id

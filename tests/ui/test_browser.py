@@ -1,0 +1,258 @@
+"""The web chat in a real browser (Debian's chromium driven by Playwright) over a copy of the seed index.
+
+Screenshots of each exchange go to artifacts/screenshots/ at the repository root.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+TIMEOUT_MS = 60_000
+
+NEW_ARTICLE = """\
+مؤتمر تونس الدولي للطاقة الشمسية يجمع وفودا من 47 دولة
+افتتح في العاصمة التونسية صباح اليوم المؤتمر الدولي الثالث للطاقة الشمسية بمشاركة وفود من 47 دولة و120 شركة.
+وقال وزير الطاقة التونسي إن بلاده تعتزم إنشاء محطة شمسية بقدرة 600 ميغاواط في ولاية قفصة بحلول عام 2030.
+ويستمر المؤتمر ثلاثة أيام تناقش خلالها الوفود تمويل مشاريع الطاقة النظيفة في أفريقيا.
+"""
+EXAMPLE = "What did Antonov say about coordination with the Syrian army?"
+NEW_QUESTION = "كم عدد الدول المشاركة في مؤتمر تونس الدولي للطاقة الشمسية؟"
+
+# Every message the chat ends a turn with (the answer's sources panel, a refusal or an error).
+TURN_DONE = ".isnad-sources, .isnad-refusal, .isnad-error"
+
+# Resolves once the chat's height has stopped changing (the sources panel slides open).
+SETTLED = """() => new Promise((resolve) => {
+    const box = document.querySelector('#isnad-chat [role=log]');
+    let last = -1, same = 0;
+    const tick = () => {
+        const h = box.scrollHeight;
+        if (h === last && ++same >= 3) return resolve(true);
+        if (h !== last) { last = h; same = 0; }
+        setTimeout(tick, 100);
+    };
+    tick();
+})"""
+
+# Resolves once the chat has stopped scrolling.
+SCROLL_SETTLED = SETTLED.replace("box.scrollHeight", "box.scrollTop")
+
+# Scroll the chat so that an element is at its top.
+SCROLL_TO_TOP = """el => {
+    const box = document.querySelector('#isnad-chat [role=log]');
+    box.style.scrollBehavior = 'auto';
+    box.scrollTop += el.getBoundingClientRect().top - box.getBoundingClientRect().top - 8;
+}"""
+
+
+@pytest.fixture(scope="module")
+def app(launch_chat, module_index_copy, recording):
+    """The chat over a private copy of the seed index: (its URL, the recording assistant)."""
+    from rag import Assistant
+
+    assistant = recording(Assistant(module_index_copy))
+    return launch_chat(assistant), assistant
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM:
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, app):
+    context = browser.new_context(viewport={"width": 1400, "height": 1500}, locale="ar")
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(app[0])
+    page.wait_for_selector("#isnad-question textarea")
+    yield page
+    context.close()
+
+
+def ask(page, question: str) -> None:
+    """Type `question`, send it, and wait until its turn is complete (sources, refusal or error shown)."""
+    done = page.locator(TURN_DONE).count()
+    page.fill("#isnad-question textarea", question)
+    page.press("#isnad-question textarea", "Enter")
+    page.wait_for_function(
+        "([sel, n]) => document.querySelectorAll(sel).length > n && !document.querySelector('.isnad-thinking')",
+        arg=[TURN_DONE, done],
+        timeout=TIMEOUT_MS,
+    )
+    page.evaluate(SETTLED)
+
+
+def screenshot(page, name: str, scroll_to: str | None = None) -> None:
+    """A full-page PNG in artifacts/screenshots/, the chat scrolled to `scroll_to` (an element) first."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    if scroll_to:
+        page.eval_on_selector(scroll_to, SCROLL_TO_TOP)
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def direction(page, selector: str) -> str:
+    return page.eval_on_selector(selector, "el => getComputedStyle(el).direction")
+
+
+def check_turn(page, turn: int, result, fact: str) -> None:
+    """The answer of `turn` shows the fact, its markers link to the cards, each card marks the quote."""
+    answer = page.locator(".isnad-answer").nth(turn)
+    assert fact in answer.inner_text()
+    markers = answer.locator("a.isnad-marker")
+    assert markers.count() >= 1
+    for i in range(markers.count()):
+        n = int(markers.nth(i).inner_text().strip("[]"))
+        assert markers.nth(i).get_attribute("href") == f"#src-{turn}-{n}"
+    for c in result.citations:
+        card = page.locator(f"#src-{turn}-{c.n}")
+        assert card.locator("mark.isnad-quote").text_content() == c.quote
+        summary = card.locator("summary").text_content()
+        assert c.doc_id in summary and str(c.paragraph) in summary
+        assert c.title.strip()[:30] in summary
+
+
+def test_arabic_and_english_in_one_conversation(page, app, seeds_qa):
+    _, assistant = app
+    ask(page, seeds_qa.ar)
+    ar = assistant.answers[seeds_qa.ar]
+    assert not ar.refused
+    check_turn(page, 0, ar, seeds_qa.ar_fact)
+    assert (ar.citations[0].doc_id, ar.citations[0].paragraph) == seeds_qa.ar_source
+    assert direction(page, ".isnad-question >> nth=0") == "rtl"
+    assert direction(page, ".isnad-answer >> nth=0") == "rtl"
+    assert direction(page, "#src-0-1 .isnad-source-text") == "rtl"
+    # the interface follows the question's language ("auto"): Arabic labels
+    assert page.locator("#isnad-ask").inner_text().strip() == "إرسال"
+    screenshot(page, "arabic", scroll_to=".isnad-question >> nth=0")
+
+    ask(page, seeds_qa.en)
+    en = assistant.answers[seeds_qa.en]
+    assert not en.refused
+    check_turn(page, 1, en, seeds_qa.en_fact)
+    assert (en.citations[0].doc_id, en.citations[0].paragraph) == seeds_qa.en_source
+    assert direction(page, ".isnad-question >> nth=1") == "ltr"
+    assert direction(page, ".isnad-answer >> nth=1") == "ltr"
+    # quoted Arabic inside the English answer reads right to left, isolated
+    assert direction(page, ".isnad-answer >> nth=1 >> bdi[lang=ar] >> nth=0") == "rtl"
+    # the first conversation turn is still there, laid out right to left
+    assert direction(page, ".isnad-answer >> nth=0") == "rtl"
+    page.wait_for_function("() => document.querySelector('#isnad-ask').innerText.trim() === 'Ask'")
+    screenshot(page, "english", scroll_to=".isnad-question >> nth=1")
+
+    # clicking a marker opens its paragraph, scrolls to it and highlights it
+    n = en.citations[-1].n
+    card = f"#src-1-{n}"
+    page.eval_on_selector(card, "el => { el.open = false; }")
+    page.locator("#isnad-chat .thought .title").nth(1).click()  # even with the sources panel collapsed
+    page.wait_for_selector(card, state="detached")
+    page.eval_on_selector(".isnad-question >> nth=0", "el => el.scrollIntoView({block: 'start'})")
+    page.locator(f".isnad-answer >> nth=1 >> a.isnad-marker[href='{card}']").first.click()
+    page.wait_for_selector(f"{card}.isnad-active")
+    assert page.eval_on_selector(card, "el => el.open") is True
+    page.wait_for_function(
+        """(sel) => {
+            const r = document.querySelector(sel).getBoundingClientRect();
+            const box = document.querySelector('#isnad-chat [role=log]').getBoundingClientRect();
+            return r.height > 0 && r.top >= box.top - 1 && r.bottom <= box.bottom + 1;
+        }""",
+        arg=card,
+    )
+    page.evaluate(SCROLL_SETTLED)
+    assert page.locator(f"{card} mark.isnad-quote").is_visible()
+    assert page.locator(".isnad-source.isnad-active").count() == 1
+    screenshot(page, "marker-click")
+
+    # a new conversation clears the chat; the example questions are back, and clicking one asks it
+    page.click("#isnad-new")
+    page.wait_for_function("() => !document.querySelector('.isnad-answer')")
+    assert direction(page, f"#isnad-chat .example-text-content:has-text('{seeds_qa.ar}')") == "rtl"
+    page.locator("#isnad-chat button.example", has_text=EXAMPLE).click()
+    page.wait_for_function(
+        "(sel) => document.querySelector(sel) && !document.querySelector('.isnad-thinking')", arg=TURN_DONE
+    )
+    assert page.locator(".isnad-question").inner_text().strip() == EXAMPLE
+    assert direction(page, ".isnad-question") == "ltr"
+    example = assistant.answers[EXAMPLE]
+    assert not example.refused and example.citations[0].doc_id == "002_6d4411517efba531"
+    assert page.locator("#src-0-1 mark.isnad-quote").text_content() == example.citations[0].quote
+
+
+def test_upload_an_article_then_ask_about_it(page, app, tmp_path):
+    _, assistant = app
+    article = tmp_path / "tunis_solar_conference.txt"
+    article.write_text(NEW_ARTICLE, encoding="utf-8")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+
+    page.locator("button[role=tab]").nth(1).click()
+    page.set_input_files("#isnad-upload input[type=file]", [str(article), str(empty)])
+    summary = page.locator("#isnad-ingest-summary")
+    summary.locator("text=✓").wait_for()
+    text = summary.inner_text()
+    # one article added; the empty file skipped, with its reason
+    assert "1" in text
+    assert re.search(r"empty\.txt: \S", text), text
+    page.wait_for_function(
+        "() => document.querySelector('#isnad-articles').innerText.includes('مؤتمر تونس الدولي للطاقة الشمسية')"
+    )
+    assert any(a.doc_id == "tunis_solar_conference" for a in assistant.articles())
+    screenshot(page, "upload")
+
+    ask(page, NEW_QUESTION)
+    result = assistant.answers[NEW_QUESTION]
+    assert not result.refused
+    assert result.citations[0].doc_id == "tunis_solar_conference"
+    check_turn(page, 0, result, "47")
+    screenshot(page, "upload-answer", scroll_to=".isnad-question >> nth=0")
+
+
+def test_empty_question_is_a_readable_warning(page):
+    page.click("#isnad-ask")
+    toast = page.locator("text=السؤال فارغ")
+    toast.first.wait_for()
+    assert page.locator(".isnad-question, .isnad-answer, .isnad-error").count() == 0
+
+
+def test_refusal_when_the_sources_do_not_contain_it(page, app, seeds_qa):
+    from rag.language import REFUSAL
+
+    # the language switch fixes the labels (English here) whatever the language of the questions
+    page.locator("#isnad-language label", has_text="English").click()
+    page.wait_for_function("() => document.querySelector('#isnad-ask').innerText.trim() === 'Ask'")
+    assert direction(page, "#isnad-side") == "ltr"
+    ask(page, seeds_qa.off_topic)
+    assert page.locator("#isnad-ask").inner_text().strip() == "Ask"
+    assert direction(page, ".isnad-question") == "rtl"
+    screenshot(page, "refusal", scroll_to=".isnad-question >> nth=0")
+    refusal = page.locator(".isnad-refusal")
+    assert refusal.count() == 1, "the answerer did not refuse an off-topic question"
+    assert REFUSAL["ar"] in refusal.inner_text()
+    assert direction(page, ".isnad-refusal") == "rtl"
+    assert page.locator(".isnad-sources").count() == 0
+    assert page.locator(".isnad-error").count() == 0
