@@ -6,14 +6,15 @@ Supported pairs: a sentence against the paragraph it comes from or is grounded i
 the same sentence against a random other paragraph (another article for ARCD, a non-gold paragraph
 for the seeds), plus the sentence with one of its figures changed against its own paragraph.
 
-| group | sentence | paragraph |
+| group | sentence | supported by / not by |
 | --- | --- | --- |
 | seed-evidence | each evidence span of eval/seed_set.jsonl (Arabic) | its gold paragraph / a random non-gold one |
-| seed-reference-ar | the Arabic reference answers (hand-written, paraphrased) | the union of the gold paragraphs / a random non-gold one |
-| seed-reference-en | the English reference answers (English claims) | the union of the gold paragraphs / a random non-gold one |
-| seed-framed-en | the extractive English frame `According to “T” (paragraph n): “EVIDENCE” [1]` | gold / random |
-| arcd-sentence | the sentence of the ARCD paragraph holding each answer | its paragraph / a paragraph of another article |
-| changed-number | an evidence/ARCD sentence with a figure changed | its own paragraph (always unsupported) |
+| seed-reference-ar | the Arabic reference answers (paraphrased) | the gold paragraphs / a random non-gold one |
+| seed-reference-en | the English reference answers (English claims) | the gold paragraphs / a random non-gold one |
+| seed-reference-*-nearest | the reference answers | - / the most similar non-gold paragraph |
+| seed-framed-en | `According to “T” (paragraph n): “EVIDENCE” [1]` | gold / random |
+| arcd-sentence | the ARCD sentence holding each answer | its paragraph / one of another article |
+| changed-number | an evidence/ARCD sentence with a figure changed | - / its own paragraph |
 
 It prints each group's accuracy at the thresholds in rag/support.py and at the best thresholds of a grid
 (balanced accuracy over the groups), and how well `dense` alone separates English claims (ROC AUC).
@@ -265,7 +266,9 @@ def main(argv: list[str] | None = None) -> int:
     pos = [s.dense for s in scored if s.pair.group == "seed-reference-en" and s.pair.supported]
     rand = [s.dense for s in scored if s.pair.group == "seed-reference-en" and not s.pair.supported]
     near = [s.dense for s in scored if s.pair.group == "seed-reference-en-nearest"]
-    print(f"  ROC AUC vs random paragraphs {auc(pos, rand):.3f}; vs the nearest non-gold paragraph {auc(pos, near):.3f}")
+    print(
+        f"  ROC AUC vs random paragraphs {auc(pos, rand):.3f}; vs the nearest non-gold paragraph {auc(pos, near):.3f}"
+    )
     print(f"  {'dense >=':>9} {'accepted (gold)':>16} {'accepted (random)':>18} {'accepted (nearest)':>19}")
     for t in (0.78, 0.80, 0.82, 0.84, 0.86, 0.88):
         rates = [sum(x >= t for x in v) / len(v) for v in (pos, rand, near)]

@@ -1,8 +1,8 @@
 """`isnad eval`: run a question set, print the metrics, write the report; or compare two runs.
 
-    isnad eval                                             # the seed set over the default (seed) index
-    isnad eval --set ../shared/data/arcd-train.json --index /tmp/arcd-index
-    isnad eval --compare reports/a/results.json reports/b/results.json
+isnad eval                                             # the seed set over the default (seed) index
+isnad eval --set ../shared/data/arcd-train.json --index /tmp/arcd-index
+isnad eval --compare reports/a/results.json reports/b/results.json
 """
 
 from __future__ import annotations

@@ -183,8 +183,7 @@ def _split_sentences(line: str) -> list[str]:
     cuts = [
         m.end()
         for m in _STATEMENT_END.finditer(line)
-        if not inside[m.start()]
-        and (m.end() == len(line) or line[m.end()].isspace())
+        if not inside[m.start()] and (m.end() == len(line) or line[m.end()].isspace())
     ]
     pieces, at = [], 0
     for c in cuts:

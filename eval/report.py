@@ -46,7 +46,9 @@ def load_result(path: str | Path) -> dict:
 
 
 def markdown(result: dict) -> str:
-    meta, overall = result["meta"], result["metrics"]["overall"]
+    meta = {"set_path": "?", "format": "?", "questions": len(result["questions"]), "index": "?"} | result["meta"]
+    meta.setdefault("answerer", "?")
+    latency = meta.get("latency_ms") or {}
     failing = [r for r in result["questions"] if not r["passed"]]
     lines = [
         f"# isnad evaluation: {meta['set']}",
@@ -59,8 +61,8 @@ def markdown(result: dict) -> str:
         f"| answerer | `{meta['answerer']}`, top-k {meta['top_k']} |",
         f"| support checker | {_checker(meta.get('support_checker') or {})} |",
         f"| commit | `{meta.get('commit') or '?'}` |",
-        f"| run | {meta['started']}, {meta['seconds']} s; answer latency p50 {_ms(meta['latency_ms']['p50'])}, "
-        f"p95 {_ms(meta['latency_ms']['p95'])} |",
+        f"| run | {meta.get('started', '?')}, {meta.get('seconds', '?')} s; answer latency p50 "
+        f"{_ms(latency.get('p50'))}, p95 {_ms(latency.get('p95'))} |",
         "",
         "## Metrics",
         "",
@@ -211,7 +213,10 @@ def _plot_recall_curve(metrics: dict, path: Path) -> None:
     ax.set_ylim(0, 1.02)
     ax.set_title("Retrieval recall@k of the gold paragraphs")
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, loc="lower right")
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=8, loc="lower right")
+    else:
+        ax.text(5.5, 0.5, "no answerable questions", ha="center")
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)
@@ -224,15 +229,14 @@ _CONFIG_KEYS = ("set", "questions", "index", "embedder", "answerer", "top_k", "s
 
 def compare(a: dict, b: dict) -> dict:
     """What changed from run `a` to run `b`: settings, metric deltas (overall and per group), flips."""
-    config = {
-        k: (a["meta"].get(k), b["meta"].get(k)) for k in _CONFIG_KEYS if a["meta"].get(k) != b["meta"].get(k)
-    }
+    config = {k: (a["meta"].get(k), b["meta"].get(k)) for k in _CONFIG_KEYS if a["meta"].get(k) != b["meta"].get(k)}
     groups = {"overall": (a["metrics"]["overall"], b["metrics"]["overall"])}
     for kind in ("by_language", "by_type"):
         for name in dict.fromkeys([*a["metrics"][kind], *b["metrics"][kind]]):
             groups[name] = (a["metrics"][kind].get(name, {}), b["metrics"][kind].get(name, {}))
     deltas = {
-        group: {name: _delta(ga.get(name), gb.get(name)) for name, _, _ in METRICS} for group, (ga, gb) in groups.items()
+        group: {name: _delta(ga.get(name), gb.get(name)) for name, _, _ in METRICS}
+        for group, (ga, gb) in groups.items()
     }
     qa = {r["id"]: r for r in a["questions"]}
     qb = {r["id"]: r for r in b["questions"]}

@@ -204,9 +204,9 @@ def aggregate(rows: list[dict]) -> dict:
     out["false_refusal_rate"] = m.ratio(sum(r["refused"] for r in answerable), len(answerable))
     out["refusal_accuracy"] = m.ratio(sum(r["refused"] != r["answerable"] for r in rows), len(rows))
     out["pass_rate"] = m.ratio(sum(r["passed"] for r in rows), len(rows))
-    out["recall_curve"] = [
-        m.mean(r["recall_curve"][k] for r in ranked) for k in range(RETRIEVAL_DEPTH)
-    ] if ranked else []
+    out["recall_curve"] = (
+        [m.mean(r["recall_curve"][k] for r in ranked) for k in range(RETRIEVAL_DEPTH)] if ranked else []
+    )
     return out
 
 
@@ -244,8 +244,8 @@ def format_table(result: dict, *, markdown: bool = False) -> str:
     if len(groups["by_type"]) > 1:
         cols += [(t, g) for t, g in groups["by_type"].items()]
     head = ["metric"] + [c for c, _ in cols]
-    body = [["questions"] + [str(g["n"]) for _, g in cols]]
-    body += [["answerable"] + [str(g["answerable"]) for _, g in cols]]
+    body = [["questions"] + [str(g.get("n", "—")) for _, g in cols]]
+    body += [["answerable"] + [str(g.get("answerable", "—")) for _, g in cols]]
     for name, label, _ in METRICS:
         body.append([label] + [_fmt(g.get(name)) for _, g in cols])
     if markdown:

@@ -141,7 +141,7 @@ def _question(record: object, where: str) -> Question:
         try:
             gold.append(Gold(str(g["doc_id"]), int(g["paragraph"])))
         except (KeyError, TypeError, ValueError) as e:
-            raise EvalSetError(f"{where}: `gold` entries are {{\"doc_id\", \"paragraph\"}} objects ({e})") from e
+            raise EvalSetError(f'{where}: `gold` entries are {{"doc_id", "paragraph"}} objects ({e})') from e
     keys = record.get("keys") or []
     if isinstance(keys, str):
         keys = [keys]

@@ -116,13 +116,9 @@ class Assistant:
         if not question:
             raise BadQuestion("the question is empty")
         if len(question) > MAX_QUESTION_CHARS:
-            raise BadQuestion(
-                f"the question is too long ({len(question)} characters; at most {MAX_QUESTION_CHARS})"
-            )
+            raise BadQuestion(f"the question is too long ({len(question)} characters; at most {MAX_QUESTION_CHARS})")
         if self.is_empty():
-            raise IndexUnusable(
-                f"the index at {self.index.dir} is empty: ingest articles first (isnad ingest PATH)"
-            )
+            raise IndexUnusable(f"the index at {self.index.dir} is empty: ingest articles first (isnad ingest PATH)")
         return question
 
 

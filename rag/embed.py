@@ -122,17 +122,13 @@ class HuggingFaceEmbedder(Embedder):
         is_e5 = "e5" in str(name_or_path).lower()
         self.query_prefix = "query: " if is_e5 else ""
         self.passage_prefix = "passage: " if is_e5 else ""
-        get_dim = getattr(self.model, "get_embedding_dimension", None) or (
-            self.model.get_sentence_embedding_dimension
-        )
+        get_dim = getattr(self.model, "get_embedding_dimension", None) or (self.model.get_sentence_embedding_dimension)
         self.dim = int(get_dim())
         self.max_tokens = int(self.model.max_seq_length or 512)
         self.batch_size = batch_size
 
     def _encode(self, texts: list[str]) -> np.ndarray:
-        out = self.model.encode(
-            texts, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True
-        )
+        out = self.model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True)
         return np.asarray(out, dtype=np.float32).reshape(len(texts), self.dim)
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
@@ -220,9 +216,7 @@ class OpenAIEmbedder(Embedder):
             items = sorted(resp.data, key=lambda d: d.index)
             vecs = np.array([d.embedding for d in items], dtype=np.float32)
         except (AttributeError, TypeError, ValueError) as e:
-            raise EmbedderError(
-                f"the embedding server at {self.base_url} returned an unreadable response: {e}"
-            ) from e
+            raise EmbedderError(f"the embedding server at {self.base_url} returned an unreadable response: {e}") from e
         if vecs.ndim != 2 or len(vecs) != len(texts) or vecs.shape[1] == 0 or not np.isfinite(vecs).all():
             raise EmbedderError(
                 f"the embedding server at {self.base_url} returned {len(vecs)} embeddings of shape "

@@ -74,17 +74,22 @@ class Catalog:
         with self._lock, self._db:
             self._db.executescript(_SCHEMA)
 
+    def _read(self, sql: str, params=()) -> list[tuple]:
+        """Run a query under the lock (one connection is shared by the chat's threads)."""
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()
+
     def get_meta(self, key: str) -> str | None:
-        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else None
+        rows = self._read("SELECT value FROM meta WHERE key = ?", (key,))
+        return rows[0][0] if rows else None
 
     def set_meta(self, key: str, value: str) -> None:
         with self._lock, self._db:
             self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
     def content_hash(self, doc_id: str) -> str | None:
-        row = self._db.execute("SELECT content_hash FROM articles WHERE doc_id = ?", (doc_id,)).fetchone()
-        return row[0] if row else None
+        rows = self._read("SELECT content_hash FROM articles WHERE doc_id = ?", (doc_id,))
+        return rows[0][0] if rows else None
 
     def put_article(
         self,
@@ -125,52 +130,43 @@ class Catalog:
         if not terms:
             return []
         query = " OR ".join('"' + t.replace('"', "") + '"' for t in dict.fromkeys(terms))
-        rows = self._db.execute(
+        rows = self._read(
             "SELECT doc_id, paragraph, -bm25(lexical, 1.0, 1.0) AS s FROM lexical WHERE lexical MATCH ?"
             " ORDER BY s DESC LIMIT ?",
             (query, k),
-        ).fetchall()
+        )
         return [((doc_id, int(paragraph)), float(s)) for doc_id, paragraph, s in rows]
 
     def document_frequency(self, terms: list[str]) -> dict[str, int]:
         """In how many paragraphs each term occurs (0 for a term the index never saw)."""
         marks = ",".join("?" * len(terms))
-        df = dict(self._db.execute(f"SELECT term, doc FROM lexical_vocab WHERE term IN ({marks})", terms))
+        df = dict(self._read(f"SELECT term, doc FROM lexical_vocab WHERE term IN ({marks})", terms))
         return {t: df.get(t, 0) for t in terms}
 
     def term_weights(self, terms: list[str]) -> dict[str, float]:
         """BM25's IDF of each term over the paragraphs; a term the index never saw weighs the most."""
-        n = self._db.execute("SELECT count(*) FROM paragraphs").fetchone()[0]
+        n = self._read("SELECT count(*) FROM paragraphs")[0][0]
         return {t: math.log(1 + (n - df + 0.5) / (df + 0.5)) for t, df in self.document_frequency(terms).items()}
 
     def chunk_rows(self, chunk_ids: list[str]) -> dict[str, tuple[str, int, str]]:
         """chunk id -> (doc_id, paragraph, chunk text)."""
         marks = ",".join("?" * len(chunk_ids))
-        rows = self._db.execute(
-            f"SELECT id, doc_id, paragraph, text FROM chunks WHERE id IN ({marks})", chunk_ids
-        ).fetchall()
+        rows = self._read(f"SELECT id, doc_id, paragraph, text FROM chunks WHERE id IN ({marks})", chunk_ids)
         return {r[0]: (r[1], r[2], r[3]) for r in rows}
 
     def paragraph_text(self, doc_id: str, paragraph: int) -> str | None:
-        row = self._db.execute(
-            "SELECT text FROM paragraphs WHERE doc_id = ? AND paragraph = ?", (doc_id, paragraph)
-        ).fetchone()
-        return row[0] if row else None
+        rows = self._read("SELECT text FROM paragraphs WHERE doc_id = ? AND paragraph = ?", (doc_id, paragraph))
+        return rows[0][0] if rows else None
 
     def article(self, doc_id: str) -> ArticleInfo | None:
-        row = self._db.execute("SELECT * FROM articles WHERE doc_id = ?", (doc_id,)).fetchone()
-        return _info(row) if row else None
+        rows = self._read("SELECT * FROM articles WHERE doc_id = ?", (doc_id,))
+        return _info(rows[0]) if rows else None
 
     def articles(self) -> list[ArticleInfo]:
-        return [_info(r) for r in self._db.execute("SELECT * FROM articles ORDER BY doc_id")]
+        return [_info(r) for r in self._read("SELECT * FROM articles ORDER BY doc_id")]
 
     def counts(self) -> dict[str, int]:
-        one = self._db.execute
-        return {
-            "articles": one("SELECT count(*) FROM articles").fetchone()[0],
-            "paragraphs": one("SELECT count(*) FROM paragraphs").fetchone()[0],
-            "chunks": one("SELECT count(*) FROM chunks").fetchone()[0],
-        }
+        return {t: self._read(f"SELECT count(*) FROM {t}")[0][0] for t in ("articles", "paragraphs", "chunks")}
 
 
 def _info(row) -> ArticleInfo:
@@ -187,6 +183,7 @@ class Vectors:
 
         settings = Settings(anonymized_telemetry=False)
         self.where = chroma_url or str(index_dir / "chroma")
+        self.remote = bool(chroma_url)
         try:
             if chroma_url:
                 u = urlparse(chroma_url if "//" in chroma_url else f"http://{chroma_url}")
@@ -210,6 +207,15 @@ class Vectors:
                 ) from e
             raise
 
+    def _call(self, what: str, fn, *args, **kwargs):
+        """Call Chroma; a server that went away becomes StoreUnavailable."""
+        try:
+            return fn(*args, **kwargs)
+        except Exception as e:
+            if self.remote and not isinstance(e, ValueError):
+                raise StoreUnavailable(f"the Chroma server at {self.where} failed during {what}: {e}") from e
+            raise
+
     def model(self) -> dict | None:
         """The embedding model recorded on the collection, if any: {"name", "dim"}."""
         meta = self._collection.metadata or {}
@@ -220,10 +226,12 @@ class Vectors:
 
     def replace(self, doc_id: str, chunks: list[Chunk], vectors: np.ndarray, metadata: dict) -> None:
         """Drop the article's old vectors and add the new ones (ids are stable, so this is idempotent)."""
-        self._collection.delete(where={"doc_id": doc_id})
+        self._call("delete", self._collection.delete, where={"doc_id": doc_id})
         if not chunks:
             return
-        self._collection.upsert(
+        self._call(
+            "upsert",
+            self._collection.upsert,
             ids=[c.id for c in chunks],
             embeddings=vectors.astype(np.float32),
             documents=[c.text for c in chunks],
@@ -242,14 +250,16 @@ class Vectors:
 
     def search(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
         """Nearest chunks: [(chunk_id, cosine similarity)], best first."""
-        n = min(k, self._collection.count())
+        n = min(k, self.count())
         if n == 0:
             return []
-        res = self._collection.query(query_embeddings=[vector.tolist()], n_results=n, include=["distances"])
+        res = self._call(
+            "search", self._collection.query, query_embeddings=[vector.tolist()], n_results=n, include=["distances"]
+        )
         return [(cid, 1.0 - float(d)) for cid, d in zip(res["ids"][0], res["distances"][0], strict=True)]
 
     def count(self) -> int:
-        return self._collection.count()
+        return self._call("count", self._collection.count)
 
 
 class Index:

@@ -59,6 +59,8 @@ FRAME_WORDS = frozenset(
 )
 
 _OPEN_CLOSE = {"“": "”", "«": "»", "„": "“"}
+_CLOSERS = frozenset(_OPEN_CLOSE.values())
+_THOUSANDS = {"000": re.compile(r"\b(?:[وبل]?ال)?(?:الف|الاف|الفا)\b"), "000000": re.compile(r"مليون|ملايين")}
 
 
 @dataclass(frozen=True)
@@ -77,18 +79,26 @@ class Support:
 
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans (inside the quote marks) of the outermost quotations: “…”, «…», "…"."""
+    """Character spans (inside the quote marks) of the outermost quotations: “…”, «…», "…".
+
+    Quotations nest; a closing mark of an outer quotation also closes an unbalanced inner one.
+    """
     spans: list[tuple[int, int]] = []
     stack: list[tuple[str, int]] = []
     for i, ch in enumerate(text):
         if stack and ch == stack[-1][0]:
-            close, start = stack.pop()
-            if not stack:
-                spans.append((start, i))
-        elif ch in _OPEN_CLOSE:
-            stack.append((_OPEN_CLOSE[ch], i + 1))
-        elif ch == '"':
-            stack.append(('"', i + 1))
+            _, start = stack.pop()
+        elif ch in _CLOSERS and any(close == ch for close, _ in stack):
+            while stack[-1][0] != ch:
+                stack.pop()
+            _, start = stack.pop()
+        elif ch in _OPEN_CLOSE or ch == '"':
+            stack.append((_OPEN_CLOSE.get(ch, '"'), i + 1))
+            continue
+        else:
+            continue
+        if not stack:
+            spans.append((start, i))
     return spans
 
 
@@ -99,6 +109,23 @@ def numbers(text: str) -> set[str]:
         n = re.sub(r"(?<=\d)[,٬](?=\d{3}(?!\d))", "", m.group())
         out.add(n.replace("٫", "."))
     return out
+
+
+def figures_found(sentence: str, paragraphs: list[str]) -> bool:
+    """Whether every figure of the sentence is in the paragraphs; "5,000" also matches Arabic "5 آلاف"
+    (a figure in thousands or millions written with the word)."""
+    found = {n for p in paragraphs for n in numbers(p)}
+    missing = numbers(sentence) - found
+    if not missing:
+        return True
+    text = normalize(" ".join(paragraphs))
+    for n in missing:
+        for zeros, word in _THOUSANDS.items():
+            if n.endswith(zeros) and n[: -len(zeros)] in found and word.search(text):
+                break
+        else:
+            return False
+    return True
 
 
 def claim_text(sentence: str) -> str:
@@ -153,7 +180,7 @@ class SupportChecker:
         if not claim or not paragraphs:
             return Support(False, 0.0, None)
         para_terms = {t for p in paragraphs for t in terms(p)}
-        numbers_ok = numbers(claim) <= {n for p in paragraphs for n in numbers(p)}
+        numbers_ok = figures_found(claim, paragraphs)
 
         def verdict(ok: bool, lexical: float, reason: str, dense: float | None = None) -> Support:
             if dense is None and self.always_dense:

@@ -11,17 +11,16 @@ import pytest
 from eval.report import compare, format_comparison, write_report
 from rag.cli import main
 
-from .test_sets import TINY_SQUAD
-
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
-@pytest.fixture(scope="module")
-def tiny_run(tmp_path_factory):
-    """`isnad eval --set tiny.json --index ... --report ...`, run once; yields (folder, exit status, output)."""
-    root = tmp_path_factory.mktemp("tiny-eval")
+@pytest.fixture
+def tiny_run(tmp_path_factory, tiny_squad):
+    """A folder holding tiny.json (a SQuAD set), shared by the tests (the index in it is reused)."""
+    root = tmp_path_factory.getbasetemp() / "tiny-eval"
+    root.mkdir(exist_ok=True)
     path = root / "tiny.json"
-    path.write_text(json.dumps(TINY_SQUAD, ensure_ascii=False), encoding="utf-8")
+    path.write_text(json.dumps(tiny_squad, ensure_ascii=False), encoding="utf-8")
     return root, path
 
 

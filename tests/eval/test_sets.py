@@ -13,45 +13,6 @@ from eval.sets import SEED_SET, UNANSWERABLE, EvalSetError, Gold, load_set
 SHARED_DATA = Path(__file__).parents[2].parent / "shared" / "data"
 ARCD = SHARED_DATA / "arcd-train.json"
 
-TINY_SQUAD = {
-    "version": "1.1",
-    "data": [
-        {
-            "title": "نهر النيل",
-            "paragraphs": [
-                {
-                    "context": "نهر النيل أطول أنهار العالم. يبلغ طوله 6650 كيلومترا\nويجري في أحد عشر بلدا.",
-                    "qas": [
-                        {
-                            "id": "q1",
-                            "question": " - كم يبلغ طول نهر النيل؟ ال",
-                            "answers": [{"text": "6650 كيلومترا", "answer_start": 39}],
-                        },
-                        {
-                            "id": "q2",
-                            "question": "في كم بلدا يجري النيل؟",
-                            "answers": [{"text": "أحد عشر", "answer_start": 63}, {"text": "أحد عشر بلدا", "answer_start": 63}],
-                        },
-                    ],
-                }
-            ],
-        },
-        {
-            "title": "Mount_Everest",
-            "paragraphs": [
-                {
-                    "context": "جبل إيفرست أعلى جبل على سطح الأرض فوق مستوى البحر.",
-                    "qas": [
-                        {"id": "q3", "question": "What is the highest mountain?", "answers": [{"text": "جبل إيفرست"}]},
-                        {"id": "q4", "question": "من تسلقه أولا؟", "answers": [], "is_impossible": True},
-                        {"id": "q5", "question": "سؤال بلا إجابة صالحة؟", "answers": [{"text": "-)"}]},
-                    ],
-                }
-            ],
-        },
-    ],
-}
-
 
 def write(tmp_path: Path, name: str, data) -> Path:
     path = tmp_path / name
@@ -59,8 +20,8 @@ def write(tmp_path: Path, name: str, data) -> Path:
     return path
 
 
-def test_tiny_squad_file(tmp_path):
-    s = load_set(write(tmp_path, "tiny-dev.json", TINY_SQUAD))
+def test_tiny_squad_file(tmp_path, tiny_squad):
+    s = load_set(write(tmp_path, "tiny-dev.json", tiny_squad))
     assert (s.name, s.format) == ("tiny-dev", "squad")
     assert [r["id"] for r in s.corpus] == ["tiny-dev-0", "tiny-dev-1"]
     assert s.corpus[0]["title"] == "نهر النيل" and s.corpus[1]["title"] == "Mount Everest"
@@ -76,8 +37,8 @@ def test_tiny_squad_file(tmp_path):
     assert s.paragraphs[Gold("tiny-dev-0", 1)] == s.corpus[0]["text"]
 
 
-def test_format_is_detected_from_content_not_extension(tmp_path):
-    assert load_set(write(tmp_path, "squad.txt", TINY_SQUAD)).format == "squad"
+def test_format_is_detected_from_content_not_extension(tmp_path, tiny_squad):
+    assert load_set(write(tmp_path, "squad.txt", tiny_squad)).format == "squad"
     records = [{"id": "x1", "question": "كم؟", "gold": [{"doc_id": "d", "paragraph": 2}], "keys": ["5"]}]
     as_list = load_set(write(tmp_path, "list.json", records))
     assert as_list.format == "isnad" and as_list.questions[0].gold == (Gold("d", 2),)

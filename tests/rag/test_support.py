@@ -14,6 +14,7 @@ from rag.support import (
     SupportChecker,
     claim_text,
     content_terms,
+    figures_found,
     numbers,
     quoted_spans,
 )
@@ -133,5 +134,9 @@ def test_always_dense_reports_the_similarity(checker, shoigu):
 def test_helpers():
     assert claim_text("According to “عنوان المقال” (paragraph 3): “نص” [1][2]") == "According to : “نص”"
     assert quoted_spans("a “b “c” d” e «f»") == [(3, 10), (15, 16)]
+    assert quoted_spans('“title "odd” (paragraph 3): “q”') == [(1, 11), (29, 30)]  # unbalanced inner quote
     assert numbers("بين 5,000 و ٧٠٠٠ عنصر في 2016") == {"5000", "7000", "2016"}
+    assert figures_found("Between 5,000 and 7,000 fighters", ["ما بين 5 و 7 آلاف مقاتل"])
+    assert not figures_found("Between 5,000 and 9,000 fighters", ["ما بين 5 و 7 آلاف مقاتل"])
+    assert not figures_found("5,000 states", ["5 دول"])
     assert content_terms("According to the source, Shoigu spoke") == ["shoigu", "spoke"]

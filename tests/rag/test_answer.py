@@ -1,0 +1,93 @@
+"""Answers on the seed articles: the fact, the cited paragraph, the language, and refusals."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag import BadQuestion
+
+SHOIGU = ("000_d5f7ec68f2725137", 8)  # 4500 ISIS members in Afghanistan
+ANTONOV = ("002_6d4411517efba531", 5)  # between two and three thousand
+
+
+def cited(r) -> set[tuple[str, int]]:
+    return {(c.doc_id, c.paragraph) for c in r.citations}
+
+
+def test_arabic_question_is_answered_in_arabic_with_the_fact_and_its_paragraph(seed_assistant):
+    r = seed_assistant.answer("كم عدد الدول المشاركة في مؤتمر موسكو السابع للأمن الدولي؟")
+    assert not r.refused and r.language == "ar"
+    assert "95 دولة" in r.text
+    assert ("000_d5f7ec68f2725137", 2) in cited(r)
+
+
+def test_english_question_quotes_the_arabic_evidence_in_an_english_frame(seed_assistant):
+    r = seed_assistant.answer("How many ISIS fighters are in Afghanistan according to Shoigu?")
+    assert not r.refused and r.language == "en"
+    assert "4500" in r.text and r.text.startswith("According to")
+    assert SHOIGU in cited(r)
+
+
+def test_every_sentence_carries_a_marker_that_maps_to_one_paragraph(seed_assistant):
+    r = seed_assistant.answer("How many towns did the Syrian army liberate with Russian support?")
+    assert "500" in r.text
+    lines = r.text.splitlines()
+    assert len(lines) == len(r.citations)
+    for line, c in zip(lines, r.citations, strict=True):
+        assert line.endswith(f"[{c.n}]")
+        assert c.quote in c.text and c.quote in line
+    assert [c.n for c in r.citations] == list(range(1, len(r.citations) + 1))
+    assert len(cited(r)) == len(r.citations)
+
+
+def test_answer_spanning_two_articles_cites_both(seed_assistant):
+    r = seed_assistant.answer("How many towns did the Syrian army liberate with Russian support?")
+    assert {"001_9eeaefb4c80e2381", "003_c253744d7154f1cd"} <= {c.doc_id for c in r.citations}
+    r = seed_assistant.answer("How many ISIS fighters are in Afghanistan according to Shoigu?")
+    assert len({c.doc_id for c in r.citations}) >= 2
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("ما نتيجة مباراة ريال مدريد وبرشلونة أمس؟", "ar"),
+        ("What was the score of the Real Madrid match yesterday?", "en"),
+        ("كم يبلغ عدد سكان كازاخستان؟", "ar"),
+        ("ماذا قال أردوغان عن مؤتمر موسكو؟", "ar"),
+        ("Who won the 2018 FIFA World Cup?", "en"),
+    ],
+)
+def test_questions_the_seeds_never_mention_are_refused(seed_assistant, question, language):
+    r = seed_assistant.answer(question)
+    assert r.refused and r.citations == []
+    assert r.language == language
+    assert ("المصادر" in r.text) if r.language == "ar" else ("sources do not contain" in r.text)
+
+
+@pytest.mark.parametrize(
+    ("question", "fact", "where"),
+    [
+        ("ماذا قال شويغو عن رحيل الرئيس السوري بشار الأسد؟", "لا يثق", ("003_c253744d7154f1cd", 13)),
+        ("كم عدد عناصر داعش في أفغانستان بحسب وزير الدفاع الروسي سيرغي شويغو؟", "4500", SHOIGU),
+        ("What did Lavrov say about using terrorists as a tool?", "كأداة", None),
+    ],
+)
+def test_questions_the_seeds_answer_are_not_refused(seed_assistant, question, fact, where):
+    r = seed_assistant.answer(question)
+    assert not r.refused
+    assert fact in r.text
+    if where:
+        assert where in cited(r)
+
+
+def test_timings_and_contract_fields(seed_assistant):
+    d = seed_assistant.answer("كم وزير دفاع شارك في مؤتمر موسكو السابع للأمن الدولي؟").to_dict()
+    assert set(d) == {"question", "language", "answer", "refused", "citations", "timings_ms"}
+    assert set(d["citations"][0]) == {"n", "doc_id", "title", "paragraph", "text", "quote", "score"}
+    assert d["timings_ms"]["total"] >= d["timings_ms"]["retrieve"] > 0
+
+
+@pytest.mark.parametrize("question", ["", "   ", "س" * 2001])
+def test_bad_questions_get_a_clear_error(seed_assistant, question):
+    with pytest.raises(BadQuestion):
+        seed_assistant.answer(question)

