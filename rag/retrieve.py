@@ -24,8 +24,8 @@ class Fusion:
     """How the two rankings are combined (defaults tuned on ARCD-train, see bench/retrieval_arcd.py)."""
 
     method: str = "score"  # "score": weighted min-max scores; "rrf": reciprocal rank fusion
-    dense_weight: float = 0.6
-    candidates: int = 50  # fetched from each side
+    dense_weight: float = 0.5
+    candidates: int = 100  # fetched from each side
     rrf_k: int = 60
 
 
