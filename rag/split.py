@@ -69,24 +69,19 @@ def chunks(paragraph: Paragraph, count_tokens: Callable[[str], int], max_tokens:
 
 
 def _cut_long(text: str, s: int, e: int, count_tokens: Callable[[str], int], max_tokens: int):
-    """Split text[s:e] at spaces into pieces that each fit `max_tokens`."""
+    """Split text[s:e] at spaces into pieces that each fit `max_tokens` (a too-long word stands alone)."""
     if count_tokens(text[s:e]) <= max_tokens:
         return [(s, e)]
-    out, start = [], s
-    words = [m.end() for m in re.finditer(r"\S+", text[s:e])]
-    last_fit = None
-    for w_end in words:
-        end = s + w_end
-        if count_tokens(text[start:end]) <= max_tokens:
-            last_fit = end
+    out: list[tuple[int, int]] = []
+    start = end = None
+    for m in re.finditer(r"\S+", text[s:e]):
+        w_start, w_end = s + m.start(), s + m.end()
+        if start is not None and count_tokens(text[start:w_end]) <= max_tokens:
+            end = w_end
             continue
-        if last_fit is None:  # one enormous "word": keep it whole rather than loop forever
-            last_fit = end
-        out.append((start, last_fit))
-        start = last_fit
-        while start < e and text[start].isspace():
-            start += 1
-        last_fit = end if count_tokens(text[start:end]) <= max_tokens else None
-    if start < e:
-        out.append((start, e))
+        if start is not None:
+            out.append((start, end))
+        start, end = w_start, w_end
+    if start is not None:
+        out.append((start, end))
     return out
