@@ -54,7 +54,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         corpus, questions = arcd(ARCD, Path(tmp))
         report = assistant.ingest([corpus])
-    print(f"ARCD-train: {assistant.index.catalog.counts()} ({report.articles} newly ingested), {len(questions)} questions")
+    counts = assistant.index.catalog.counts()
+    print(f"ARCD-train: {counts} ({report.articles} newly ingested), {len(questions)} questions")
     print(f"{'ranker':<44} {'R@1':>6} {'R@5':>6}")
     for label, fusion in [
         ("dense only (e5-small, title + chunk)", Fusion(dense_weight=1.0)),
