@@ -36,6 +36,11 @@ def add_arguments(p) -> None:
         help="fail (exit status 1) when a metric falls under its floor in this JSON file, e.g. eval/floors.json",
     )
     p.add_argument(
+        "--write-floors",
+        metavar="FILE",
+        help="write this run's metrics, less a margin of 0.02, as floors to FILE (to set eval/floors.json)",
+    )
+    p.add_argument(
         "--failures",
         type=int,
         default=FAILURES_SHOWN,
@@ -66,7 +71,7 @@ def main(args) -> int:
     from rag.support import SupportChecker
 
     from .report import failure_reason, write_report
-    from .run import check_floors, evaluate, format_table
+    from .run import check_floors, evaluate, floors_from, format_table
 
     checker = SupportChecker(assistant.embedder)
     result = evaluate(assistant, eval_set, top_k=args.top_k, checker=checker, progress=not args.quiet)
@@ -85,6 +90,11 @@ def main(args) -> int:
     out = Path(args.report) if args.report else DEFAULT_REPORTS / f"eval-{eval_set.name}"
     paths = write_report(result, out)
     print(f"\nreport: {paths['markdown']}  (metrics and per-question results: {paths['json']})")
+    if args.write_floors:
+        floors = {"_measured": f"{meta['set']} over {meta['index']}, commit {meta.get('commit')}, {meta['started']}"}
+        floors |= floors_from(result["metrics"]["overall"])
+        Path(args.write_floors).write_text(json.dumps(floors, indent=2) + "\n", encoding="utf-8")
+        print(f"floors written to {args.write_floors}")
     if args.floors:
         floors = json.loads(Path(args.floors).read_text(encoding="utf-8"))
         below = check_floors(result["metrics"]["overall"], floors)

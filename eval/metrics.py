@@ -113,15 +113,23 @@ def keys_found(answer: str, keys: Iterable[str], keys_all: bool) -> bool:
 
 def answer_language(text: str) -> str:
     """The language an answer is written in: its text outside quotations and markers (a quoted Arabic
-    source inside an English frame is still an English answer); all quoted: the quotes' language."""
+    source inside an English frame is still an English answer); all quoted: the quotes' language.
+
+    On each line everything from the first opening quotation mark to the last closing one counts as
+    quoted, so a source with unbalanced quotation marks inside the quote does not leak out of it.
+    """
     bare = MARKER.sub(" ", text)
-    outside, at = [], 0
-    for s, e in quoted_spans(bare):
-        outside.append(bare[at : max(at, s - 1)])
-        at = e + 1
-    outside.append(bare[at:])
-    rest = " ".join(outside)
-    rest = re.sub(r"\(\s*(?:paragraph|para\.?)\s*\d+\s*\)", " ", rest, flags=re.I)
+    outside = []
+    for line in bare.splitlines():
+        opening = [i for i, ch in enumerate(line) if ch in "“«„"]
+        closing = [i for i, ch in enumerate(line) if ch in "”»"]
+        if opening and closing and closing[-1] > opening[0]:
+            line = line[: opening[0]] + " " + line[closing[-1] + 1 :]
+        spans = quoted_spans(line)  # straight quotes
+        for s, e in reversed(spans):
+            line = line[: max(0, s - 1)] + " " + line[e + 1 :]
+        outside.append(line)
+    rest = re.sub(r"\(\s*(?:paragraph|para\.?)\s*\d+\s*\)", " ", " ".join(outside), flags=re.I)
     return detect_language(rest if re.search(r"[^\W\d_]", rest) else bare)
 
 

@@ -14,6 +14,7 @@ same way. The result is a plain dict (written as JSON by `eval.report`).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import platform
 import subprocess
 import time
@@ -62,7 +63,7 @@ def evaluate(
     """Ask every question of the set; returns {"meta", "metrics", "questions"} (see eval/README.md)."""
     if checker is None:
         checker = SupportChecker(assistant.embedder)
-    started, t0 = dt.datetime.now(dt.UTC), time.perf_counter()
+    started, t0, commit = dt.datetime.now(dt.UTC), time.perf_counter(), _git_commit()
     rows = []
     questions = eval_set.questions
     bar = None
@@ -96,7 +97,7 @@ def evaluate(
             "arabic_share_max": checker.arabic_share_max,
             "weights": "idf" if checker.weights else "uniform",
         },
-        "commit": _git_commit(),
+        "commit": commit,
         "python": platform.python_version(),
         "started": started.isoformat(timespec="seconds"),
         "seconds": round(seconds, 1),
@@ -236,6 +237,21 @@ def check_floors(overall: dict, floors: dict[str, float]) -> list[str]:
     return failures
 
 
+def floors_from(overall: dict, margin: float = 0.02) -> dict[str, float]:
+    """Floors for a measured run: each metric minus `margin`, rounded down to two decimals (lower-is-better
+    metrics: plus `margin`, rounded up, as a ceiling). Metrics not measured, or at 0, get no floor."""
+    out: dict[str, float] = {}
+    for name, _, up in METRICS:
+        value = overall.get(name)
+        if value is None or (up and value <= margin):
+            continue
+        if up:
+            out[name] = math.floor(round((value - margin) * 100, 6)) / 100
+        else:
+            out[name] = min(1.0, math.ceil(round((value + margin) * 100, 6)) / 100)
+    return out
+
+
 def format_table(result: dict, *, markdown: bool = False) -> str:
     """The metrics as a table: overall, per language, per type (columns)."""
     groups = result["metrics"]
@@ -272,9 +288,10 @@ def _percentile(sorted_values: list[float], p: float) -> float | None:
 
 
 def _git_commit() -> str | None:
+    """The checked-out commit, with "-dirty" when the working tree has changes (None outside git)."""
     try:
         out = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
+            ["git", "describe", "--always", "--dirty", "--abbrev=7"],
             cwd=Path(__file__).resolve().parent,
             capture_output=True,
             text=True,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from eval import metrics as m
-from eval.run import aggregate, check_floors
+from eval.run import aggregate, check_floors, floors_from
 from eval.sets import SEED_SET, load_set
 from rag.support import Support
 
@@ -111,6 +111,9 @@ def test_answer_language_ignores_quoted_sources():
     assert m.answer_language("قال إن “الكرة في ملعب واشنطن” [2]") == "ar"
     assert m.answer_language("“بمشاركة وفود من 95 دولة” [1]") == "ar"  # nothing outside the quote
     assert m.answer_language("The sources do not contain an answer to this question.") == "en"
+    # a source whose own quotation marks are unbalanced (seed 004, paragraph 5) stays inside the quote
+    odd = "According to “بوتين” (paragraph 5): “أكد بوتين أن سلاح الجو الروسي”حقق نتائج ملموسة فى سورية”.” [1]"
+    assert m.answer_language(odd) == "en"
 
 
 # --- statements and ALCE citations ------------------------------------------------------------------
@@ -233,3 +236,14 @@ def test_check_floors_lists_what_falls_under():
         "false_refusal_rate: 0.300 > ceiling 0.2",
         "refusal_recall: not measured (floor 0.5)",
     ]
+
+
+def test_floors_from_a_run():
+    overall = {"recall@5": 0.761, "correctness": 0.5, "citation_recall": 1.0, "false_refusal_rate": 0.105}
+    overall |= {"refusal_precision": None, "refusal_recall": 0.0}
+    assert floors_from(overall) == {
+        "recall@5": 0.74,
+        "correctness": 0.48,
+        "citation_recall": 0.98,
+        "false_refusal_rate": 0.13,  # a ceiling
+    }

@@ -75,10 +75,12 @@ def test_floors_fail_the_run(tiny_run, capsys):
     code, out = run_eval(
         capsys,
         *("--set", str(path), "--index", str(root / "index"), "--report", str(root / "floored")),
-        *("--floors", str(floors), "--quiet"),
+        *("--floors", str(floors), "--write-floors", str(root / "measured.json"), "--quiet"),
     )
     assert code == 1
     assert "citation_recall" in out and "recall@10" not in out.split("under the floors")[1]
+    measured = json.loads((root / "measured.json").read_text(encoding="utf-8"))
+    assert measured["recall@10"] == 0.98 and measured["_measured"].startswith("tiny over")
 
 
 def _result(passed: dict[str, bool], correctness: float) -> dict:
