@@ -2,44 +2,30 @@
 
     python bench/retrieval_arcd.py [--index DIR]
 
-Ingests the 231 ARCD paragraphs (one article each, titled by their Wikipedia article) into DIR
-(default /tmp/isnad-arcd-index, reused when present) and asks its 693 questions.
+Ingests the 231 ARCD paragraphs (one article each, titled by their Wikipedia article; the eval
+suite's SQuAD loader) into DIR (default /tmp/isnad-arcd-index, reused when present) and asks its questions.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-import tempfile
 from pathlib import Path
 
+from eval.sets import ensure_corpus, load_set
 from rag import Assistant
 from rag.retrieve import Fusion, Retriever
 
 ARCD = Path(__file__).resolve().parents[2] / "shared" / "data" / "arcd-train.json"
 
 
-def arcd(path: Path, folder: Path) -> tuple[Path, list[tuple[str, str]]]:
-    """The paragraphs as a JSONL corpus, and (question, gold doc_id) pairs."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    records, questions = [], []
-    for article in data["data"]:
-        for p in article["paragraphs"]:
-            doc_id = f"arcd-{len(records) + 1}"
-            records.append({"id": doc_id, "title": article["title"], "text": p["context"]})
-            questions += [(q["question"].strip(), doc_id) for q in p["qas"]]
-    corpus = folder / "arcd.jsonl"
-    corpus.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8")
-    return corpus, questions
-
-
-def recall(retriever: Retriever, questions: list[tuple[str, str]]) -> tuple[float, float]:
+def recall(retriever: Retriever, questions) -> tuple[float, float]:
     r1 = r5 = 0
-    for question, gold in questions:
-        ids = [h.doc_id for h in retriever.retrieve(question, top_k=5)]
-        r1 += ids[:1] == [gold]
-        r5 += gold in ids
+    for q in questions:
+        gold = {(g.doc_id, g.paragraph) for g in q.gold}
+        ranked = [(h.doc_id, h.paragraph) for h in retriever.retrieve(q.question, top_k=5)]
+        r1 += ranked[0] in gold
+        r5 += bool(gold & set(ranked))
     return r1 / len(questions), r5 / len(questions)
 
 
@@ -50,12 +36,11 @@ def main() -> int:
     if not ARCD.exists():
         print(f"skipped: {ARCD} is absent")
         return 0
+    arcd = load_set(ARCD)
     assistant = Assistant(args.index)
-    with tempfile.TemporaryDirectory() as tmp:
-        corpus, questions = arcd(ARCD, Path(tmp))
-        report = assistant.ingest([corpus])
-    counts = assistant.index.catalog.counts()
-    print(f"ARCD-train: {counts} ({report.articles} newly ingested), {len(questions)} questions")
+    ensure_corpus(assistant, arcd)
+    questions = [q for q in arcd.questions if q.gold]
+    print(f"ARCD-train: {assistant.index.catalog.counts()}, {len(questions)} questions")
     print(f"{'ranker':<44} {'R@1':>6} {'R@5':>6}")
     for label, fusion in [
         ("dense only (e5-small, title + chunk)", Fusion(dense_weight=1.0)),

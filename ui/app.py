@@ -91,8 +91,7 @@ class Chat:
             if len(question.strip()) > MAX_QUESTION_CHARS:
                 return UserError(label(lang, "err_too_long", length=len(question.strip()), limit=MAX_QUESTION_CHARS))
             return UserError(detail)
-        unreachable = None if isinstance(error, EmbedderError) else _unreachable_server(error)
-        if isinstance(error, StoreUnavailable) or unreachable == "store":
+        if isinstance(error, StoreUnavailable):
             log.warning("vector store unavailable: %r", error)
             return UserError(label(lang, "err_store"), detail)
         if isinstance(error, ModelMismatch):
@@ -101,7 +100,7 @@ class Chat:
             if self._index_is_empty():
                 return UserError(label(lang, "err_index_empty"))
             return UserError(detail)
-        if isinstance(error, EmbedderError) or unreachable == "embedder":
+        if isinstance(error, EmbedderError):
             log.warning("embedder failed: %s", error)
             return UserError(label(lang, "err_embedder"), detail)
         log.exception("unexpected error while answering %r", question[:200])
@@ -248,30 +247,6 @@ def _display_name(where: str) -> str:
     if not sep:
         path, sep, rest = where.rpartition(":") if where.rpartition(":")[2].isdigit() else (where, "", "")
     return Path(path).name + sep + rest
-
-
-def _unreachable_server(error: BaseException) -> str | None:
-    """ "store" or "embedder" when `error` (or what caused it) is a failure to reach that server, else None.
-
-    The side is told by where the failure was raised: the Chroma client, or the embedding client.
-    """
-    seen = 0
-    while error is not None and seen < 10:
-        name = type(error).__name__.lower()
-        if isinstance(error, ConnectionError | TimeoutError) or "connect" in name or "timeout" in name:
-            files = []
-            tb = error.__traceback__
-            while tb is not None:
-                files.append(tb.tb_frame.f_code.co_filename.replace("\\", "/"))
-                tb = tb.tb_next
-            if any("/chromadb/" in f or f.endswith("/rag/store.py") for f in files):
-                return "store"
-            if any("/openai/" in f or f.endswith("/rag/embed.py") for f in files):
-                return "embedder"
-            return "store" if "chroma" in str(error).lower() else None
-        error = error.__cause__ or error.__context__
-        seen += 1
-    return None
 
 
 # -- the Blocks ------------------------------------------------------------------------------------------
