@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .embed import Embedder
 from .language import REFUSAL, detect_language
@@ -101,10 +101,22 @@ class ExtractiveAnswerer:
         for ev in ranked[1:]:
             if len(chosen) == MAX_SENTENCES or ev.score < ranked[0].score - KEEP_WITHIN:
                 break
-            if all(ev.hit is not c.hit and _overlap(ev, c) < 0.6 for c in chosen):
+            neighbour = next((i for i, c in enumerate(chosen) if _adjacent(c, ev)), None)
+            if neighbour is not None:  # the next or previous sentence: the quote grows, still one span
+                c = chosen[neighbour]
+                chosen[neighbour] = replace(c, start=min(c.start, ev.start), end=max(c.end, ev.end))
+            elif all(ev.hit is not c.hit and _overlap(ev, c) < 0.6 for c in chosen):
                 chosen.append(ev)
         citations = _citations(chosen)
         return Answer(question, language, _compose(language, chosen, citations), refused=False, citations=citations)
+
+
+def _adjacent(a: Evidence, b: Evidence) -> bool:
+    """Two sentences of the same paragraph with nothing but white space between them."""
+    if a.hit is not b.hit:
+        return False
+    gap = a.hit.text[a.end : b.start] if a.end <= b.start else a.hit.text[b.end : a.start]
+    return not gap.strip()
 
 
 def _names_speaker(question: str, ev: Evidence) -> bool:
