@@ -154,7 +154,7 @@ def clean(article: Article) -> Article:
     """A copy of `article` with boilerplate paragraphs removed and a breadcrumb title replaced."""
     paragraphs = list(article.paragraphs)
     title = article.title
-    while paragraphs and (_is_top_furniture(title) or _is_boilerplate(title)):
+    while paragraphs and _is_furniture_title(title, paragraphs[0]):
         title = paragraphs.pop(0)
     kept: list[str] = []
     source = article.source
@@ -177,6 +177,14 @@ def clean(article: Article) -> Article:
     if _is_lead(title) and kept[:1] != [title]:
         kept.insert(0, title)
     return replace(article, title=title, paragraphs=tuple(kept), source=source)
+
+
+def _is_furniture_title(title: str, following: str) -> bool:
+    """A counter or boilerplate line, or a breadcrumb that a headline follows: not a one-word title
+    ("مصر") over the body."""
+    if COUNTER.match(title) or _is_boilerplate(title):
+        return True
+    return _is_menu(title) and _short(following) and not _ends_sentence(following)
 
 
 def _is_lead(title: str) -> bool:

@@ -25,24 +25,33 @@ _WORD = re.compile(r"[\w]+", re.UNICODE)
 _PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")
 _SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
 
-# Function words that carry no topic in Arabic news, plus English ones (normalized forms).
+
+def normalize(text: str) -> str:
+    """NFKC, no diacritics or tatweel, one alef/yaa/teh-marbuta form, ASCII digits, lower-case Latin."""
+    return normalize_alef_maksura_ar(_fold(text))
+
+
+def _fold(text: str) -> str:
+    """All of `normalize` except ى -> ي."""
+    text = unicodedata.normalize("NFKC", text).replace(_TATWEEL, "")
+    text = normalize_alef_ar(normalize_teh_marbuta_ar(dediac_ar(text)))
+    return text.translate(_DIGITS).translate(_HAMZA_SEATS).lower()
+
+
+# Function words that carry no topic in Arabic news, plus English ones, in normalized form (so "فى" and
+# "في" are both dropped).
 STOPWORDS = frozenset(
-    """
-    في من على الي عن ان او ثم حتي اذا اذ لا لم لن ما ماذا متي اين كيف هل كم اي التي الذي الذين
-    هذا هذه ذلك تلك هو هي هم هن نحن انت انا كان كانت يكون قد لقد كما مع بين بعد قبل عند عندما
-    ضد ايضا الا غير كل بعض اخر اخري و ف ب ل ك مما منذ خلال حول لدي لدى وقد وقال قال اليوم
+    normalize(w)
+    for w in """
+    في من إلى عن أن إن أو ثم حتى إذا إذ لا لم لن ما ماذا متى أين كيف هل كم أي التي الذي الذين
+    هذا هذه ذلك تلك هو هي هم هن نحن أنت أنا كان كانت يكون قد لقد كما مع بين بعد قبل عند عندما
+    ضد أيضا إلا غير كل بعض آخر أخرى و ف ب ل ك مما منذ خلال حول لدى وقد وقال قال اليوم
     the a an of to in on for and or is are was were be by with at as from that this what which who
     whom how many much did does do when where why than it its into about said say
     """.split()
 )
-
-
-def normalize(text: str) -> str:
-    """NFKC, no diacritics or tatweel, one alef/yaa/teh-marbuta form, ASCII digits, lower-case Latin."""
-    text = unicodedata.normalize("NFKC", text).replace(_TATWEEL, "")
-    text = dediac_ar(text)
-    text = normalize_alef_ar(normalize_alef_maksura_ar(normalize_teh_marbuta_ar(text)))
-    return text.translate(_DIGITS).translate(_HAMZA_SEATS).lower()
+# Stop words only as spelled: normalized, "على" would become the name "علي" (Ali), which must stay a term.
+SPELLED_STOPWORDS = frozenset({"على"})
 
 
 def stem(word: str) -> str:
@@ -66,4 +75,5 @@ def words(text: str) -> list[str]:
 
 def terms(text: str) -> list[str]:
     """BM25 terms: normalized, stop words dropped, light-stemmed."""
-    return [stem(w) for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+    kept = (normalize_alef_maksura_ar(w) for w in _WORD.findall(_fold(text)) if w not in SPELLED_STOPWORDS)
+    return [stem(w) for w in kept if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]

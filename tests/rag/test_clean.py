@@ -143,6 +143,14 @@ def test_breadcrumb_title_with_separators_is_replaced_by_the_next_line():
     assert (article.doc_id, article.url, article.date, article.path) == ("d", "u", "2020", "p")
 
 
+def test_one_word_title_over_the_body_is_a_title_not_a_breadcrumb():
+    # ARCD's Wikipedia paragraphs are titled "مصر", "سوريا"...: the body that follows is no headline
+    body = "مِصرَ أو رسمياً جُمهورِيةُ مِصرَ العَرَبيةِ هي دولة عربية تقع في الركن الشمالي الشرقي من قارة أفريقيا."
+    assert clean(art("مصر", body)).title == "مصر"
+    assert clean(art("مصر", body)).paragraphs == (body,)
+    assert clean(art("سوريا", "عنوان الخبر الحقيقي", BODY)).title == "عنوان الخبر الحقيقي"
+
+
 def test_menu_word_or_number_alone_is_kept_away_from_the_headline():
     article = clean(art("عنوان", "1250", "سياسة", BODY, "2018", "سوريا", MORE))
     assert article.paragraphs == (BODY, "2018", "سوريا", MORE)

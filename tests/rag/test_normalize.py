@@ -223,9 +223,7 @@ def test_terms_of_the_seeds_are_normalized_stems_without_the_frequent_function_w
     assert {"ارهاب", "دول", "سور", "روس"} <= top
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug in rag/normalize.py STOPWORDS: 'على' is listed un-normalized; normalize() turns it into 'علي'",
-)
-def test_the_preposition_ala_is_a_stop_word():
-    assert terms("على") == []  # actual: ['عل']
+def test_the_preposition_ala_is_a_stop_word_and_the_name_ali_is_not():
+    assert terms("على") == terms("عَلى") == []
+    assert terms("إلى لدى حتى متى أخرى فى الى") == []
+    assert terms("قال علي صالح") == ["عل", "صالح"]
