@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+from pathlib import Path
 
 from .embed import EmbedderError
 
@@ -82,9 +83,13 @@ def parser() -> argparse.ArgumentParser:
 
 def _assistant(args):
     from .assistant import Assistant
+    from .store import IndexUnusable
 
     kwargs = {"chroma_url": args.chroma_url, "embedder": args.embedder}
-    if args.command == "ingest" or args.index or os.environ.get("ISNAD_INDEX"):
+    folder = args.index or os.environ.get("ISNAD_INDEX")
+    if args.command in ("ask", "search") and folder and not Path(folder).is_dir():
+        raise IndexUnusable(f"there is no index at {folder}: build one with isnad ingest PATH --index {folder}")
+    if args.command == "ingest" or folder:
         return Assistant(args.index, **kwargs)
     return Assistant.default(**kwargs)
 

@@ -213,17 +213,18 @@ def test_ask_json_prints_exactly_the_contract(capsys, seed_index_copy):
 
 def test_ask_empty_question_is_a_clean_error(capsys, tmp_path):
     for question in ("", "   \n "):
-        line = assert_clean_error(*run(capsys, "ask", question, "--index", tmp_path / "index"))
+        line = assert_clean_error(*run(capsys, "ask", question, "--index", tmp_path))
         assert line == "isnad: error: the question is empty"
 
 
 def test_ask_too_long_question_is_a_clean_error(capsys, tmp_path):
-    line = assert_clean_error(*run(capsys, "ask", "سؤال " * 500, "--index", tmp_path / "index"))
+    line = assert_clean_error(*run(capsys, "ask", "سؤال " * 500, "--index", tmp_path))
     assert "too long" in line and "2000" in line
 
 
 def test_ask_an_empty_index_says_it_is_empty(capsys, tmp_path):
     index = tmp_path / "fresh"
+    index.mkdir()
     line = assert_clean_error(*run(capsys, "ask", QUESTION, "--index", index))
     assert "is empty" in line
     assert str(index) in line
@@ -231,13 +232,21 @@ def test_ask_an_empty_index_says_it_is_empty(capsys, tmp_path):
 
 
 def test_search_an_empty_index_says_it_is_empty(capsys, tmp_path):
-    line = assert_clean_error(*run(capsys, "search", "داعش", "--index", tmp_path / "fresh"))
+    line = assert_clean_error(*run(capsys, "search", "داعش", "--index", tmp_path))
     assert "is empty" in line
+
+
+@pytest.mark.parametrize("command", ["ask", "search"])
+def test_a_missing_index_folder_is_an_error_and_is_not_created(capsys, tmp_path, command):
+    index = tmp_path / "typo"
+    line = assert_clean_error(*run(capsys, command, QUESTION, "--index", index))
+    assert f"there is no index at {index}" in line and "isnad ingest" in line
+    assert not index.exists()
 
 
 def test_unreachable_chroma_server_is_a_clean_error_naming_the_url(capsys, tmp_path):
     url = f"http://127.0.0.1:{unused_port()}"
-    line = assert_clean_error(*run(capsys, "ask", QUESTION, "--index", tmp_path / "index", "--chroma-url", url))
+    line = assert_clean_error(*run(capsys, "ask", QUESTION, "--index", tmp_path, "--chroma-url", url))
     assert f"cannot reach the Chroma server at {url}" in line
 
 
