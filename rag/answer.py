@@ -154,11 +154,11 @@ def _citations(chosen: list[Evidence]) -> list[Citation]:
 
 
 def _compose(language: str, chosen: list[Evidence], citations: list[Citation]) -> str:
-    """The reply: one line per quoted sentence, each ending with the marker of its paragraph."""
+    """The reply: one line per quote; in Arabic every sentence of it ends with the marker of its paragraph."""
     lines = []
     for ev, c in zip(chosen, citations, strict=True):
         if language == "ar":
-            lines.append(f"{ev.text} [{c.n}]")
+            lines.append(" ".join(f"{ev.text[s:e]} [{c.n}]" for s, e in sentence_spans(ev.text)))
         else:
             lines.append(f"According to “{_short(c.title or c.doc_id)}” (paragraph {c.paragraph}): “{ev.text}” [{c.n}]")
     return "\n".join(lines)

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
-from rag import BadQuestion
+from eval.metrics import statements
+from eval.sets import load_set
+from rag import Assistant, BadQuestion
+from rag.split import sentence_spans
+
+ARCD = Path(__file__).parents[3] / "shared" / "data" / "arcd-train.json"
 
 SHOIGU = ("000_d5f7ec68f2725137", 8)  # 4500 ISIS members in Afghanistan
 ANTONOV = ("002_6d4411517efba531", 5)  # between two and three thousand
@@ -91,3 +99,22 @@ def test_timings_and_contract_fields(seed_assistant):
 def test_bad_questions_get_a_clear_error(seed_assistant, question):
     with pytest.raises(BadQuestion):
         seed_assistant.answer(question)
+
+
+@pytest.mark.skipif(not ARCD.exists(), reason="../shared/data/arcd-train.json is absent")
+def test_adjacent_answer_sentences_are_one_quote_and_each_carries_the_marker(tmp_path):
+    # ARCD's Khashoggi paragraph: "he left in 2017 and wrote articles criticising the government. He
+    # criticised the crown prince ... heavily." The answer is the second sentence, the first leads to it.
+    arcd = load_set(ARCD)
+    (gold,) = next(q for q in arcd.questions if q.id == "619452973730").gold
+    record = next(r for r in arcd.corpus if r["id"] == gold.doc_id)
+    file = tmp_path / "khashoggi.jsonl"
+    file.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    assistant = Assistant(tmp_path / "index")
+    assistant.ingest([file])
+    r = assistant.answer("لمن انتقد خاشقجي بشدة في مقالاته الإخبارية؟")  # question 619452973730
+    assert [(c.doc_id, c.paragraph) for c in r.citations] == [(record["id"], 1)]
+    quote = r.citations[0].quote
+    assert "ولي العهد السعودي محمد بن سلمان" in quote and len(sentence_spans(quote)) == 2
+    assert quote in r.citations[0].text  # one span of the paragraph
+    assert [s.markers for s in statements(r.text)] == [[1], [1]]
