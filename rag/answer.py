@@ -17,10 +17,9 @@ from .embed import Embedder
 from .language import REFUSAL, detect_language
 from .normalize import terms
 from .schema import Answer, Citation, Hit
-from .split import sentence_spans
+from .split import quotable_spans, sentence_spans
 
 MAX_SENTENCES = 3
-MIN_WORDS = 4  # shorter "sentences" (subheadings, fragments) are never quoted alone
 
 # A sentence can be evidence only when its dense similarity to the question reaches this floor.
 # Calibrated for the default model (multilingual-e5-small) on eval/seed_set.jsonl: it separates the
@@ -65,9 +64,7 @@ class ExtractiveAnswerer:
 
     def evidence(self, question: str, hits: list[Hit]) -> list[Evidence]:
         """Every quotable sentence of `hits`, best first."""
-        spans = [
-            (hit, s, e) for hit in hits for s, e in sentence_spans(hit.text) if len(hit.text[s:e].split()) >= MIN_WORDS
-        ]
+        spans = [(hit, s, e) for hit in hits for s, e in quotable_spans(hit.text)]
         if not spans:
             return []
         q_vec = self.embedder.embed_query(question)

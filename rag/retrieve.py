@@ -5,6 +5,10 @@ The dense side ranks chunks (a paragraph scores as its best chunk); the BM25 sid
 added with weights; the BM25 weight shrinks with the share of question terms the index has never seen,
 so an English question over Arabic articles is ranked by the dense side. `Fusion(method="rrf")` gives
 plain reciprocal rank fusion instead (bench/retrieval_arcd.py compares both).
+
+Where the BM25 side is silent (English questions), the best candidates are ranked again by the similarity
+of their best sentence to the question: a whole chunk's vector blurs the one sentence that answers, and
+across languages nothing else can find it.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from dataclasses import dataclass
 from .embed import Embedder
 from .normalize import terms
 from .schema import Hit
+from .split import quotable_spans
 from .store import Index
 
 Key = tuple[str, int]  # (doc_id, paragraph)
@@ -27,6 +32,8 @@ class Fusion:
     dense_weight: float = 0.5
     candidates: int = 100  # fetched from each side
     rrf_k: int = 60
+    sentence_weight: float = 0.75  # of the best-sentence similarity, times the share of unknown question terms
+    sentence_candidates: int = 30  # best fused paragraphs ranked again by their sentences
 
 
 class Retriever:
@@ -47,8 +54,11 @@ class Retriever:
         df = self.index.catalog.document_frequency(q_terms) if q_terms else {}
         known = sum(1 for n in df.values() if n) / len(df) if df else 0.0
         fused = self._fuse(dense, lexical, known)
-        best = sorted(fused.items(), key=lambda kv: -kv[1])[:top_k]
-        return [self._hit(key, score) for key, score in best]
+        ranked = sorted(fused.items(), key=lambda kv: -kv[1])
+        weight = self.fusion.sentence_weight * (1 - known)
+        if weight > 0:
+            ranked = self._by_sentences(question, ranked[: max(top_k, self.fusion.sentence_candidates)], weight)
+        return [self._hit(key, score) for key, score in ranked[:top_k]]
 
     def dense(self, question: str) -> list[tuple[Key, float]]:
         """Paragraphs by the cosine similarity of their best chunk, best first."""
@@ -59,6 +69,20 @@ class Retriever:
             if cid in rows:  # a vector whose article is not committed yet (interrupted run) is ignored
                 best.setdefault(rows[cid][:2], sim)
         return list(best.items())
+
+    def _by_sentences(self, question: str, ranked: list[tuple[Key, float]], weight: float) -> list[tuple[Key, float]]:
+        """`ranked` again, by its fused score blended with its best sentence's similarity to the question."""
+        texts = {key: self.index.catalog.paragraph_text(*key) or "" for key, _ in ranked}
+        sentences = [
+            (key, text[s:e]) for key, text in texts.items() for s, e in quotable_spans(text) or [(0, len(text))]
+        ]
+        similarity = self.embedder.embed_passages([t for _, t in sentences]) @ self.embedder.embed_query(question)
+        best: dict[Key, float] = {}
+        for (key, _), sim in zip(sentences, similarity, strict=True):
+            best[key] = max(best.get(key, -1.0), float(sim))
+        fused, sentence = _min_max(ranked), _min_max(list(best.items()))
+        blended = {key: (1 - weight) * fused[key] + weight * sentence.get(key, 0.0) for key, _ in ranked}
+        return sorted(blended.items(), key=lambda kv: -kv[1])
 
     def _fuse(self, dense: list[tuple[Key, float]], lexical: list[tuple[Key, float]], known: float) -> dict:
         f = self.fusion

