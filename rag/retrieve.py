@@ -6,9 +6,10 @@ added with weights; the BM25 weight shrinks with the share of question terms the
 so an English question over Arabic articles is ranked by the dense side. `Fusion(method="rrf")` gives
 plain reciprocal rank fusion instead (bench/retrieval_arcd.py compares both).
 
-Where the BM25 side is silent (English questions), the best candidates are ranked again by the similarity
-of their best sentence to the question: a whole chunk's vector blurs the one sentence that answers, and
-across languages nothing else can find it.
+Where the BM25 side is (nearly) silent, as for English questions, the best candidates are ranked again by
+the similarity of their best sentence to the question: a whole chunk's vector blurs the one sentence that
+answers, and across languages nothing else can find it. (Arabic questions, whose terms the index knows,
+skip it: on ARCD it changed nothing and it costs about a hundred sentence embeddings per new question.)
 """
 
 from __future__ import annotations
@@ -32,8 +33,9 @@ class Fusion:
     dense_weight: float = 0.5
     candidates: int = 100  # fetched from each side
     rrf_k: int = 60
-    sentence_weight: float = 0.75  # of the best-sentence similarity, times the share of unknown question terms
+    sentence_weight: float = 0.75  # of the best-sentence similarity in the second ranking
     sentence_candidates: int = 30  # best fused paragraphs ranked again by their sentences
+    sentence_known_max: float = 0.5  # ranked again when the index knows less than this share of the terms
 
 
 class Retriever:
@@ -55,9 +57,9 @@ class Retriever:
         known = sum(1 for n in df.values() if n) / len(df) if df else 0.0
         fused = self._fuse(dense, lexical, known)
         ranked = sorted(fused.items(), key=lambda kv: -kv[1])
-        weight = self.fusion.sentence_weight * (1 - known)
-        if weight > 0:
-            ranked = self._by_sentences(question, ranked[: max(top_k, self.fusion.sentence_candidates)], weight)
+        f = self.fusion
+        if known < f.sentence_known_max and f.sentence_weight > 0:
+            ranked = self._by_sentences(question, ranked[: max(top_k, f.sentence_candidates)], f.sentence_weight)
         return [self._hit(key, score) for key, score in ranked[:top_k]]
 
     def dense(self, question: str) -> list[tuple[Key, float]]:
