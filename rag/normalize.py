@@ -16,6 +16,9 @@ from camel_tools.utils.normalize import (
     normalize_teh_marbuta_ar,
 )
 
+# Bump when `terms` changes what it returns: an index whose BM25 terms another version made has them
+# recomputed from its stored paragraphs when opened (rag.store.Catalog.ensure_terms).
+TERMS_VERSION = "2"  # 2: stop words in normalized form, "على" apart from the name "علي"
 _TATWEEL = "\u0640"
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _HAMZA_SEATS = str.maketrans({"ؤ": "و", "ئ": "ي", "ء": ""})

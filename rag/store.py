@@ -12,12 +12,14 @@ import json
 import math
 import sqlite3
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
 import numpy as np
 
+from .normalize import TERMS_VERSION, terms
 from .schema import Article, Chunk, Paragraph
 
 
@@ -86,6 +88,25 @@ class Catalog:
     def set_meta(self, key: str, value: str) -> None:
         with self._lock, self._db:
             self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def ensure_terms(self, terms: Callable[[str], list[str]], version: str) -> bool:
+        """Recompute every paragraph's BM25 terms from its stored text when another version of `terms` made
+        them (an index built before an upgrade); True when it did."""
+        if self.get_meta("terms_version") == version:
+            return False
+        with self._lock, self._db:
+            titles = {
+                doc_id: " ".join(terms(title or ""))
+                for doc_id, title in self._db.execute("SELECT doc_id, title FROM articles")
+            }
+            rows = self._db.execute("SELECT doc_id, paragraph, text FROM paragraphs").fetchall()
+            self._db.execute("DELETE FROM lexical")
+            self._db.executemany(
+                "INSERT INTO lexical VALUES (?, ?, ?, ?)",
+                [(" ".join(terms(text)), titles.get(doc_id, ""), doc_id, n) for doc_id, n, text in rows],
+            )
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES ('terms_version', ?)", (version,))
+        return True
 
     def content_hash(self, doc_id: str) -> str | None:
         rows = self._read("SELECT content_hash FROM articles WHERE doc_id = ?", (doc_id,))
@@ -268,6 +289,7 @@ class Index:
     def __init__(self, index_dir: Path, chroma_url: str | None = None, collection: str = "isnad"):
         self.dir = Path(index_dir)
         self.catalog = Catalog(self.dir / "catalog.sqlite3")
+        self.catalog.ensure_terms(terms, TERMS_VERSION)
         self.vectors = Vectors(self.dir, chroma_url, collection)
 
     def model(self) -> str | None:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
 from rag import Assistant, StoreUnavailable
+from rag.normalize import TERMS_VERSION, terms
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
@@ -78,3 +81,28 @@ def test_server_that_goes_away_is_a_clear_error(tmp_path):
         server.wait(timeout=20)
     with pytest.raises(StoreUnavailable, match=url):
         a.retrieve("ما الذي تبناه قادة رابطة الدول المستقلة؟")
+
+
+def lexical_rows(index_dir: Path) -> list[tuple]:
+    with closing(sqlite3.connect(index_dir / "catalog.sqlite3")) as db:
+        return sorted(db.execute("SELECT doc_id, paragraph, terms, title_terms FROM lexical"))
+
+
+def test_bm25_terms_made_by_an_older_version_are_recomputed_when_the_index_opens(seed_index_copy):
+    fresh = lexical_rows(seed_index_copy)
+    question = "ماذا قال غيراسيموف عن تركيا؟"
+    expected = [(h.doc_id, h.paragraph) for h in Assistant(seed_index_copy).retrieve(question, 5)]
+    with closing(sqlite3.connect(seed_index_copy / "catalog.sqlite3")) as db, db:
+        # an index from before terms were versioned, whose terms an older `terms` made
+        db.execute("UPDATE lexical SET terms = 'عل ' || terms, title_terms = ''")
+        db.execute("DELETE FROM meta WHERE key = 'terms_version'")
+    assert lexical_rows(seed_index_copy) != fresh
+    assistant = Assistant(seed_index_copy)
+    assert lexical_rows(seed_index_copy) == fresh
+    assert assistant.index.catalog.get_meta("terms_version") == TERMS_VERSION
+    assert [(h.doc_id, h.paragraph) for h in assistant.retrieve(question, 5)] == expected
+    assert not assistant.index.catalog.ensure_terms(terms, TERMS_VERSION)  # up to date: nothing to do
+
+
+def test_a_new_index_records_the_version_of_its_terms(tmp_path):
+    assert Assistant(tmp_path / "index").index.catalog.get_meta("terms_version") == TERMS_VERSION
