@@ -27,7 +27,7 @@ MAX_SENTENCES = 3
 # cross-lingual similarities run lower and overlap (unanswerable 0.76-0.81, answerable 0.77-0.84), hence
 # the lower English floor. `isnad eval` reports refusal precision/recall and false refusals per language.
 DENSE_FLOOR = {"ar": 0.82, "en": 0.78}
-KEEP_WITHIN = 0.04  # further sentences must score within this margin of the best one
+KEEP_WITHIN = 0.06  # further sentences must score within this margin of the best one (tuned: eval/README.md)
 W_DENSE, W_SENTENCE_TERMS, W_PARAGRAPH_TERMS, W_TYPE = 1.0, 0.25, 0.15, 0.05
 
 _NUMBER_QUESTION = re.compile(r"\b(how many|how much|what number|what percentage)\b|(^|\s)كم(\s|$)", re.I)
