@@ -16,7 +16,6 @@ from tqdm import tqdm
 from .clean import clean
 from .embed import Embedder
 from .load import UnreadableFile, find_files, read_articles
-from .normalize import terms
 from .schema import Article, Chunk, IngestReport, Paragraph
 from .split import chunks, paragraphs
 from .store import Index
@@ -66,7 +65,7 @@ def ingest(
             }
             index.vectors.replace(article.doc_id, cs, vectors[at : at + len(cs)], meta)
             at += len(cs)
-            index.catalog.put_article(article, paras, cs, [terms(p.text) for p in paras], terms(article.title))
+            index.catalog.put_article(article, paras, cs)
             report.articles += 1
             report.paragraphs += len(paras)
             report.chunks += len(cs)

@@ -12,8 +12,8 @@ import json
 import math
 import sqlite3
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import groupby
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -89,23 +89,19 @@ class Catalog:
         with self._lock, self._db:
             self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
-    def ensure_terms(self, terms: Callable[[str], list[str]], version: str) -> bool:
-        """Recompute every paragraph's BM25 terms from its stored text when another version of `terms` made
-        them (an index built before an upgrade); True when it did."""
-        if self.get_meta("terms_version") == version:
+    def ensure_terms(self) -> bool:
+        """Recompute every paragraph's BM25 terms from its stored text when another version of `terms`
+        (TERMS_VERSION) made them, as in an index built before an upgrade; True when it did."""
+        if self.get_meta("terms_version") == TERMS_VERSION:
             return False
         with self._lock, self._db:
-            titles = {
-                doc_id: " ".join(terms(title or ""))
-                for doc_id, title in self._db.execute("SELECT doc_id, title FROM articles")
-            }
-            rows = self._db.execute("SELECT doc_id, paragraph, text FROM paragraphs").fetchall()
+            titles = dict(self._db.execute("SELECT doc_id, title FROM articles"))
+            rows = self._db.execute("SELECT doc_id, paragraph, text FROM paragraphs ORDER BY doc_id").fetchall()
             self._db.execute("DELETE FROM lexical")
-            self._db.executemany(
-                "INSERT INTO lexical VALUES (?, ?, ?, ?)",
-                [(" ".join(terms(text)), titles.get(doc_id, ""), doc_id, n) for doc_id, n, text in rows],
-            )
-            self._db.execute("INSERT OR REPLACE INTO meta VALUES ('terms_version', ?)", (version,))
+            for doc_id, group in groupby(rows, key=lambda r: r[0]):
+                paragraphs = [(n, text) for _, n, text in group]
+                self._db.executemany(_INSERT_LEXICAL, _lexical_rows(doc_id, titles.get(doc_id) or "", paragraphs))
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES ('terms_version', ?)", (TERMS_VERSION,))
         return True
 
     def content_hash(self, doc_id: str) -> str | None:
@@ -117,11 +113,10 @@ class Catalog:
         article: Article,
         paragraphs: list[Paragraph],
         chunks: list[Chunk],
-        paragraph_terms: list[list[str]],
-        title_terms: list[str],
     ) -> None:
-        """Replace everything stored for this article, atomically."""
+        """Replace everything stored for this article, atomically, with its paragraphs' BM25 terms."""
         a = article
+        lexical = _lexical_rows(a.doc_id, a.title, [(p.paragraph, p.text) for p in paragraphs])
         with self._lock, self._db:
             self._delete(a.doc_id)
             self._db.executemany(
@@ -132,11 +127,7 @@ class Catalog:
                 "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?)",
                 [(c.id, c.doc_id, c.paragraph, c.start, c.end, c.text) for c in chunks],
             )
-            title = " ".join(title_terms)
-            self._db.executemany(
-                "INSERT INTO lexical VALUES (?, ?, ?, ?)",
-                [(" ".join(t), title, a.doc_id, p.paragraph) for p, t in zip(paragraphs, paragraph_terms, strict=True)],
-            )
+            self._db.executemany(_INSERT_LEXICAL, lexical)
             self._db.execute(
                 "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (a.doc_id, a.title, a.source, a.url, a.date, a.path, a.content_hash, len(paragraphs)),
@@ -188,6 +179,15 @@ class Catalog:
 
     def counts(self) -> dict[str, int]:
         return {t: self._read(f"SELECT count(*) FROM {t}")[0][0] for t in ("articles", "paragraphs", "chunks")}
+
+
+_INSERT_LEXICAL = "INSERT INTO lexical VALUES (?, ?, ?, ?)"
+
+
+def _lexical_rows(doc_id: str, title: str, paragraphs: list[tuple[int, str]]) -> list[tuple[str, str, str, int]]:
+    """The BM25 rows of one article: (paragraph terms, title terms, doc_id, paragraph number)."""
+    title_terms = " ".join(terms(title))
+    return [(" ".join(terms(text)), title_terms, doc_id, n) for n, text in paragraphs]
 
 
 def _info(row) -> ArticleInfo:
@@ -289,7 +289,7 @@ class Index:
     def __init__(self, index_dir: Path, chroma_url: str | None = None, collection: str = "isnad"):
         self.dir = Path(index_dir)
         self.catalog = Catalog(self.dir / "catalog.sqlite3")
-        self.catalog.ensure_terms(terms, TERMS_VERSION)
+        self.catalog.ensure_terms()
         self.vectors = Vectors(self.dir, chroma_url, collection)
 
     def model(self) -> str | None:

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .embed import Embedder
+from .embed import CachedEmbedder, Embedder
 from .normalize import normalize, terms, words
 
 # Calibrated with eval/calibrate_support.py (see eval/README.md, "The support checker").
@@ -169,9 +169,7 @@ class SupportChecker:
         self.dense_min = dense_min
         self.arabic_share_max = arabic_share_max
         self.always_dense = always_dense
-        self.cache_size = cache_size
-        self._passages: dict[str, np.ndarray] = {}
-        self._queries: dict[str, np.ndarray] = {}
+        self._vectors = CachedEmbedder(embedder, size=cache_size)
 
     def check(self, sentence: str, paragraphs: list[str]) -> Support:
         """Whether `paragraphs` (together) support `sentence`."""
@@ -210,8 +208,8 @@ class SupportChecker:
 
     def dense(self, sentence: str, paragraphs: list[str]) -> float:
         """Best cosine similarity between the sentence (as a query) and each paragraph (as a passage)."""
-        q = self._query(sentence)
-        return float(np.max(self._passage_vectors(paragraphs) @ q))
+        q = self._vectors.embed_query(sentence)
+        return float(np.max(self._vectors.embed_passages(paragraphs) @ q))
 
     def lexical(self, sentence: str, paragraphs: list[str]) -> float:
         """Weighted share of the sentence's content terms found in the paragraphs."""
@@ -224,23 +222,6 @@ class SupportChecker:
         total = sum(w.get(t, 1.0) for t in claim_terms)
         found = sum(w.get(t, 1.0) for t in claim_terms if t in para_terms)
         return round(found / total, 4) if total else 0.0
-
-    def _query(self, text: str) -> np.ndarray:
-        if text not in self._queries:
-            if len(self._queries) >= self.cache_size:
-                self._queries.clear()
-            self._queries[text] = self.embedder.embed_query(text)
-        return self._queries[text]
-
-    def _passage_vectors(self, paragraphs: list[str]) -> np.ndarray:
-        todo = list(dict.fromkeys(p for p in paragraphs if p not in self._passages))
-        if todo:
-            if len(self._passages) + len(todo) > self.cache_size:
-                self._passages.clear()
-                todo = list(dict.fromkeys(paragraphs))
-            for p, v in zip(todo, self.embedder.embed_passages(todo), strict=True):
-                self._passages[p] = v
-        return np.stack([self._passages[p] for p in paragraphs])
 
 
 def _outside(text: str) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from rag import Assistant, StoreUnavailable
-from rag.normalize import TERMS_VERSION, terms
+from rag.normalize import TERMS_VERSION
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
@@ -101,7 +101,7 @@ def test_bm25_terms_made_by_an_older_version_are_recomputed_when_the_index_opens
     assert lexical_rows(seed_index_copy) == fresh
     assert assistant.index.catalog.get_meta("terms_version") == TERMS_VERSION
     assert [(h.doc_id, h.paragraph) for h in assistant.retrieve(question, 5)] == expected
-    assert not assistant.index.catalog.ensure_terms(terms, TERMS_VERSION)  # up to date: nothing to do
+    assert not assistant.index.catalog.ensure_terms()  # up to date: nothing to do
 
 
 def test_a_new_index_records_the_version_of_its_terms(tmp_path):

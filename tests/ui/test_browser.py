@@ -137,27 +137,27 @@ def check_turn(page, turn: int, result, fact: str) -> None:
         assert c.title.strip()[:30] in summary
 
 
+def answered(page, assistant, turn: int, question: str, fact: str, source: tuple[str, int], direction_: str):
+    """Ask `question` as conversation turn `turn`; check the answer, its first source and both directions."""
+    ask(page, question)
+    answer = assistant.answers[question]
+    assert not answer.refused
+    check_turn(page, turn, answer, fact)
+    assert (answer.citations[0].doc_id, answer.citations[0].paragraph) == source
+    assert direction(page, f".isnad-question >> nth={turn}") == direction_
+    assert direction(page, f".isnad-answer >> nth={turn}") == direction_
+    return answer
+
+
 def test_arabic_and_english_in_one_conversation(page, app, seeds_qa):
     _, assistant = app
-    ask(page, seeds_qa.ar)
-    ar = assistant.answers[seeds_qa.ar]
-    assert not ar.refused
-    check_turn(page, 0, ar, seeds_qa.ar_fact)
-    assert (ar.citations[0].doc_id, ar.citations[0].paragraph) == seeds_qa.ar_source
-    assert direction(page, ".isnad-question >> nth=0") == "rtl"
-    assert direction(page, ".isnad-answer >> nth=0") == "rtl"
+    answered(page, assistant, 0, seeds_qa.ar, seeds_qa.ar_fact, seeds_qa.ar_source, "rtl")
     assert direction(page, "#src-0-1 .isnad-source-text") == "rtl"
     # the interface follows the question's language ("auto"): Arabic labels
     assert page.locator("#isnad-ask").inner_text().strip() == "إرسال"
     screenshot(page, "arabic", scroll_to=".isnad-question >> nth=0")
 
-    ask(page, seeds_qa.en)
-    en = assistant.answers[seeds_qa.en]
-    assert not en.refused
-    check_turn(page, 1, en, seeds_qa.en_fact)
-    assert (en.citations[0].doc_id, en.citations[0].paragraph) == seeds_qa.en_source
-    assert direction(page, ".isnad-question >> nth=1") == "ltr"
-    assert direction(page, ".isnad-answer >> nth=1") == "ltr"
+    en = answered(page, assistant, 1, seeds_qa.en, seeds_qa.en_fact, seeds_qa.en_source, "ltr")
     # quoted Arabic inside the English answer reads right to left, isolated
     assert direction(page, ".isnad-answer >> nth=1 >> bdi[lang=ar] >> nth=0") == "rtl"
     # the first conversation turn is still there, laid out right to left
