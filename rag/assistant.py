@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -15,14 +16,16 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
-from .answer import ExtractiveAnswerer
+from .calibration import Calibration, load_calibration
 from .embed import CachedEmbedder, Embedder, load_embedder
+from .extract import ExtractiveAnswerer
 from .ingest import ingest
 from .retrieve import Retriever
 from .schema import Answer, Hit, IngestReport
 from .store import ArticleInfo, Index, IndexUnusable, ModelMismatch
 
 MAX_QUESTION_CHARS = 2000
+log = logging.getLogger(__name__)
 SEEDS_DIR = Path(os.environ.get("ISNAD_SEEDS", Path(__file__).resolve().parents[1] / "seeds"))
 
 
@@ -39,7 +42,8 @@ class Assistant:
     """Ingest articles, retrieve paragraphs, answer questions with citations, over one index.
 
     The embedding model is the one given, else `ISNAD_EMBEDDER`, else the one that built the index,
-    else the bundled multilingual-e5-small.
+    else the bundled multilingual-e5-small. The answerer's thresholds are the calibration fitted for that
+    model (rag.calibration); `calibration` overrides it.
     """
 
     def __init__(
@@ -49,6 +53,7 @@ class Assistant:
         chroma_url: str | None = None,
         embedder: str | Embedder | None = None,
         collection: str = "isnad",
+        calibration: Calibration | None = None,
     ):
         self.index = Index(
             Path(index_dir) if index_dir else default_index_dir(),
@@ -66,7 +71,20 @@ class Assistant:
         self.embedder = embedder
         scorer = CachedEmbedder(embedder)  # retrieval and answering score the same sentences
         self.retriever = Retriever(self.index, scorer)
-        self.answerer = ExtractiveAnswerer(scorer, self.index.catalog.term_weights)
+        self.calibration = calibration or load_calibration(embedder.name, self.index.dir)
+        if not self.calibration.fitted:
+            log.warning("%s", self.calibration_warning())
+        self.answerer = ExtractiveAnswerer(scorer, self.index.catalog.term_weights, self.calibration)
+
+    def calibration_warning(self) -> str | None:
+        """Why answers may be off: the answerer has no calibration for this embedding model (None if it has)."""
+        if self.calibration.fitted:
+            return None
+        return (
+            f"the answerer is not calibrated for the embedding model '{self.embedder.name}': default weights, "
+            "and it refuses only when no sentence is found; fit one with `python -m eval.calibrate_answers "
+            f"--embedder {self.embedder.name} --seed-index DIR --arcd-index DIR` (eval/README.md)"
+        )
 
     @classmethod
     def default(cls, **kwargs) -> Assistant:
