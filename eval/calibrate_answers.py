@@ -75,7 +75,7 @@ def collect(assistant: Assistant, eval_set, source: str, hide_gold: bool, cache:
         views = [(source, q.answerable, ranked[:TOP_K])]
         if hidden:
             views.append((source + " without gold", False, [h for h in ranked if h.doc_id not in hidden][:TOP_K]))
-        vector = assistant.embedder.embed_query(q.question)
+        vector = assistant.answerer.embedder.embed_query(q.question)  # cached: retrieval embedded it
         for name, answerable, hits in views:
             found = assistant.answerer.assess(q.question, hits)
             out.append(
@@ -93,7 +93,7 @@ def collect(assistant: Assistant, eval_set, source: str, hide_gold: bool, cache:
                     hits,
                 )
             )
-        if i % 100 == 0:
+        if i % 50 == 0:
             print(f"  {source}: {i}/{len(eval_set.questions)}", file=sys.stderr)
     return out
 
@@ -176,8 +176,8 @@ def report(examples: list[Example], assistant: Assistant) -> str:
     lines = [f"{'examples':40} {'n':>5} {'refused':>8} {'correct':>8}"]
     groups: dict[tuple, list[Example]] = {}
     for e in examples:
-        groups.setdefault((e.source, e.language, e.split), []).append(e)
-    for (source, lang, split), group in sorted(groups.items()):
+        groups.setdefault((e.source, e.language, e.split, e.answerable), []).append(e)
+    for (source, lang, split, _), group in sorted(groups.items()):
         refused = [not e.evidence or not a.answerable(e.signals) for e in group]
         share = sum(refused) / len(group)
         answerable = [e for e, r in zip(group, refused, strict=True) if e.answerable]

@@ -87,7 +87,7 @@ SIGNALS = (
     "paragraph_terms",  # ... in its paragraph and title
     "named",  # share of what the question names found in the best paragraph and title (`named`)
     "anywhere",  # IDF-weighted share of the question's terms found in any retrieved paragraph
-    "retrieval",  # the best sentence's paragraph's retrieval score (dense and lexical sides agreeing: high)
+    "agreement",  # 1 when the paragraph of the most similar sentence also holds the most of the question's terms
     "answer_kind",  # the best sentence holds the kind of answer the question expects
     "english",  # 1 for an English question (its terms cannot match Arabic text)
     "english_dense",  # dense similarity for English questions (its own slope)
@@ -134,7 +134,7 @@ class ExtractiveAnswerer:
             kind = sum(expects.get(k, 0.0) for k in answer_kinds(sentence) - {"other"})
             evidence.append(Evidence(hit, s, e, float(d), cov_s, cov_p, kind))
         self.rescore(evidence)
-        return Assessment(language, evidence, _signals(question, language, evidence, hits, q_terms, w, para_terms))
+        return Assessment(language, evidence, _signals(question, language, evidence, q_terms, w, para_terms))
 
     def rescore(self, evidence: list[Evidence]) -> None:
         """Score the evidence with the calibration's weights, best first (in place)."""
@@ -177,7 +177,6 @@ def _signals(
     question: str,
     language: str,
     evidence: list[Evidence],
-    hits: list[Hit],
     q_terms: list[str],
     w: dict[str, float],
     para_terms: dict[int, set[str]],
@@ -196,7 +195,7 @@ def _signals(
         "paragraph_terms": best.paragraph_terms,
         "named": named(question, language, q_terms, w, best.hit),
         "anywhere": sum(w[t] for t in q_terms if t in seen) / total if q_terms else 0.0,
-        "retrieval": float(max((h.score for h in hits if h is best.hit), default=0.0)),
+        "agreement": float(best_dense.paragraph_terms >= max(ev.paragraph_terms for ev in evidence)),
         "answer_kind": best.answer_kind,
         "english": english,
         "english_dense": english * best_dense.dense,
