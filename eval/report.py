@@ -119,8 +119,10 @@ def refusal_curves(result: dict) -> dict[str, list[dict]]:
     groups = {"overall": rows} | {
         lang: [r for r in rows if r["language"] == lang] for lang in sorted({r["language"] for r in rows})
     }
+    chosen = result["meta"].get("refusal_threshold")
+    thresholds = sorted(set(THRESHOLDS) | ({chosen} if chosen is not None else set()))
     return {
-        name: refusal_curve([(r["answerability"], r["answerable"]) for r in group], THRESHOLDS)
+        name: refusal_curve([(r["answerability"], r["answerable"]) for r in group], thresholds)
         for name, group in groups.items()
         if group
     }
@@ -140,14 +142,14 @@ def _refusal_md(result: dict) -> list[str]:
         "| threshold | " + " | ".join(f"{g} precision / recall / false refusals" for g in curves) + " |",
         "|---:|" + "---:|" * len(curves),
     ]
-    shown = sorted({0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7} | ({round(chosen, 2)} if chosen is not None else set()))
+    shown = sorted({0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7} | ({chosen} if chosen is not None else set()))
     for t in shown:
         cells = []
         for curve in curves.values():
             point = min(curve, key=lambda c: abs(c["threshold"] - t))
             cells.append(f"{_f(point['precision'])} / {_f(point['recall'])} / {_f(point['false_refusal_rate'])}")
         lines.append(
-            f"| {t:.2f}{' (chosen)' if chosen is not None and t == round(chosen, 2) else ''} | "
+            f"| {t:.3g}{' (chosen)' if t == chosen else ''} | "
             + " | ".join(cells)
             + " |"
         )

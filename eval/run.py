@@ -237,7 +237,7 @@ def answerability(assistant, question: str, hits) -> float | None:
     if not hasattr(answerer, "assess") or not hits:
         return None
     found = answerer.assess(question, hits)
-    return round(answerer.calibration.answerability.probability(found.signals), 4) if found.evidence else 0.0
+    return round(answerer.calibration.answerability.probability(found.signals), 6) if found.evidence else 0.0
 
 
 def aggregate(rows: list[dict]) -> dict:
