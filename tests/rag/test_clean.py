@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.clean import BOILERPLATE_WORDS, clean
+from rag.clean import INTRO_WORDS, clean
 from rag.load import read_articles
 from rag.schema import Article
 
@@ -254,4 +254,4 @@ def test_real_news_only_loses_short_lines():
         cleaned = clean(article)
         assert cleaned.title == " ".join(title.split())
         dropped = set(article.paragraphs) - set(cleaned.paragraphs)
-        assert all(len(p.split()) <= BOILERPLATE_WORDS for p in dropped), dropped
+        assert all(len(p.split()) <= INTRO_WORDS for p in dropped), dropped
