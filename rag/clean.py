@@ -27,6 +27,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
+from itertools import islice
 from pathlib import Path
 from typing import Protocol
 
@@ -195,6 +196,7 @@ LEAD_WORDS = 15
 EDGE_LINES = 6
 REPEATED_ARTICLES = 10
 REPEATED_SHARE = 0.01
+RECORD_BATCH = 1000
 
 
 def clean(article: Article, repeated: frozenset[str] = frozenset()) -> Article:
@@ -300,8 +302,11 @@ class RepeatedLines:
         self._cache: dict[str, frozenset[str]] = {}
 
     def record(self, articles: Iterable[Article]) -> None:
+        """Count the head and tail lines of raw articles (written RECORD_BATCH articles at a time)."""
         self._cache.clear()
-        self.store.put_edge_lines((source_of(a), a.doc_id, edge_lines(a)) for a in articles)
+        rows = ((source_of(a), a.doc_id, edge_lines(a)) for a in articles)
+        while batch := list(islice(rows, RECORD_BATCH)):
+            self.store.put_edge_lines(batch)
 
     def repeated(self, article: Article) -> frozenset[str]:
         """The keys of the lines that count as repeated for this article's source."""

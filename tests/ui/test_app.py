@@ -7,8 +7,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
-import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -264,7 +262,7 @@ def test_api_function_returns_the_contract(chat, seeds_qa):
 
 
 @pytest.fixture
-def chroma_that_goes_down(seed_index, tmp_path, free_port):
+def chroma_that_goes_down(seed_index, tmp_path, free_port, wait_for):
     """An assistant over a Chroma server that is then stopped (the catalog says the index is not empty)."""
     index = tmp_path / "index"
     index.mkdir()
@@ -277,15 +275,7 @@ def chroma_that_goes_down(seed_index, tmp_path, free_port):
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=2)
-                break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise
-                time.sleep(0.2)
+        wait_for(f"http://127.0.0.1:{port}/api/v2/heartbeat", proc)
         assistant = Assistant(index, chroma_url=f"http://127.0.0.1:{port}")
     finally:
         proc.terminate()
