@@ -191,11 +191,12 @@ LEAD_WORDS = 15
 
 # Repetition: a line is "what the site prints on every page" when it is among the first or last EDGE_LINES
 # lines of at least REPEATED_ARTICLES articles of one source, and of at least REPEATED_SHARE of them.
-# Measured on the ANT corpus (bench/cleaning.py): site furniture recurs in 50 to 800 articles of a source,
-# while a background paragraph a site reuses across one story's articles recurs in at most about 8.
+# Measured on the ANT corpus (bench/cleaning.py, bench/README.md): site notes and furniture recur at the
+# edges of 19 to 800 articles of a source (0.5% of CNN's 3,507 and up), while a background paragraph a
+# site reuses across one story's articles, or a story it published twice, recurs in at most 12.
 EDGE_LINES = 6
 REPEATED_ARTICLES = 10
-REPEATED_SHARE = 0.01
+REPEATED_SHARE = 0.005
 RECORD_BATCH = 1000
 
 
@@ -349,14 +350,15 @@ def _ends_sentence(text: str) -> bool:
 
 
 def _is_teaser(text: str) -> bool:
-    """A teaser of another article: a short headline, or a snippet cut off with an ellipsis."""
-    short = _words(text) <= INTRO_WORDS
-    return short and (text.endswith(ELLIPSIS) or not (_ends_sentence(text) or text.endswith(":")))
+    """A teaser of another article: a short headline (a question included), or a snippet cut off with an
+    ellipsis; not a line ending with a full stop or a colon."""
+    end = text.rstrip("\"'”’»)] ")
+    return _words(text) <= INTRO_WORDS and (end.endswith(ELLIPSIS) or not end.endswith((".", ":")))
 
 
 def _fold(text: str) -> str:
     """The line without diacritics or tatweel, its letters as written."""
-    return re.sub("[\u064b-\u065f\u0670\u0640]", "", text)
+    return " ".join(re.sub("[\u064b-\u065f\u0670\u0640]", "", text).split())
 
 
 def _key(text: str) -> str:
