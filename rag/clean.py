@@ -109,11 +109,11 @@ AGENCIES = (
 # "See also" labels. "اقرأ أيضا: <headline>" is dropped alone (the rest of the line is another article's
 # headline); a bare label ("انظر ايضاً") is dropped with the teasers after it: short headlines (no
 # sentence end) and snippets cut off with an ellipsis.
-SEE_ALSO = re.compile(
-    r"^((انظر|اقرا|شاهد|طالع) (ايضا|كذلك)|(مواضيع|اخبار|مقالات) (ذات صله|متعلقه)|اقرا المزيد|قد يهمك|للمزيد)\b"
-)
-# A label alone, or a label with a colon or dash before the headline it links to (no sentence starts so).
-SEE_ALSO_LINE = re.compile(rf"{SEE_ALSO.pattern}(\W*$| ?[:：\-–])")
+_READ_ALSO = r"(انظر|اقرا|شاهد|طالع) (ايضا|كذلك)"
+SEE_ALSO = re.compile(rf"^({_READ_ALSO}|اقرا المزيد|(مواضيع|اخبار|مقالات) (ذات صله|متعلقه)|قد يهمك( ايضا)?|للمزيد)\b")
+# A see-also line: a label alone; a "read also" label and whatever follows (no sentence starts so); another
+# label with punctuation (":", "|", "/", "..", "-") before the headline ("للمزيد من ..." starts sentences).
+SEE_ALSO_LINE = re.compile(rf"{SEE_ALSO.pattern}(\W*$|\s*[^\w\s]+)|^{_READ_ALSO}\b")
 ELLIPSIS = ("…", "...", "..")
 
 # Whole-line furniture (the line's words only): comment prompts, share and print buttons.

@@ -299,12 +299,25 @@ def test_a_sentence_is_never_furniture_by_its_wording(line):
         "**حقوق النشر محفوظة لمجلة القافلة، أرامكو السعودية",
         "للمزيد: ضربات جوية تستهدف مطار التيفور العسكري السوري وواشنطن تنفي تنفيذها",
         "لمتابعة المباراة على الحواسيب اللوحية، اضغط هنا...",
+        "قد يهمك| مسؤول سعودي لـCNN: المملكة لم تتورط في اختفاء خاشقجي.. ومتعاطفون مع عائلته",
+        "إقرأ أيضا الزواج وحقوق المرأة في مصر القديمة",
         "--------------------------------------------",
     ],
 )
 def test_ant_furniture_is_dropped(line):
     # lines the ANT corpus prints (Al Arabiya, BBC, France 24): sign-offs, reprint credits, see-also links
     assert clean(art("عنوان", BODY, line, MORE)).paragraphs == (BODY, MORE)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "للمزيد من المعلومات حول البرنامج زار الوفد مقر الوزارة.",
+        "قد يهمك أن تعرف أن الوزارة مددت مهلة التسجيل حتى نهاية الشهر",
+    ],
+)
+def test_sentences_starting_like_a_see_also_label_are_kept(line):
+    assert clean(art("عنوان", BODY, line, MORE)).paragraphs == (BODY, line, MORE)
 
 
 def test_teasers_after_a_bare_label_include_question_headlines():
