@@ -107,8 +107,9 @@ AGENCIES = (
 )
 
 # "See also" labels. "اقرأ أيضا: <headline>" is dropped alone (the rest of the line is another article's
-# headline); a bare label ("انظر ايضاً") is dropped with the teasers after it: short headlines (no
-# sentence end) and snippets cut off with an ellipsis.
+# headline); a bare label ("انظر ايضاً") is dropped with the teasers after it: short headlines (questions
+# included, no full stop) and snippets cut off with an ellipsis. Labels are structure, not wording: a line
+# that starts with one is a link to another article even when that article's headline is a sentence.
 _READ_ALSO = r"(انظر|اقرا|شاهد|طالع) (ايضا|كذلك)"
 SEE_ALSO = re.compile(rf"^({_READ_ALSO}|اقرا المزيد|(مواضيع|اخبار|مقالات) (ذات صله|متعلقه)|قد يهمك( ايضا)?|للمزيد)\b")
 # A see-also line: a label alone; a "read also" label and whatever follows (no sentence starts so); another

@@ -169,7 +169,7 @@ def test_ingest_lists_unsupported_and_unreadable_files_as_skipped(capsys, tmp_pa
     summary, *details = out.splitlines()
     m = SUMMARY.match(summary)
     assert m, summary
-    assert tuple(map(int, m.groups())) == (1, 1, 1, 0, 0, 3)
+    assert tuple(map(int, m.groups())) == (1, 1, 1, 0, 0, 0, 3)
     assert sorted(details) == sorted(
         [
             f"  skipped {folder / 'report.pdf'}: unsupported file type .pdf",

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import html
+import logging
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -233,6 +235,20 @@ def final_error(chat: Chat, question: str) -> tuple[dict, str]:
 def test_errors_are_readable_messages(error, empty, question, expected):
     attrs, text = final_error(Chat(Failing(error, empty)), question)
     assert expected in text
+
+
+class UnreadableCatalog(Failing):
+    """An assistant whose index cannot even say whether it is empty."""
+
+    def is_empty(self):
+        raise sqlite3.OperationalError("unable to open database file")
+
+
+def test_a_failing_emptiness_check_is_logged_and_the_error_still_explained(caplog):
+    with caplog.at_level(logging.ERROR, logger="isnad.ui"):
+        attrs, text = final_error(Chat(UnreadableCatalog(IndexUnusable("the index at /x is unusable"))), "Who?")
+    assert "the index at /x is unusable" in text
+    assert "could not tell whether the index is empty" in caplog.text and "unable to open database" in caplog.text
 
 
 def test_errors_follow_the_question_language():
