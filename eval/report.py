@@ -148,11 +148,7 @@ def _refusal_md(result: dict) -> list[str]:
         for curve in curves.values():
             point = min(curve, key=lambda c: abs(c["threshold"] - t))
             cells.append(f"{_f(point['precision'])} / {_f(point['recall'])} / {_f(point['false_refusal_rate'])}")
-        lines.append(
-            f"| {t:.3g}{' (chosen)' if t == chosen else ''} | "
-            + " | ".join(cells)
-            + " |"
-        )
+        lines.append(f"| {t:.3g}{' (chosen)' if t == chosen else ''} | " + " | ".join(cells) + " |")
     return lines + [""]
 
 
