@@ -42,7 +42,9 @@ def test_returns_ranked_paragraphs_with_their_metadata(seed_assistant):
 
 
 def test_opens_an_index_folder(seed_index):
-    nodes = IsnadRetriever(seed_index, top_k=2).retrieve("How many countries took part in the seventh Moscow conference?")
+    nodes = IsnadRetriever(seed_index, top_k=2).retrieve(
+        "How many countries took part in the seventh Moscow conference?"
+    )
     assert len(nodes) == 2 and nodes[0].node.metadata["doc_id"]
 
 
