@@ -11,6 +11,7 @@
 | `eval.report` | report.md, plots, results.json; comparing two runs |
 | `eval.cli` | the `isnad eval` command |
 | `eval.calibrate_support` | calibration of the support checker (rag/support.py) |
+| `eval.checker` | the support checker on its labelled set of reply sentences (eval/checker_set.jsonl) |
 
 See eval/README.md for the metrics' definitions.
 """

@@ -5,21 +5,29 @@
 >>> checker.check("أكد شويغو أن هناك 4500 عنصر لداعش في أفغانستان [1]", [paragraph])  # doctest: +SKIP
 Support(supported=True, lexical=1.0, dense=None, reason='lexical')
 
-Two signals, no language model:
+No language model; what it compares:
 
 - `lexical`: the (weighted) share of the sentence's content terms (`rag.normalize.terms`: normalized,
   light-stemmed, stop words dropped; citation markers `[n]` and English frame words such as "according"
   removed) that occur in the paragraphs.
-- `dense`: the best cosine similarity between the sentence (embedded as a query) and each paragraph
-  (embedded as passages), so an English sentence can be checked against an Arabic paragraph.
+- `dense`: the best cosine similarity between the sentence (embedded as a query) and each *sentence* of the
+  paragraphs (embedded as passages), so an English sentence can be checked against an Arabic paragraph.
+- figures (`rag.figures`): every figure the sentence states, in digits or words, in either language
+  ("4,500", "fifty thousand", "ألفين", "10 آلاف"), must be among the paragraphs' figures.
+- names (`rag.names`): a name of an English sentence must be among the cited paragraphs' words, matched
+  across scripts by its consonant skeleton (Lavrov/لافروف) or, for countries, by their Arabic names.
 
-The rule: a sentence is supported when `lexical >= LEXICAL_MIN`, or, for sentences with few Arabic
-terms (English claims), when `dense >= DENSE_MIN`. A sentence that quotes Arabic inside a non-Arabic
-frame (the extractive answerer's `According to “TITLE” (paragraph 3): “QUOTE” [1]`) is judged by its
-quotes: it is supported when every quote occurs verbatim (after normalization) in a paragraph. In all
-cases every number the sentence states must occur in the paragraphs: a wrong figure is never supported.
+The rule, for a sentence and the paragraphs it cites (and, optionally, the `others` retrieved with them):
+a figure absent from the cited paragraphs rejects it (`reason == "number"`). An Arabic sentence needs
+`lexical >= LEXICAL_MIN`, no country the cited paragraphs lack, and no other retrieved paragraph covering it
+`LEXICAL_MARGIN` better. An English sentence is rejected when one of its names is a country, or a name found
+in another retrieved paragraph, that the cited ones lack (`"name"`); it is accepted when `dense >= DENSE_MIN`
+and no other retrieved paragraph is `DENSE_MARGIN` more similar (else `"other paragraph"`). A sentence that
+quotes Arabic inside a non-Arabic frame (the extractive answerer's `According to “TITLE” (paragraph 3):
+“QUOTE” [1]`) is judged by its quotes: supported when every quote occurs verbatim in a paragraph.
 
-The thresholds were calibrated by `eval/calibrate_support.py` on the seed set and ARCD; see eval/README.md.
+Measured on eval/checker_set.jsonl (`python bench/checker.py`; thresholds chosen on its dev split) and
+calibrated earlier by `eval/calibrate_support.py`; see eval/README.md, "The support checker".
 """
 
 from __future__ import annotations
@@ -72,8 +80,10 @@ class Support:
     """The verdict on one sentence: `supported`, and the two signals it was decided from.
 
     `dense` is None when the verdict did not need the embeddings (see `SupportChecker`). `reason` says
-    which rule accepted the sentence: "lexical", "dense" or "quote"; "number" when it was rejected because
-    a figure it states is missing from the paragraphs; "" otherwise.
+    which rule accepted the sentence: "lexical", "dense" or "quote"; or why it was rejected: "number" (a
+    figure it states is missing from the paragraphs), "name" (a name it states is missing from them and is a
+    country or is in another retrieved paragraph), "other paragraph" (another retrieved paragraph supports
+    it clearly better); "" otherwise.
     """
 
     supported: bool
