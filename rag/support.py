@@ -40,6 +40,7 @@ import numpy as np
 
 from .embed import CachedEmbedder, Embedder
 from .figures import figures, figures_found
+from .language import ARABIC_LETTER as _ARABIC
 from .names import arabic_countries, country, name_in, names
 from .normalize import terms, words
 from .split import sentence_spans
@@ -57,7 +58,6 @@ MARKER = re.compile(r"\s*\[\d+(?:\s*[,،]\s*\d+)*\]")
 _SOURCE_REF = re.compile(
     r"(?:“.*?”|«.*?»|\".*?\")?\s*\(\s*(?:paragraph|para\.?|¶|الفقرة|فقرة)\s*\d+\s*\)", re.IGNORECASE
 )
-_ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
 _ELLIPSIS = re.compile(r"\.\.\.+|…")
 
 # English words that frame a claim without being part of it (stop words are already dropped by `terms`).
