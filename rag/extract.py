@@ -15,11 +15,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from difflib import SequenceMatcher
 
 from .calibration import Calibration
 from .embed import Embedder
 from .language import REFUSAL, detect_language
+from .names import name_in, names
 from .normalize import STOPWORDS, normalize, terms, words
 from .schema import Answer, Citation, Hit
 from .split import quotable_spans, sentence_spans
@@ -205,49 +205,20 @@ def _signals(
 def named(question: str, language: str, q_terms: list[str], w: dict[str, float], hit: Hit) -> float:
     """Share of what the question names that the paragraph (or its title) holds. An Arabic question names
     its two rarest terms in the index (a name the index never saw is the rarest of all); an English one its
-    capitalized words and figures, a name matched across scripts by its consonants (`skeleton`: "Lavrov"
-    and "لافروف" both read lfrf). 1.0 when an English question names nothing."""
+    names and figures, a name matched across scripts (`rag.names`: "Lavrov" is found as "لافروف"). 1.0 when
+    an English question names nothing."""
     if language == "ar":
         rarest = sorted(q_terms, key=lambda t: -w[t])[:2]
         found = set(terms(hit.text)) | set(terms(hit.title))
         return sum(t in found for t in rarest) / len(rarest) if rarest else 0.0
-    tokens = _LATIN_WORD.findall(question)[1:]  # the first word is capitalized anyway
-    names = [t for t in tokens if (t[0].isupper() or t.isdigit()) and t.lower() not in STOPWORDS]
-    if not names:
+    named_here = [n for n in names(question) if normalize(n) not in STOPWORDS] + _FIGURE.findall(question)
+    if not named_here:
         return 1.0
     text = words(hit.text + " " + hit.title)
-    skeletons = {skeleton(t) for t in text if not t.isdigit()} - {""}
-    return sum(_found(n, set(text), skeletons) for n in names) / len(names)
+    return sum(n in text if n.isdigit() else name_in(n, text) for n in named_here) / len(named_here)
 
 
-def _found(name: str, text_words: set[str], skeletons: set[str]) -> bool:
-    if name.isdigit():
-        return name in text_words
-    sk = skeleton(name)
-    if len(sk) < 4:
-        return sk in skeletons
-    return any(SequenceMatcher(None, sk, other).ratio() >= 0.75 for other in skeletons)
-
-
-_LATIN_WORD = re.compile(r"[A-Za-z]+|\d+")
-_DIGRAPHS = (("sh", "s"), ("kh", "k"), ("gh", "g"), ("th", "t"), ("ch", "s"), ("ph", "f"), ("dh", "d"), ("zh", "j"))
-_ARABIC_CONSONANTS = {
-    "ب": "b", "ت": "t", "ط": "t", "ث": "s", "د": "d", "ض": "d", "ذ": "z", "ج": "g", "غ": "g", "ق": "k", "ك": "k",
-    "خ": "k", "س": "s", "ص": "s", "ش": "s", "ز": "z", "ظ": "z", "ف": "f", "ل": "l", "م": "m", "ن": "n", "ر": "r",
-    "ه": "h", "ح": "h",
-}  # fmt: skip
-_CONSONANTS = str.maketrans({"p": "b", "v": "f", "q": "k", "c": "k", "j": "g", "x": "s", **_ARABIC_CONSONANTS})
-
-
-def skeleton(word: str) -> str:
-    """The consonants of a Latin or Arabic word in one alphabet (vowels, long vowels and the article dropped),
-    so a name reads the same in both scripts: skeleton("Erdogan") == skeleton("أردوغان") == "rdgn"."""
-    word = normalize(word)
-    if word.startswith("ال") and len(word) > 4:
-        word = word[2:]
-    for digraph, c in _DIGRAPHS:
-        word = word.replace(digraph, c)
-    return "".join(c for c in word.translate(_CONSONANTS) if c in "bdfghklmnrstz")
+_FIGURE = re.compile(r"\d+")
 
 
 def _adjacent(a: Evidence, b: Evidence) -> bool:
