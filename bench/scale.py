@@ -191,14 +191,17 @@ def cold_start(index: str, question: str) -> tuple[float, float, float]:
 
 
 def measure(args) -> None:
-    built = json.loads((Path(args.index) / "scale-build.json").read_text())
+    counts = Assistant(args.index).index.catalog.counts()
+    log = Path(args.index) / "scale-build.json"  # absent when the build was interrupted (resumable)
+    built = json.loads(log.read_text()) if log.exists() else {"embedded": {"real": "?", "cheap": "?"}}
     qs = questions(args.index, args.questions)
     print(
-        f"index {args.index}: {built['chunks']} chunks, {built['paragraphs']} paragraphs, {built['articles']} articles"
+        f"index {args.index}: {counts['chunks']} chunks, {counts['paragraphs']} paragraphs, "
+        f"{counts['articles']} articles"
     )
     print(
         f"dense vectors: {built['embedded']['real']} from the model, "
-        f"{built['embedded']['cheap']} from the cheaper source"
+        f"{built['embedded']['cheap']} from the cheaper source (the build's output says when this is '?')"
     )
     print(f"questions: {sum(lang == 'ar' for lang, _ in qs)} Arabic titles, {len(ENGLISH)} English; runs: {args.runs}")
     Assistant(args.index).answer(qs[0][1])  # load the model, open the index
@@ -229,7 +232,7 @@ def measure(args) -> None:
     index = Path(args.index)
     catalog = (index / "catalog.sqlite3").stat().st_size
     chroma = sum(p.stat().st_size for p in (index / "chroma").rglob("*") if p.is_file())
-    k = built["chunks"] / 1000
+    k = counts["chunks"] / 1000
     print(
         f"disk: catalog {catalog / 1e6:.0f} MB + chroma {chroma / 1e6:.0f} MB = "
         f"{(catalog + chroma) / k / 1e6:.2f} MB per 1,000 chunks ({catalog / k / 1e6:.2f} + {chroma / k / 1e6:.2f})"
