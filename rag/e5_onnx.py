@@ -28,7 +28,7 @@ import numpy as np
 
 QK = 32  # weights per 4-bit block
 CONVERTER_VERSION = "1"  # bump when the graph written by `build_graph` changes
-BATCH_TOKENS = 1024  # padded tokens per ONNX run (about 8 news chunks; measured best on 2 cores)
+BATCH_TOKENS = 1024  # padded tokens per ONNX run: about a dozen news chunks (the issue measured ~8 best)
 _BLOCK = np.dtype([("d", "<f2"), ("qs", "u1", (16,))])
 _META = "\u2581"  # SentencePiece's word-start marker
 
