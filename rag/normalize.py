@@ -34,6 +34,11 @@ def normalize(text: str) -> str:
     return normalize_alef_maksura_ar(_fold(text))
 
 
+def undecorated(text: str) -> str:
+    """`text` as news is written: no diacritics, no tatweel (letters otherwise kept as they are)."""
+    return dediac_ar(text.replace(_TATWEEL, ""))
+
+
 def _fold(text: str) -> str:
     """All of `normalize` except ى -> ي."""
     text = unicodedata.normalize("NFKC", text).replace(_TATWEEL, "")

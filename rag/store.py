@@ -12,12 +12,15 @@ import json
 import math
 import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
 from urllib.parse import urlparse
 
 import numpy as np
+from filelock import FileLock, Timeout
 
 from .normalize import TERMS_VERSION, terms
 from .schema import Article, Chunk, Paragraph
@@ -33,6 +36,10 @@ class StoreUnavailable(IndexUnusable):
 
 class ModelMismatch(IndexUnusable):
     """The index was built with another embedding model."""
+
+
+class IndexBusy(IndexUnusable):
+    """Another ingestion is writing to the index."""
 
 
 @dataclass(frozen=True)
@@ -295,6 +302,23 @@ class Index:
     def model(self) -> str | None:
         """The name of the embedding model that built this index (None while it is empty)."""
         return self.catalog.get_meta("model")
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the index's write lock (`ingest.lock` in its folder) for one ingestion; IndexBusy when another
+        process or thread holds it. The operating system releases it if its holder dies (even by SIGKILL)."""
+        lock = FileLock(self.dir / "ingest.lock", thread_local=False)
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            raise IndexBusy(
+                f"another ingestion is writing to the index at {self.dir} (it holds {lock.lock_file}); "
+                "run this again when it has finished"
+            ) from None
+        try:
+            yield
+        finally:
+            lock.release()
 
     def claim(self, model: str, dim: int) -> None:
         """Record `model` as the index's model, or refuse if another model built it."""
