@@ -12,6 +12,7 @@ import json
 import math
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,11 +20,17 @@ from itertools import groupby
 from pathlib import Path
 from urllib.parse import urlparse
 
+import httpx
 import numpy as np
 from filelock import FileLock, Timeout
 
 from .normalize import TERMS_VERSION, terms
 from .schema import Article, Chunk, Paragraph
+
+# A Chroma server: seconds to connect, seconds for one request, pauses before trying an unreachable one again.
+CONNECT_SECONDS = 5.0
+REQUEST_SECONDS = 120.0
+RETRY_PAUSES = (0.5, 1.0)
 
 
 class IndexUnusable(Exception):
@@ -215,12 +222,18 @@ class Vectors:
         try:
             if chroma_url:
                 u = urlparse(chroma_url if "//" in chroma_url else f"http://{chroma_url}")
+                # chromadb waits forever for a server that accepts connections but never answers: ask first
+                base = f"{u.scheme or 'http'}://{u.netloc or chroma_url}"
+                httpx.get(f"{base}/api/v2/heartbeat", timeout=CONNECT_SECONDS).raise_for_status()
                 self._client = chromadb.HttpClient(
                     host=u.hostname or "127.0.0.1",
                     port=u.port or (443 if u.scheme == "https" else 8000),
                     ssl=u.scheme == "https",
                     settings=settings,
                 )
+                session = getattr(getattr(self._client, "_server", None), "_session", None)
+                if isinstance(session, httpx.Client):  # chromadb's own requests get a time limit too
+                    session.timeout = httpx.Timeout(REQUEST_SECONDS, connect=CONNECT_SECONDS)
                 self._client.heartbeat()
             else:
                 self._client = chromadb.PersistentClient(path=self.where, settings=settings)
@@ -236,13 +249,17 @@ class Vectors:
             raise
 
     def _call(self, what: str, fn, *args, **kwargs):
-        """Call Chroma; a server that went away becomes StoreUnavailable."""
-        try:
-            return fn(*args, **kwargs)
-        except Exception as e:
-            if self.remote and not isinstance(e, ValueError):
-                raise StoreUnavailable(f"the Chroma server at {self.where} failed during {what}: {e}") from e
-            raise
+        """Call Chroma. A server that cannot be reached is tried again after each pause of RETRY_PAUSES
+        (the calls are idempotent), then StoreUnavailable; so is a server that fails otherwise."""
+        for pause in (*RETRY_PAUSES, None):
+            try:
+                return fn(*args, **kwargs)
+            except Exception as e:
+                if not self.remote or isinstance(e, ValueError):
+                    raise
+                if pause is None or not isinstance(e, httpx.ConnectError):
+                    raise StoreUnavailable(f"the Chroma server at {self.where} failed during {what}: {e}") from e
+                time.sleep(pause)
 
     def model(self) -> dict | None:
         """The embedding model recorded on the collection, if any: {"name", "dim"}."""
