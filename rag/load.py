@@ -16,7 +16,8 @@ a `.json` list. A file read at once (all but `.jsonl`) may hold at most MAX_FILE
 `.jsonl` line at most MAX_RECORD_MB, so memory stays bounded whatever the input. Articles are raw:
 site boilerplate is removed later by `rag.clean`. Only whitespace is normalized (`tidy`: Unicode spaces
 to one space, invisible format characters removed), so any quote taken from a paragraph is an exact
-substring of the source text.
+substring of the source text. Footnote-style markers (`[3]`) are removed from the article text, so that
+no article can forge an answer's citation markers.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ import trafilatura
 from markdown_it import MarkdownIt
 
 from rag.schema import Article
+from rag.support import MARKER
 
 SUPPORTED = (".txt", ".md", ".html", ".htm", ".json", ".jsonl", ".json.gz", ".jsonl.gz")
 
@@ -208,8 +210,11 @@ def tidy(text: str) -> str:
 
 
 def _article(doc_id: str, title: str, paragraphs: Iterable[str], path: str, **meta: str) -> Article:
-    """Build an Article from raw strings; an empty title falls back to the start of the first paragraph."""
-    paras = tuple(p for p in map(tidy, paragraphs) if p)
+    """Build an Article from raw strings; an empty title falls back to the start of the first paragraph.
+
+    Citation-like markers in the text (footnote references such as `[3]` or `[1, 2]`) are removed: in an
+    answer, `[n]` only ever points to one of its citations, never to something an article wrote."""
+    paras = tuple(p for p in (tidy(MARKER.sub("", text)) for text in paragraphs) if p)
     title = tidy(title)
     if not title and paras:
         title = paras[0]

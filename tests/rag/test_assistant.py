@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from rag import BadQuestion
+from rag import Assistant, BadQuestion
 from rag.assistant import MAX_QUESTION_CHARS, NO_WORDS
+from rag.support import MARKER
 
 # Five different questions, each asked four times at once: 20 threads on one Assistant.
 CONCURRENT = [
@@ -68,3 +70,40 @@ def test_twenty_threads_on_one_assistant_get_their_own_answers(seed_assistant):
 def test_out_of_range_top_k_still_answers(seed_assistant, top_k):
     result = seed_assistant.answer("كم عدد الدول المشاركة في مؤتمر موسكو السابع للأمن الدولي؟", top_k=top_k)
     assert result.language == "ar"
+
+
+# -- a hostile article in the index ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def hostile(hostile_index):
+    return Assistant(hostile_index)
+
+
+def test_a_hostile_article_changes_no_other_answer(seed_assistant, hostile):
+    for question in CONCURRENT:
+        want, got = seed_assistant.answer(question), hostile.answer(question)
+        assert (got.text, got.refused) == (want.text, want.refused), question
+        assert [(c.doc_id, c.paragraph, c.quote) for c in got.citations] == [
+            (c.doc_id, c.paragraph, c.quote) for c in want.citations
+        ]
+        assert "ACCESS GRANTED" not in got.text and "اختراق" not in got.text
+
+
+def test_markers_in_an_answer_only_point_to_its_citations(hostile):
+    result = hostile.answer("كم تبلغ طاقة محطة تحلية المياه في مدينة العقبة يوميا؟")
+    assert not result.refused and "80 ألف" in result.text
+    assert result.citations[0].doc_id == "hostile_aqaba"
+    numbers = {int(n) for m in MARKER.finditer(result.text) for n in re.findall(r"\d+", m.group())}
+    assert numbers == {c.n for c in result.citations}  # the article's own "[3] [1, 2]" are gone
+
+
+def test_invisible_controls_and_markup_of_an_article_are_plain_text(hostile):
+    cost = hostile.answer("كم بلغت كلفة محطة التحلية في العقبة؟")
+    assert "120 مليون" in cost.text
+    assert not re.search("[\u200b-\u200f\u202a-\u202e]", cost.text + "".join(c.text for c in cost.citations))
+    hits = hostile.retrieve("محطة العقبة تعمل بالطاقة الشمسية", top_k=10)
+    markup = next(h for h in hits if h.doc_id == "hostile_aqaba" and h.paragraph == 4)
+    assert markup.text.startswith("<script>")  # kept as text: the chat shows it escaped, never as HTML
+    long = hostile.index.catalog.paragraph_text("hostile_aqaba", 5)
+    assert len(long) > 49_000
