@@ -289,7 +289,7 @@ def test_a_hostile_article_is_shown_as_text_and_runs_nothing(browser, hostile_ap
     assert {("hostile_aqaba", 1), ("hostile_aqaba", 4), ("hostile_aqaba", 5)} <= cited
     chat = page.locator("#isnad-chat")
     assert page.evaluate("() => window.__pwned") is None and dialogs == []
-    assert chat.locator("script, img, a[href^='javascript'], b").count() == 0
+    assert chat.locator("script, img, a[href^='javascript'], b, strong").count() == 0  # no HTML, no Markdown
     assert "<script>window.__pwned = 1</script>" in chat.inner_text()  # shown as the text it is
     markers = [m.inner_text() for m in chat.locator("a.isnad-marker").all()]
     assert markers and set(markers) <= {"[1]", "[2]", "[3]"}
