@@ -124,7 +124,8 @@ class Assistant:
 
     def _checked(self, question: str) -> str:
         """The question as news is written (invisible characters such as bidi controls, diacritics and
-        tatweel removed; white space tidied); BadQuestion when it is empty or over MAX_QUESTION_CHARS."""
+        tatweel removed; white space tidied); BadQuestion when it is empty, over MAX_QUESTION_CHARS, or has
+        no word to search for (NO_WORDS)."""
         question = undecorated(tidy(question or ""))
         if not question:
             raise BadQuestion(EMPTY)

@@ -253,3 +253,24 @@ def test_a_chroma_server_that_never_answers_is_a_clear_error_not_a_hang(tmp_path
         with pytest.raises(StoreUnavailable, match=f"cannot reach the Chroma server at {url}"):
             Assistant(tmp_path / "index", chroma_url=url)
         assert time.monotonic() - t0 < 30
+
+
+def test_calls_to_an_unreachable_server_are_retried_a_bounded_number_of_times(monkeypatch):
+    import httpx
+
+    vectors = Vectors.__new__(Vectors)  # only what `_call` needs: a remote store
+    vectors.remote, vectors.where = True, "http://127.0.0.1:9"
+    monkeypatch.setattr("rag.store.RETRY_PAUSES", (0.01, 0.01))
+    attempts = []
+
+    def flaky(fail: int):
+        attempts.append(1)
+        if len(attempts) <= fail:
+            raise httpx.ConnectError("connection refused")
+        return "done"
+
+    assert vectors._call("count", flaky, 2) == "done" and len(attempts) == 3
+    attempts.clear()
+    with pytest.raises(StoreUnavailable, match="http://127.0.0.1:9 failed during count"):
+        vectors._call("count", flaky, 3)
+    assert len(attempts) == 3  # never more
