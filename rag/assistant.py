@@ -92,12 +92,21 @@ class Assistant:
         *,
         progress: bool = False,
         on_article: Callable[[int, str], None] | None = None,
+        keep_boilerplate: bool = False,
     ) -> IngestReport:
-        """Add or update articles from files or folders; unchanged articles are skipped.
+        """Add or update articles from files or folders; unchanged articles are skipped. Site boilerplate
+        is removed unless `keep_boilerplate` (rag.clean).
 
         One ingestion writes to an index at a time: IndexBusy while another one (any process) is running."""
         with self.index.writing():
-            return ingest(paths, self.index, self.embedder, progress=progress, on_article=on_article)
+            return ingest(
+                paths,
+                self.index,
+                self.embedder,
+                progress=progress,
+                on_article=on_article,
+                keep_boilerplate=keep_boilerplate,
+            )
 
     def articles(self) -> list[ArticleInfo]:
         return self.index.catalog.articles()
