@@ -115,6 +115,7 @@ def ingest(
                     report.skipped.append(
                         (f"{path}#{article.doc_id}", "duplicate id in this run; the later one is kept")
                     )
+                    del pending[article.doc_id]  # even when the later one is what the index already holds
                 old = index.catalog.content_hash(article.doc_id)
                 if old == article.content_hash:
                     report.unchanged += 1
