@@ -10,17 +10,22 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from platformdirs import user_data_dir
 
 from .answer import ExtractiveAnswerer
 from .embed import CachedEmbedder, Embedder, load_embedder
+from .followup import standalone_question
+from .generate import EXTRACTIVE, Draft, Generator, load_generator
 from .ingest import ingest
+from .language import detect_language
 from .retrieve import Retriever
 from .schema import Answer, Hit, IngestReport
 from .store import ArticleInfo, Index, IndexUnusable, ModelMismatch
+from .support import SupportChecker
+from .verify import verify
 
 MAX_QUESTION_CHARS = 2000
 SEEDS_DIR = Path(os.environ.get("ISNAD_SEEDS", Path(__file__).resolve().parents[1] / "seeds"))
@@ -39,7 +44,8 @@ class Assistant:
     """Ingest articles, retrieve paragraphs, answer questions with citations, over one index.
 
     The embedding model is the one given, else `ISNAD_EMBEDDER`, else the one that built the index,
-    else the bundled multilingual-e5-small.
+    else the bundled multilingual-e5-small. The generator (what writes the answers) is the one given (a
+    spec, see `rag.generate`, or any llama-index LLM), else `ISNAD_GENERATOR`, else the extractive answerer.
     """
 
     def __init__(
@@ -49,6 +55,7 @@ class Assistant:
         chroma_url: str | None = None,
         embedder: str | Embedder | None = None,
         collection: str = "isnad",
+        generator: str | object | None = None,
     ):
         self.index = Index(
             Path(index_dir) if index_dir else default_index_dir(),
@@ -67,6 +74,9 @@ class Assistant:
         scorer = CachedEmbedder(embedder)  # retrieval and answering score the same sentences
         self.retriever = Retriever(self.index, scorer)
         self.answerer = ExtractiveAnswerer(scorer, self.index.catalog.term_weights)
+        self.checker = SupportChecker(scorer)
+        self.generator = load_generator(generator or os.environ.get("ISNAD_GENERATOR"))
+        self._generators: dict[str, Generator | None] = {self.generator_spec: self.generator, EXTRACTIVE: None}
 
     @classmethod
     def default(cls, **kwargs) -> Assistant:
@@ -97,20 +107,75 @@ class Assistant:
         question = self._checked(question)
         return self.retriever.retrieve(question, top_k=top_k)
 
-    def answer(self, question: str, top_k: int = 5) -> Answer:
-        """A cited answer from the `top_k` best paragraphs, or a refusal when they do not support one."""
-        question = self._checked(question)
-        t0 = time.perf_counter()
-        hits = self.retriever.retrieve(question, top_k=top_k)
-        t1 = time.perf_counter()
-        result = self.answerer.answer(question, hits)
-        t2 = time.perf_counter()
-        result.timings_ms = {
-            "retrieve": round((t1 - t0) * 1000, 1),
-            "answer": round((t2 - t1) * 1000, 1),
-            "total": round((t2 - t0) * 1000, 1),
-        }
+    @property
+    def generator_spec(self) -> str:
+        """The generator answers come from by default: its spec, or "extractive"."""
+        return self.generator.spec if self.generator else EXTRACTIVE
+
+    def answer(
+        self,
+        question: str,
+        top_k: int = 5,
+        *,
+        history: Sequence[tuple[str, str]] | None = None,
+        generator: str | None = None,
+    ) -> Answer:
+        """A cited answer from the `top_k` best paragraphs, or a refusal when they do not support one.
+
+        `history`: the conversation so far, (question, answer) pairs, oldest first; a follow-up question is
+        rewritten into a standalone one before retrieval. `generator`: a spec for this answer only.
+        """
+        result = None
+        for result in self.stream(question, top_k, history=history, generator=generator):  # noqa: B007
+            pass
         return result
+
+    def stream(
+        self,
+        question: str,
+        top_k: int = 5,
+        *,
+        history: Sequence[tuple[str, str]] | None = None,
+        generator: str | None = None,
+    ) -> Iterator[str | Answer]:
+        """`answer()` as it is written: text pieces (str) as the generator writes them, unchecked, then the
+        checked `Answer` (last). The extractive answerer yields its whole text at once."""
+        question = self._checked(question)
+        gen = self._generator(generator)
+        t0 = time.perf_counter()
+        asked = standalone_question(question, history, gen)
+        t1 = time.perf_counter()
+        hits = self.retriever.retrieve(asked, top_k=top_k)
+        t2 = time.perf_counter()
+        if gen is None:
+            result = self.answerer.answer(asked, hits)
+            t3 = t4 = time.perf_counter()
+            yield result.text
+        else:
+            pieces = []
+            for piece in gen.stream(asked, hits, detect_language(question)):
+                pieces.append(piece)
+                yield piece
+            t3 = time.perf_counter()
+            result = verify(Draft(asked, detect_language(question), hits, "".join(pieces), gen.spec), self.checker)
+            t4 = time.perf_counter()
+        result.question = question
+        result.timings_ms = {"retrieve": round((t2 - t1) * 1000, 1)}
+        if history:
+            result.timings_ms["rewrite"] = round((t1 - t0) * 1000, 1)
+        result.timings_ms["answer"] = round((t3 - t2) * 1000, 1)
+        if gen is not None:
+            result.timings_ms["verify"] = round((t4 - t3) * 1000, 1)
+        result.timings_ms["total"] = round((t4 - t0) * 1000, 1)
+        yield result
+
+    def _generator(self, spec: str | None) -> Generator | None:
+        """The generator for `spec` (loaded once), else the assistant's own."""
+        if spec is None:
+            return self.generator
+        if spec not in self._generators:
+            self._generators[spec] = load_generator(spec)
+        return self._generators[spec]
 
     def _checked(self, question: str) -> str:
         question = (question or "").strip()
@@ -127,10 +192,10 @@ _default: Assistant | None = None
 _default_lock = threading.Lock()
 
 
-def answer(question: str, top_k: int = 5) -> Answer:
+def answer(question: str, top_k: int = 5, *, history: Sequence[tuple[str, str]] | None = None) -> Answer:
     """Answer from the default index (built from the bundled seed articles on first use)."""
     global _default
     with _default_lock:
         if _default is None:
             _default = Assistant.default()
-    return _default.answer(question, top_k=top_k)
+    return _default.answer(question, top_k=top_k, history=history)
