@@ -65,7 +65,14 @@ USER_PROMPT = """\
 {sources}
 </sources>
 
+{reminder}
 Question: {question}"""
+
+# Repeated last, in the answer's own language: small models follow the instruction nearest to the question.
+REMINDER = {
+    "ar": "أجب بالعربية، واختم كل جملة برقم المصدر الذي أُخذت منه بين قوسين مربعين، مثل [1].",
+    "en": "Answer in English, and end every sentence with the number of its source in square brackets, like [1].",
+}
 
 SOURCE_BLOCK = """<source n="{n}" title="{title}">
 {text}
@@ -117,7 +124,10 @@ def prompt_messages(question: str, hits: Sequence[Hit], language: str | None = N
     )
     return [
         ChatMessage(role=MessageRole.SYSTEM, content=system),
-        ChatMessage(role=MessageRole.USER, content=USER_PROMPT.format(sources=sources, question=question)),
+        ChatMessage(
+            role=MessageRole.USER,
+            content=USER_PROMPT.format(sources=sources, reminder=REMINDER[language], question=question),
+        ),
     ]
 
 
