@@ -102,6 +102,7 @@ class ScriptedChatServer:
         self.requests: list[dict] = []
         self.reply = lambda messages: "..."
         self.pieces = 6  # a streamed reply comes in (at least) this many chunks
+        self.delay = 0.0  # seconds between two chunks
 
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, *args):
@@ -143,6 +144,7 @@ class ScriptedChatServer:
                     }
                     self.wfile.write(f"data: {json.dumps(event)}\n\n".encode())
                     self.wfile.flush()
+                    time.sleep(server.delay)
                 end = head | {
                     "object": "chat.completion.chunk",
                     "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
