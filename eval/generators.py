@@ -13,8 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from rag.generate import EXTRACTIVE
-from rag.schema import Answer
+from rag.schema import EXTRACTIVE, Answer
 from rag.support import SupportChecker
 
 from . import metrics as m

@@ -12,17 +12,20 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from platformdirs import user_data_dir
 
 from .answer import ExtractiveAnswerer
 from .embed import CachedEmbedder, Embedder, load_embedder
 from .followup import standalone_question
-from .generate import EXTRACTIVE, Draft, Generator, load_generator
+
+if TYPE_CHECKING:
+    from .generate import Generator
 from .ingest import ingest
 from .language import detect_language
 from .retrieve import Retriever
-from .schema import Answer, Hit, IngestReport
+from .schema import EXTRACTIVE, Answer, Draft, Hit, IngestReport
 from .store import ArticleInfo, Index, IndexUnusable, ModelMismatch
 from .support import SupportChecker
 from .verify import verify
@@ -45,7 +48,8 @@ class Assistant:
 
     The embedding model is the one given, else `ISNAD_EMBEDDER`, else the one that built the index,
     else the bundled multilingual-e5-small. The generator (what writes the answers) is the one given (a
-    spec, see `rag.generate`, or any llama-index LLM), else `ISNAD_GENERATOR`, else the extractive answerer.
+    spec, see `rag.generate`, or any llama-index LLM), else `ISNAD_GENERATOR`, else the extractive answerer
+    (llama-index is imported only when a language model is used).
     """
 
     def __init__(
@@ -75,8 +79,10 @@ class Assistant:
         self.retriever = Retriever(self.index, scorer)
         self.answerer = ExtractiveAnswerer(scorer, self.index.catalog.term_weights)
         self.checker = SupportChecker(scorer)
-        self.generator = load_generator(generator or os.environ.get("ISNAD_GENERATOR"))
-        self._generators: dict[str, Generator | None] = {self.generator_spec: self.generator, EXTRACTIVE: None}
+        self._generators: dict[str, Generator | None] = {EXTRACTIVE: None, "": None}
+        spec = generator or os.environ.get("ISNAD_GENERATOR") or ""
+        self.generator = self._generator(spec) if isinstance(spec, str) else _load_generator(spec)
+        self._generators[self.generator_spec] = self.generator
 
     @classmethod
     def default(cls, **kwargs) -> Assistant:
@@ -118,7 +124,7 @@ class Assistant:
         top_k: int = 5,
         *,
         history: Sequence[tuple[str, str]] | None = None,
-        generator: str | None = None,
+        generator: str | object | None = None,
     ) -> Answer:
         """A cited answer from the `top_k` best paragraphs, or a refusal when they do not support one.
 
@@ -136,7 +142,7 @@ class Assistant:
         top_k: int = 5,
         *,
         history: Sequence[tuple[str, str]] | None = None,
-        generator: str | None = None,
+        generator: str | object | None = None,
     ) -> Iterator[str | Answer]:
         """`answer()` as it is written: text pieces (str) as the generator writes them, unchecked, then the
         checked `Answer` (last). The extractive answerer yields its whole text at once."""
@@ -169,12 +175,15 @@ class Assistant:
         result.timings_ms["total"] = round((t4 - t0) * 1000, 1)
         yield result
 
-    def _generator(self, spec: str | None) -> Generator | None:
-        """The generator for `spec` (loaded once), else the assistant's own."""
+    def _generator(self, spec) -> Generator | None:
+        """The generator for `spec` (a spec, loaded once; a `Generator`; a llama-index LLM), else the assistant's."""
         if spec is None:
             return self.generator
+        if not isinstance(spec, str):  # a Generator or a llama-index LLM
+            return _load_generator(spec)
+        spec = spec.strip()
         if spec not in self._generators:
-            self._generators[spec] = load_generator(spec)
+            self._generators[spec] = _load_generator(spec)
         return self._generators[spec]
 
     def _checked(self, question: str) -> str:
@@ -186,6 +195,12 @@ class Assistant:
         if self.is_empty():
             raise IndexUnusable(f"the index at {self.index.dir} is empty: ingest articles first (isnad ingest PATH)")
         return question
+
+
+def _load_generator(spec) -> Generator | None:
+    from .generate import load_generator
+
+    return load_generator(spec)
 
 
 _default: Assistant | None = None

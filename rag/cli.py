@@ -113,12 +113,17 @@ def _assistant(args):
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     from .assistant import BadQuestion
-    from .generate import GeneratorError
     from .store import IndexUnusable
 
     try:
         return COMMANDS[args.command](args)
-    except (BadQuestion, IndexUnusable, EmbedderError, GeneratorError) as e:
+    except (BadQuestion, IndexUnusable, EmbedderError) as e:
+        print(f"isnad: error: {e}", file=sys.stderr)
+        return 2
+    except Exception as e:
+        generate = sys.modules.get("rag.generate")  # imported only when a language model is used
+        if generate is None or not isinstance(e, generate.GeneratorError):
+            raise
         print(f"isnad: error: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from .generate import Generator
 from .language import detect_language
 from .normalize import terms
+
+if TYPE_CHECKING:
+    from .generate import Generator
 
 SHORT_TERMS = 3  # fewer content terms than this: a follow-up
 LONG_TERMS = 6  # this many or more: standalone, even if it says "it" or "they"

@@ -24,7 +24,6 @@ import os
 import re
 import threading
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -42,9 +41,8 @@ from llama_index.core.llms.callbacks import llm_chat_callback, llm_completion_ca
 from pydantic import PrivateAttr
 
 from .language import REFUSAL, detect_language
-from .schema import Hit
+from .schema import EXTRACTIVE, Draft, Hit
 
-EXTRACTIVE = "extractive"
 MAX_NEW_TOKENS = 320
 MAX_SENTENCES = 4
 REWRITE_MAX_TOKENS = 64
@@ -93,17 +91,6 @@ _FAKE_MARKER = re.compile(r"[\[【]\s*([0-9٠-٩۰-۹]+(?:\s*[,،]\s*[0-9٠-٩۰
 
 class GeneratorError(RuntimeError):
     """A generator spec that cannot be used (unknown kind, missing model file or package)."""
-
-
-@dataclass
-class Draft:
-    """A reply as the language model wrote it, before checking; `hits[n - 1]` is source `[n]` of the prompt."""
-
-    question: str
-    language: str
-    hits: list[Hit]
-    text: str
-    generator: str
 
 
 def fence(text: str) -> str:

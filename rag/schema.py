@@ -91,6 +91,20 @@ class Citation:
         return {k: getattr(self, k) for k in ("n", "doc_id", "title", "paragraph", "text", "quote", "score")}
 
 
+EXTRACTIVE = "extractive"  # the generator name of the extractive answerer (no language model)
+
+
+@dataclass
+class Draft:
+    """A reply as a language model wrote it, before checking; `hits[n - 1]` is source `[n]` of its prompt."""
+
+    question: str
+    language: str
+    hits: list[Hit]
+    text: str
+    generator: str
+
+
 @dataclass
 class Answer:
     """A reply: `text` carries markers `[n]` that index `citations`; `refused` when the sources lack it.
@@ -105,7 +119,7 @@ class Answer:
     refused: bool
     citations: list[Citation] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
-    generator: str = "extractive"
+    generator: str = EXTRACTIVE
     dropped: list[dict[str, str]] = field(default_factory=list)
 
     def to_dict(self) -> dict:

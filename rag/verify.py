@@ -20,10 +20,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .generate import Draft
 from .language import REFUSAL, detect_language
 from .normalize import normalize
-from .schema import Answer, Citation, Hit
+from .schema import Answer, Citation, Draft, Hit
 from .split import sentence_spans
 from .support import Support, SupportChecker
 
@@ -42,7 +41,7 @@ _BULLET = re.compile(r"^\s*(?:[-*•●▪]|\d{1,2}[.)])\s+")
 _SPLIT = re.compile(rf"(?<={_END})\s+")
 _WORDS_FOLLOW = re.compile(r"\s+[^\W\d_]")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([.,!?؟،؛;:])")
-_LETTERS = re.compile(r"[^\W\d_]")
+_CONTENT = re.compile(r"[^\W_]")  # a letter or a digit: "95 [1]" is a (terse) statement, "[1] [2]" is not
 # Function words of English and of other Latin-script languages: an "English" sentence must not be
 # mostly made of the latter (an answer that an article talked into French, Spanish or German).
 _ENGLISH = frozenset("the of to and is are was were by with that this it has have had said says there not".split())
@@ -85,7 +84,7 @@ def sentences(reply: str) -> list[Sentence]:
                 piece = piece[lead.end() :]
             text = _SPACE_BEFORE_PUNCT.sub(r"\1", " ".join(MARKER.sub(" ", piece).split()))
             cites = marker_numbers(piece)
-            if not _LETTERS.search(text):
+            if not _CONTENT.search(text):
                 if out and cites:
                     out[-1].cites += [n for n in cites if n not in out[-1].cites]
                 elif text or cites:
@@ -107,7 +106,9 @@ def _pieces(line: str) -> list[str]:
 
 
 def in_language(sentence: str, language: str) -> bool:
-    """Whether `sentence` is written in `language` ("ar" or "en")."""
+    """Whether `sentence` is written in `language` ("ar" or "en"); figures alone are in every language."""
+    if not re.search(r"[^\W\d_]", sentence):
+        return True
     if detect_language(sentence) != language:
         return False
     if language == "en":
@@ -123,7 +124,7 @@ def verify(draft: Draft, checker: SupportChecker) -> Answer:
     dropped: list[dict] = []
     seen: set[str] = set()
     for s in sentences(draft.text):
-        if not _LETTERS.search(s.text):
+        if not _CONTENT.search(s.text):
             dropped.append({"sentence": s.text, "reason": "markers without a statement"})
             continue
         if _is_refusal(s.text):

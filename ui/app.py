@@ -30,8 +30,9 @@ import gradio as gr
 from rag import Answer, Assistant, BadQuestion, IndexUnusable, ModelMismatch, StoreUnavailable
 from rag.assistant import MAX_QUESTION_CHARS
 from rag.embed import EmbedderError
-from rag.generate import EXTRACTIVE, GeneratorError
+from rag.generate import GeneratorError
 from rag.language import detect_language
+from rag.schema import EXTRACTIVE
 
 from .labels import EXAMPLES, LANGUAGE_CHOICES, PLACEHOLDER, label
 from .render import (

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from rag.generate import Draft
 from rag.language import REFUSAL
-from rag.schema import Hit
+from rag.schema import Draft, Hit
 from rag.verify import in_language, marker_numbers, sentences, verify
 
 # Seed paragraphs used as the retrieved sources [1] .. [3] of a draft.
@@ -117,6 +116,11 @@ def test_unmarked_sentence_attached_or_dropped(check):
     assert [(c.doc_id, c.paragraph) for c in a.citations] == [SOURCES[1]]
     assert "4500" in a.text and "[1]" in a.text and "النفط" not in a.text
     assert [d["reason"] for d in a.dropped] == ["no marker, and no retrieved paragraph supports it"]
+
+
+def test_a_bare_figure_is_a_statement(check):
+    a = check("[1] 95")  # the terse answer a small model gives
+    assert not a.refused and a.text == "95 [1]" and a.citations[0].paragraph == 2
 
 
 def test_nothing_supported_is_a_refusal(check):
