@@ -10,6 +10,7 @@
 | `eval.run` | `evaluate(assistant, eval_set)`: per-question results and metrics; floors; the table |
 | `eval.report` | report.md, plots, results.json; comparing two runs |
 | `eval.cli` | the `isnad eval` command |
+| `eval.make_arcd_en` | writes the English ARCD set (eval/arcd_en.jsonl) from its hand-written translations |
 | `eval.calibrate_support` | calibration of the support checker (rag/support.py) |
 
 See eval/README.md for the metrics' definitions.

@@ -10,7 +10,9 @@
 
 The format is found from the content, whatever the extension: a JSON object with a `data` list is
 SQuAD (1.1, or 2.0 with `is_impossible`); anything else is isnad's format, as JSON Lines (one
-question per line) or as one JSON list of questions. See eval/README.md for the fields.
+question per line) or as one JSON list of questions. See eval/README.md for the fields. An isnad set
+whose questions name a SQuAD file in `corpus` (eval/arcd_en.jsonl: English questions over ARCD) brings
+that file's paragraphs as its corpus, like the SQuAD set itself.
 """
 
 from __future__ import annotations
@@ -63,14 +65,14 @@ class Question:
 
 @dataclass
 class EvalSet:
-    """A question set; `corpus` holds the articles a SQuAD set brings (records for `isnad ingest`)."""
+    """A question set; `corpus` holds the articles a SQuAD set (or the one its questions name) brings."""
 
     name: str
     path: Path
     format: str  # "isnad" or "squad"
     questions: list[Question]
     corpus: list[dict] | None = None
-    paragraphs: dict[Gold, str] = field(default_factory=dict)  # SQuAD: the text of each gold paragraph
+    paragraphs: dict[Gold, str] = field(default_factory=dict)  # the text of each corpus paragraph
 
     @property
     def is_seed_set(self) -> bool:
@@ -107,7 +109,8 @@ def load_set(path: str | Path) -> EvalSet:
         raise EvalSetError(f"{path}: duplicate question ids: {', '.join(dup[:10])}")
     if not questions:
         raise EvalSetError(f"{path} holds no questions")
-    return EvalSet(set_name(path), path, "isnad", questions)
+    corpus, paragraphs = _named_corpus([r for _, r in records], path)
+    return EvalSet(set_name(path), path, "isnad", questions, corpus, paragraphs)
 
 
 def set_name(path: Path) -> str:
@@ -161,6 +164,27 @@ def _question(record: object, where: str) -> Question:
         keys_all=bool(record.get("keys_all", False)),
         evidence=tuple(str(e) for e in evidence),
     )
+
+
+def _named_corpus(records: list, path: Path) -> tuple[list[dict] | None, dict[Gold, str]]:
+    """The articles an isnad set's questions name in `corpus`: SQuAD files (relative to the set's folder)
+    whose paragraphs become articles exactly as when the SQuAD file itself is the set (e.g. English
+    questions over ARCD's Arabic paragraphs). None when no question names one."""
+    names = list(dict.fromkeys(str(r["corpus"]) for r in records if r.get("corpus")))
+    if not names:
+        return None, {}
+    corpus: list[dict] = []
+    paragraphs: dict[Gold, str] = {}
+    for name in names:
+        file = path.parent / name
+        if not file.is_file():
+            raise EvalSetError(f"{path}: the corpus its questions name, {name}, is not found ({file})")
+        source = load_set(file)
+        if source.corpus is None:
+            raise EvalSetError(f"{path}: the corpus its questions name, {name}, is not a SQuAD file")
+        corpus += source.corpus
+        paragraphs.update(source.paragraphs)
+    return corpus, paragraphs
 
 
 def _squad(data: dict, path: Path) -> EvalSet:

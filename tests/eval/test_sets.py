@@ -83,3 +83,38 @@ def test_real_arcd():
         paragraph = s.paragraphs[q.gold[0]]
         assert any(key_found(paragraph, k) for k in q.keys), q.id
         assert all(e in paragraph for e in q.evidence), q.id
+
+
+def test_isnad_set_brings_the_corpus_it_names(tmp_path, tiny_squad):
+    write(tmp_path, "tiny-dev.json", tiny_squad)
+    (tmp_path / "sets").mkdir()
+    record = {"id": "e1", "question": "How long is the Nile?", "gold": [{"doc_id": "tiny-dev-0", "paragraph": 1}]}
+    english = write(tmp_path / "sets", "en.jsonl", {**record, "keys": ["6650 كيلومترا"], "corpus": "../tiny-dev.json"})
+    s = load_set(english)
+    assert s.format == "isnad" and [r["id"] for r in s.corpus] == ["tiny-dev-0", "tiny-dev-1"]
+    assert s.paragraphs[Gold("tiny-dev-0", 1)] == s.corpus[0]["text"]
+    assert load_set(write(tmp_path, "plain.jsonl", record)).corpus is None  # no `corpus`: none brought
+    with pytest.raises(EvalSetError, match="not found"):
+        load_set(write(tmp_path, "lost.jsonl", {**record, "corpus": "absent.json"}))
+    with pytest.raises(EvalSetError, match="not a SQuAD file"):
+        load_set(write(tmp_path, "self.jsonl", {**record, "corpus": "plain.jsonl"}))
+
+
+ARCD_EN = Path(__file__).parents[2] / "eval" / "arcd_en.jsonl"
+
+
+@pytest.mark.skipif(not ARCD.exists(), reason="../shared/data/arcd-train.json is absent")
+def test_english_arcd_set_points_into_arcd():
+    s = load_set(ARCD_EN)
+    arcd = {q.id: q for q in load_set(ARCD).questions}
+    records = [json.loads(line) for line in ARCD_EN.read_text(encoding="utf-8").splitlines()]
+    assert len(s.questions) == len(records) >= 150 and len(s.corpus) == 231  # ARCD's paragraphs come along
+    split_of: dict[str, str] = {}
+    for q, r in zip(s.questions, records, strict=True):
+        source = arcd[r["source_id"]]
+        assert q.language == "en" and q.type == "squad" and q.reference and q.question != source.question
+        assert q.gold == source.gold and q.keys == source.keys and q.evidence == source.evidence
+        text = s.paragraphs[q.gold[0]]
+        assert all(k in text for k in q.keys) and all(e in text for e in q.evidence)
+        assert split_of.setdefault(s.corpus[int(q.gold[0].doc_id.rsplit("-", 1)[1])]["title"], r["split"]) == r["split"]
+    assert set(split_of.values()) == {"dev", "test"}  # split by article: no article in both
