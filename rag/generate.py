@@ -1,8 +1,8 @@
 """Write an answer with a language model, from numbered retrieved paragraphs (checked afterwards by `rag.verify`).
 
 >>> gen = load_generator("openai:qwen2.5:0.5b@http://127.0.0.1:11434/v1")  # doctest: +SKIP
->>> draft = gen.draft("How many countries took part?", hits)  # doctest: +SKIP
->>> draft.text  # "95 countries took part in the conference [1]."  # doctest: +SKIP
+>>> "".join(gen.stream("How many countries took part?", hits))  # doctest: +SKIP
+'95 countries took part in the conference [1].'
 
 Generators are llama-index LLMs, so any provider llama-index supports works from Python
 (`Generator(llm)`); from a spec string:
@@ -41,7 +41,7 @@ from llama_index.core.llms.callbacks import llm_chat_callback, llm_completion_ca
 from pydantic import PrivateAttr
 
 from .language import REFUSAL, detect_language
-from .schema import EXTRACTIVE, Draft, Hit
+from .schema import EXTRACTIVE, Hit
 
 MAX_NEW_TOKENS = 320
 MAX_SENTENCES = 4
@@ -130,12 +130,6 @@ class Generator:
         for chunk in self.llm.stream_chat(prompt_messages(question, hits, language)):
             if chunk.delta:
                 yield chunk.delta
-
-    def draft(self, question: str, hits: Sequence[Hit], language: str | None = None) -> Draft:
-        """The whole reply, unchecked."""
-        language = language or detect_language(question)
-        text = "".join(self.stream(question, hits, language))
-        return Draft(question, language, list(hits), text, self.spec)
 
     def rewrite(self, question: str, history: Sequence[tuple[str, str]]) -> str:
         """`question` rewritten as a standalone question from the conversation `history` ("" if it fails)."""

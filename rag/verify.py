@@ -124,7 +124,7 @@ def verify(draft: Draft, checker: SupportChecker) -> Answer:
     dropped: list[dict] = []
     seen: set[str] = set()
     for s in sentences(draft.text):
-        if not _CONTENT.search(s.text):
+        if not _CONTENT.search(MARKER.sub("", s.text)):
             dropped.append({"sentence": s.text, "reason": "markers without a statement"})
             continue
         if _is_refusal(s.text):
