@@ -68,6 +68,7 @@ def main() -> int:
     ap.add_argument("--model", default="qwen", help="qwen, gemma, a .gguf file, or hf:NAME_OR_FOLDER")
     ap.add_argument("--index", help="index folder (default: a fresh one built from seeds/)")
     ap.add_argument("--max-new-tokens", type=int, default=160)
+    ap.add_argument("--top-k", type=int, default=3, help="paragraphs in the prompt (default 3)")
     ap.add_argument("--questions", type=int, default=len(QUESTIONS), help="how many of the demo questions")
     args = ap.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -89,7 +90,7 @@ def main() -> int:
     asked = [(q, None) for q in QUESTIONS[: args.questions]] + [FOLLOW_UP]
     for question, history in asked:
         t0, first, pieces = time.perf_counter(), None, []
-        for item in assistant.stream(question, history=history, generator=generator):
+        for item in assistant.stream(question, args.top_k, history=history, generator=generator):
             if isinstance(item, str):
                 first = first or time.perf_counter()
                 pieces.append(item)

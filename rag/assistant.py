@@ -80,6 +80,7 @@ class Assistant:
         self.answerer = ExtractiveAnswerer(scorer, self.index.catalog.term_weights)
         self.checker = SupportChecker(scorer)
         self._generators: dict[str, Generator | None] = {EXTRACTIVE: None, "": None}
+        self._loading = threading.Lock()
         spec = generator or os.environ.get("ISNAD_GENERATOR") or ""
         self.generator = self._generator(spec) if isinstance(spec, str) else _load_generator(spec)
         self._generators[self.generator_spec] = self.generator
@@ -182,8 +183,9 @@ class Assistant:
         if not isinstance(spec, str):  # a Generator or a llama-index LLM
             return _load_generator(spec)
         spec = spec.strip()
-        if spec not in self._generators:
-            self._generators[spec] = _load_generator(spec)
+        with self._loading:  # one load per spec, even when several questions ask for it at once
+            if spec not in self._generators:
+                self._generators[spec] = _load_generator(spec)
         return self._generators[spec]
 
     def _checked(self, question: str) -> str:

@@ -193,7 +193,7 @@ class TransformersLLM(CustomLLM):
 
     model: str
     max_new_tokens: int = MAX_NEW_TOKENS
-    repetition_penalty: float = 1.1
+    repetition_penalty: float = 1.0  # above 1 it also penalizes the prompt's tokens: the sources' words
     context_window: int = 4096
     device: str = ""
     _model: Any = PrivateAttr()

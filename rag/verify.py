@@ -72,11 +72,12 @@ def marker_numbers(text: str) -> list[int]:
 
 def sentences(reply: str) -> list[Sentence]:
     """The reply's sentences with their markers (markers after a sentence end belong to that sentence;
-    markers opening a line belong to its first sentence)."""
+    markers opening a line belong to the sentence after them; a line of markers only, to the sentence before)."""
     out: list[Sentence] = []
     for line in reply.splitlines():
         line = _BULLET.sub("", line)
         line = _MARKERS_AFTER_END.sub(lambda m: m.group(2) + m.group(1), line)
+        opening: str = ""  # markers that open the line: they belong to the sentence that follows them
         for i, piece in enumerate(p for p in _pieces(line) if p.strip()):
             lead = _LEADING_MARKERS.match(piece)
             if lead and i and out:  # "... . [2] Next" already handled; "... [2]" alone after a split
@@ -85,12 +86,19 @@ def sentences(reply: str) -> list[Sentence]:
             text = _SPACE_BEFORE_PUNCT.sub(r"\1", " ".join(MARKER.sub(" ", piece).split()))
             cites = marker_numbers(piece)
             if not _CONTENT.search(text):
-                if out and cites:
+                if i == 0 and cites:
+                    opening = piece.strip()
+                elif out and cites:
                     out[-1].cites += [n for n in cites if n not in out[-1].cites]
-                elif text or cites:
+                elif text:
                     out.append(Sentence(piece.strip(), [], i == 0))
                 continue
-            out.append(Sentence(text, cites, i == 0))
+            out.append(Sentence(text, list(dict.fromkeys(marker_numbers(opening) + cites)), i == 0 or bool(opening)))
+            opening = ""
+        if opening and out:  # a line of markers only, after a sentence: they are that sentence's
+            out[-1].cites += [n for n in marker_numbers(opening) if n not in out[-1].cites]
+        elif opening:
+            out.append(Sentence(opening, [], True))
     return out
 
 
@@ -133,13 +141,13 @@ def verify(draft: Draft, checker: SupportChecker) -> Answer:
         if key in seen:
             dropped.append({"sentence": s.text, "reason": "repeats an earlier sentence"})
             continue
+        seen.add(key)
         if not in_language(s.text, language):
             dropped.append({"sentence": s.text, "reason": f"not in the question's language ({language})"})
             continue
         sources, reason = _supporting(s, hits, checker)
         if sources:
             kept.append((s, sources))
-            seen.add(key)
         else:
             dropped.append({"sentence": s.text, "reason": reason})
     if not kept:

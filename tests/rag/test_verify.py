@@ -65,6 +65,12 @@ def test_sentences_attach_markers_to_their_sentence():
         ("bullet", [1, 2]),
     ]
     assert [s.new_line for s in parts] == [True, False, False, False, True]
+    # markers written before their sentence (prefix style), and a small model's loop
+    assert [(s.text, s.cites) for s in sentences("[1] Putin said X. [2] Lavrov said Y.")] == [
+        ("Putin said X.", [1, 2]),  # [2] follows its end; the check keeps only the supporting one
+        ("Lavrov said Y.", []),  # unmarked: it gets the paragraph that supports it, or is removed
+    ]
+    assert [(s.text, s.cites) for s in sentences("[1] Shoigu [2] Shoigu [3]")] == [("Shoigu", [1, 2]), ("Shoigu", [3])]
 
 
 def test_right_sentence_kept_wrong_number_dropped(check, hits):
@@ -162,6 +168,12 @@ def test_quote_is_an_exact_substring_and_spans_the_supporting_sentences(check, h
     (c,) = a.citations
     assert c.quote and c.quote in c.text and "95" in c.quote and "30" in c.quote
     assert c.to_dict().keys() == {"n", "doc_id", "title", "paragraph", "text", "quote", "score"}
+
+
+def test_a_loop_of_repeats_is_checked_once(check):
+    a = check("[1] شويغو [2] شويغو [3] شويغو [1] شويغو")
+    assert a.refused
+    assert [d["reason"] for d in a.dropped][1:] == ["repeats an earlier sentence"] * 3
 
 
 def test_repeated_sentences_are_kept_once(check):
