@@ -172,8 +172,8 @@ def test_quote_is_an_exact_substring_and_spans_the_supporting_sentences(check, h
 
 def test_a_loop_of_repeats_is_checked_once(check):
     a = check("[1] شويغو [2] شويغو [3] شويغو [1] شويغو")
-    assert a.refused
-    assert [d["reason"] for d in a.dropped][1:] == ["repeats an earlier sentence"] * 3
+    assert a.text.count("شويغو") <= 1
+    assert [d["reason"] for d in a.dropped][-3:] == ["repeats an earlier sentence"] * 3
 
 
 def test_repeated_sentences_are_kept_once(check):
