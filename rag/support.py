@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .embed import CachedEmbedder, Embedder
+from .language import ARABIC_LETTER as _ARABIC
 from .normalize import normalize, terms, words
 
 # Calibrated with eval/calibrate_support.py (see eval/README.md, "The support checker").
@@ -43,7 +44,6 @@ MARKER = re.compile(r"\s*\[\d+(?:\s*[,،]\s*\d+)*\]")
 _SOURCE_REF = re.compile(
     r"(?:“.*?”|«.*?»|\".*?\")?\s*\(\s*(?:paragraph|para\.?|¶|الفقرة|فقرة)\s*\d+\s*\)", re.IGNORECASE
 )
-_ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
 _NUMBER = re.compile(r"\d+(?:[.,٫٬]\d+)*")
 _ELLIPSIS = re.compile(r"\.\.\.+|…")
 
