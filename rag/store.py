@@ -266,9 +266,12 @@ class Vectors:
     def set_model(self, name: str, dim: int) -> None:
         self._collection.modify(metadata={"isnad_model": json.dumps({"name": name, "dim": dim})})
 
-    def replace(self, doc_id: str, chunks: list[Chunk], vectors: np.ndarray, metadata: dict) -> None:
-        """Drop the article's old vectors and add the new ones (ids are stable, so this is idempotent)."""
-        self._call("delete", self._collection.delete, where={"doc_id": doc_id})
+    def replace(self, doc_ids: list[str], chunks: list[Chunk], vectors: np.ndarray, metadata: dict[str, dict]) -> None:
+        """Drop these articles' old vectors and add the new ones (`metadata` per doc_id), in one call each;
+        chunk ids are stable, so this is idempotent."""
+        if not doc_ids:
+            return
+        self._call("delete", self._collection.delete, where={"doc_id": {"$in": list(doc_ids)}})
         if not chunks:
             return
         self._call(
@@ -284,7 +287,7 @@ class Vectors:
                     "paragraph": c.paragraph,
                     "start": c.start,
                     "end": c.end,
-                    **metadata,
+                    **metadata[c.doc_id],
                 }
                 for c in chunks
             ],
