@@ -85,6 +85,15 @@ def main(args) -> int:
     from .run import check_floors, evaluate, floors_from, format_table
 
     checker = SupportChecker(assistant.embedder)
+    generator = getattr(args, "generator", None) or os.environ.get("ISNAD_GENERATOR")
+    if generator and generator != "extractive":
+        if args.without_gold:
+            print(
+                "isnad eval: error: --without-gold measures the extractive answerer's refusals; leave out --generator",
+                file=sys.stderr,
+            )
+            return 2
+        return _generator_main(args, assistant, eval_set, generator, checker)
     result = evaluate(
         assistant, eval_set, top_k=args.top_k, checker=checker, without_gold=args.without_gold, progress=not args.quiet
     )
@@ -122,6 +131,24 @@ def main(args) -> int:
             print("\nunder the floors of " + args.floors + ":\n  " + "\n  ".join(below), file=sys.stderr)
             return 1
         print(f"all metrics at or above the floors of {args.floors}")
+    return 0
+
+
+def _generator_main(args, assistant, eval_set: EvalSet, generator: str, checker) -> int:
+    """`--generator SPEC`: the generator beside the extractive baseline, and what the checker removed."""
+    from .generators import compare_generator, format_side_by_side
+    from .report import write_report
+
+    comparison = compare_generator(
+        assistant, eval_set, generator, top_k=args.top_k, checker=checker, progress=not args.quiet
+    )
+    print(f"\n{eval_set.name}: {comparison['generator']['meta']['questions']} questions, top-k {args.top_k}\n")
+    print(format_side_by_side(comparison))
+    out = Path(args.report) if args.report else DEFAULT_REPORTS / f"eval-{eval_set.name}"
+    for name in ("baseline", "generator"):
+        paths = write_report(comparison[name], out / name)
+        print(f"report ({name}): {paths['markdown']}")
+    (out / "removed.json").write_text(json.dumps(comparison["removed"], indent=2) + "\n", encoding="utf-8")
     return 0
 
 
