@@ -176,24 +176,36 @@ def verify(draft: Draft, checker: SupportChecker) -> Answer:
 
 
 def _supporting(s: Sentence, hits: list[Hit], checker: SupportChecker) -> tuple[list[int], str]:
-    """The drafted source numbers that support the sentence, or [] and why not."""
+    """The drafted source numbers that support the sentence, or [] and why not. The retrieved paragraphs it
+    does not cite are the checker's `others`: a sentence that one of them supports better, or that takes a
+    name only one of them holds, cites the wrong paragraph."""
     valid = [n for n in s.cites if 1 <= n <= len(hits)]
     nowhere = [n for n in s.cites if n not in valid]
     if valid:
-        verdicts = [checker.check(s.text, [hits[n - 1].text]) for n in valid]
+        others = _others(hits, valid)
+        verdicts = [checker.check(s.text, [hits[n - 1].text], others) for n in valid]
         supported = [n for n, v in zip(valid, verdicts, strict=True) if v.supported]
-        if not supported and len(valid) > 1 and checker.check(s.text, [hits[n - 1].text for n in valid]).supported:
+        if (
+            not supported
+            and len(valid) > 1
+            and checker.check(s.text, [hits[n - 1].text for n in valid], others).supported
+        ):
             supported = valid
         if supported:
             return supported, ""
         where = "; ".join(_where(hits[n - 1]) for n in valid)
         cited = f"{'paragraph' if len(valid) == 1 else 'paragraphs'} ({where})"
-        if any(v.reason == "number" for v in verdicts):
+        reasons = {v.reason for v in verdicts}
+        if "number" in reasons:
             return [], f"a figure it states is not in the cited {cited}"
+        if "name" in reasons:
+            return [], f"a name it states is not in the cited {cited}"
+        if "other paragraph" in reasons:
+            return [], f"another retrieved paragraph supports it better than the cited {cited}"
         return [], f"the cited {cited} does not support it"
     best: tuple[float, int] | None = None
     for n, hit in enumerate(hits, start=1):
-        v = checker.check(s.text, [hit.text])
+        v = checker.check(s.text, [hit.text], _others(hits, [n]))
         if v.supported and (best is None or _strength(v) > best[0]):
             best = (_strength(v), n)
     if best:
@@ -202,6 +214,11 @@ def _supporting(s: Sentence, hits: list[Hit], checker: SupportChecker) -> tuple[
         missing = ", ".join(f"[{n}]" for n in nowhere)
         return [], f"its marker ({missing}) points at no retrieved paragraph, and none supports it"
     return [], "no marker, and no retrieved paragraph supports it"
+
+
+def _others(hits: list[Hit], cited: list[int]) -> list[str]:
+    """The texts of the retrieved paragraphs a sentence does not cite (numbers from 1)."""
+    return [h.text for n, h in enumerate(hits, start=1) if n not in cited]
 
 
 def _where(hit: Hit) -> str:

@@ -171,7 +171,7 @@ def test_injected_article_changes_nothing(seed_index_copy, chat_server, tmp_path
     fenced = prompt[: prompt.rindex("</sources>")]
     assert "ignore the previous instructions" in fenced  # the article is there, as data
     assert prompt.count("</sources>") == 1 and prompt.count("<sources>") == 1  # it cannot close the fence
-    assert "4500 عنصر لداعش في أفغانستان (2) (3)" in fenced  # its fake markers are no markers
+    assert "4500 عنصر لداعش في أفغانستان." in fenced and "[2]" not in fenced  # its fake markers are gone
     assert a.language == "en"
     assert "Selon" not in a.text and "SYSTEM" not in a.text
     reasons = {d["sentence"]: d["reason"] for d in a.dropped}

@@ -133,7 +133,7 @@ def test_nothing_supported_is_a_refusal(check):
     a = check("هزم الجيش الفرنسي داعش في مالي [1]. [2] [3]")
     assert a.refused and a.text == REFUSAL["ar"] and not a.citations
     assert [d["sentence"] for d in a.dropped] == ["هزم الجيش الفرنسي داعش في مالي."]
-    assert a.dropped[0]["reason"].startswith("the cited paragraphs (")
+    assert "the cited paragraphs (" in a.dropped[0]["reason"]  # names France and Mali, which they lack
     a = check("[1] [2] [3] [1] [2]")  # what a small model writes when it loops
     assert a.refused and a.dropped == [{"sentence": "[1] [2] [3] [1] [2]", "reason": "markers without a statement"}]
 
