@@ -12,6 +12,7 @@
 | `eval.cli` | the `isnad eval` command |
 | `eval.make_arcd_en` | writes the English ARCD set (eval/arcd_en.jsonl) from its hand-written translations |
 | `eval.calibrate_support` | calibration of the support checker (rag/support.py) |
+| `eval.checker` | the support checker on its labelled set of reply sentences (eval/checker_set.jsonl) |
 
 See eval/README.md for the metrics' definitions.
 """

@@ -90,6 +90,12 @@ def main(args) -> int:
     out = Path(args.report) if args.report else DEFAULT_REPORTS / f"eval-{eval_set.name}"
     paths = write_report(result, out)
     print(f"\nreport: {paths['markdown']}  (metrics and per-question results: {paths['json']})")
+    if eval_set.is_seed_set:  # the checker's own labelled set (eval/checker.py), written beside the report
+        from .checker import report as checker_report
+
+        table = checker_report(checker)
+        (out / "checker.md").write_text(table + "\n", encoding="utf-8")
+        print("\n" + table)
     if args.write_floors:
         floors = {"_measured": f"{meta['set']} over {meta['index']}, commit {meta.get('commit')}, {meta['started']}"}
         floors |= floors_from(result["metrics"]["overall"])

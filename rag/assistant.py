@@ -85,9 +85,18 @@ class Assistant:
         *,
         progress: bool = False,
         on_article: Callable[[int, str], None] | None = None,
+        keep_boilerplate: bool = False,
     ) -> IngestReport:
-        """Add or update articles from files or folders; unchanged articles are skipped."""
-        return ingest(paths, self.index, self.embedder, progress=progress, on_article=on_article)
+        """Add or update articles from files or folders; unchanged articles are skipped. Site boilerplate
+        is removed unless `keep_boilerplate` (rag.clean)."""
+        return ingest(
+            paths,
+            self.index,
+            self.embedder,
+            progress=progress,
+            on_article=on_article,
+            keep_boilerplate=keep_boilerplate,
+        )
 
     def articles(self) -> list[ArticleInfo]:
         return self.index.catalog.articles()

@@ -47,6 +47,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (searched recursively)")
     _index_options(p)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--keep-boilerplate",
+        action="store_true",
+        help="index articles as read, without removing site boilerplate (menus, 'follow us' lines, counters, "
+        "copyright lines, lines the source prints on many pages); switching it replaces the articles it changes",
+    )
 
     p = sub.add_parser("ask", help="answer a question with citations")
     p.add_argument("question", metavar="QUESTION")
@@ -113,9 +119,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _ingest(args) -> int:
-    report = _assistant(args).ingest(args.paths, progress=not args.quiet)
+    report = _assistant(args).ingest(args.paths, progress=not args.quiet, keep_boilerplate=args.keep_boilerplate)
     print(
-        f"{report.articles} articles ingested ({report.paragraphs} paragraphs, {report.chunks} chunks) "
+        f"{report.articles} articles ingested ({report.paragraphs} paragraphs, {report.chunks} chunks, "
+        f"{report.boilerplate} boilerplate lines removed) "
         f"in {report.seconds:.1f}s; {report.unchanged} unchanged, {report.replaced} replaced, "
         f"{len(report.skipped)} skipped"
     )

@@ -3,6 +3,15 @@
 Idempotent and incremental: an article whose content hash is already in the catalog is skipped, a
 changed article has exactly its own chunks replaced, and an interrupted run is finished by running it
 again (the catalog row, written last, is what marks an article as done).
+
+Boilerplate: each run first records the head and tail lines of every raw article it reads in the
+catalog (rag.clean.RepeatedLines), then cleans each article with what its source prints on many pages,
+counted over everything the index has recorded. One run gives the same index whatever the order of its
+articles. An article indexed before one of its lines became repeated keeps that line until its file is
+ingested again (its cleaned content, hence its content hash, then changes and it is replaced), so
+ingesting A, then B, then A again gives the index that ingesting A and B together gives.
+`keep_boilerplate=True` indexes articles as read: their content hash differs from the cleaned one, so
+switching the option replaces the articles it changes, and repeating a run with the same option adds nothing.
 """
 
 from __future__ import annotations
@@ -13,7 +22,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from .clean import clean
+from .clean import RepeatedLines, clean, removed_lines
 from .embed import Embedder
 from .load import UnreadableFile, find_files, read_articles
 from .schema import Article, Chunk, IngestReport, Paragraph
@@ -37,15 +46,20 @@ def ingest(
     progress: bool = False,
     on_article: Callable[[int, str], None] | None = None,
     chunk_tokens: int = CHUNK_TOKENS,
+    keep_boilerplate: bool = False,
 ) -> IngestReport:
     """Add or update the articles found in `paths`; returns what was done and what was skipped.
 
-    `on_article(done, label)` is called after each article (for progress displays).
+    `on_article(done, label)` is called after each article (for progress displays). With
+    `keep_boilerplate`, articles are indexed as read, site boilerplate included.
     """
     started = time.perf_counter()
     index.claim(embedder.name, embedder.dim)
     files, skipped = find_files(paths)
     report = IngestReport(skipped=list(skipped))
+    repeated = None if keep_boilerplate else RepeatedLines(index.catalog)
+    if repeated:
+        repeated.record(_raw_articles(files))  # first pass: what each source prints on many pages
     pending: dict[str, tuple[Article, list[Paragraph], list[Chunk]]] = {}
     done = 0
     bar = tqdm(desc="ingest", unit=" articles", disable=not progress, dynamic_ncols=True)
@@ -74,7 +88,7 @@ def ingest(
         bar.set_postfix_str(path.name, refresh=False)
         try:
             for raw in read_articles(path, report.skipped):
-                article = clean(raw)
+                article = raw if repeated is None else clean(raw, repeated.repeated(raw))
                 done += 1
                 bar.update()
                 if on_article:
@@ -92,6 +106,7 @@ def ingest(
                     continue
                 if old is not None:
                     report.replaced += 1
+                report.boilerplate += len(removed_lines(raw, article))
                 paras = paragraphs(article)
                 pending[article.doc_id] = (
                     article,
@@ -106,3 +121,12 @@ def ingest(
     bar.close()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _raw_articles(files: list[Path]) -> Iterable[Article]:
+    """Every raw article of the files; unreadable files and records are left to the main pass to report."""
+    for path in files:
+        try:
+            yield from read_articles(path, [])
+        except UnreadableFile:
+            continue

@@ -34,13 +34,13 @@ import charset_normalizer
 import trafilatura
 from markdown_it import MarkdownIt
 
+from rag.language import ARABIC_LETTER
 from rag.schema import Article
 
 SUPPORTED = (".txt", ".md", ".html", ".htm", ".json", ".jsonl", ".json.gz", ".jsonl.gz")
 
 # Zero-width characters, direction marks and the byte-order mark: invisible, removed from the text.
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
-_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 # Control characters other than tabs and line breaks: more than 1% of the text means binary data.
 _CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
 _TITLE_CHARS = 80
@@ -166,7 +166,7 @@ def _decode(data: bytes) -> str:
 def _mostly_letters(text: str) -> bool:
     """True when most visible characters are Arabic or ASCII letters (a wrong guess gives symbols)."""
     visible = [c for c in text if not c.isspace()]
-    letters = sum(1 for c in visible if c.isalpha() and (c.isascii() or _ARABIC.match(c)))
+    letters = sum(1 for c in visible if c.isalpha() and (c.isascii() or ARABIC_LETTER.match(c)))
     return bool(visible) and letters >= 0.6 * len(visible)
 
 

@@ -122,5 +122,6 @@ class IngestReport:
     replaced: int = 0
     paragraphs: int = 0
     chunks: int = 0
+    boilerplate: int = 0  # lines removed as site boilerplate from the articles added or replaced
     skipped: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0

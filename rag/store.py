@@ -12,6 +12,7 @@ import json
 import math
 import sqlite3
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
@@ -63,6 +64,9 @@ CREATE TABLE IF NOT EXISTS chunks (
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks (doc_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS lexical USING fts5(terms, title_terms, doc_id UNINDEXED, paragraph UNINDEXED);
 CREATE VIRTUAL TABLE IF NOT EXISTS lexical_vocab USING fts5vocab(lexical, 'row');
+CREATE TABLE IF NOT EXISTS edge_lines (
+    source TEXT NOT NULL, line TEXT NOT NULL, doc_id TEXT NOT NULL, PRIMARY KEY (source, line, doc_id));
+CREATE INDEX IF NOT EXISTS edge_lines_doc ON edge_lines (doc_id);
 """
 
 
@@ -136,6 +140,23 @@ class Catalog:
     def _delete(self, doc_id: str) -> None:
         for table in ("lexical", "chunks", "paragraphs", "articles"):
             self._db.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
+
+    def put_edge_lines(self, rows: Iterable[tuple[str, str, list[str]]]) -> None:
+        """Record the head and tail line keys of raw articles, (source, doc_id, keys) each, replacing what
+        an article recorded before (rag.clean.RepeatedLines counts them)."""
+        with self._lock, self._db:
+            for source, doc_id, keys in rows:
+                self._db.execute("DELETE FROM edge_lines WHERE doc_id = ?", (doc_id,))
+                self._db.executemany("INSERT INTO edge_lines VALUES (?, ?, ?)", [(source, k, doc_id) for k in keys])
+
+    def edge_line_counts(self, source: str, at_least: int) -> tuple[int, dict[str, int]]:
+        """(articles recorded for `source`, {line key: articles it is in}) for lines in `at_least` articles."""
+        articles = self._read("SELECT count(DISTINCT doc_id) FROM edge_lines WHERE source = ?", (source,))[0][0]
+        rows = self._read(
+            "SELECT line, count(*) FROM edge_lines WHERE source = ? GROUP BY line HAVING count(*) >= ?",
+            (source, at_least),
+        )
+        return articles, dict(rows)
 
     def search_terms(self, terms: list[str], k: int) -> list[tuple[tuple[str, int], float]]:
         """BM25 over paragraphs (their terms plus their article's title terms): [((doc_id, paragraph), score)]."""

@@ -5,21 +5,29 @@
 >>> checker.check("أكد شويغو أن هناك 4500 عنصر لداعش في أفغانستان [1]", [paragraph])  # doctest: +SKIP
 Support(supported=True, lexical=1.0, dense=None, reason='lexical')
 
-Two signals, no language model:
+No language model; what it compares:
 
 - `lexical`: the (weighted) share of the sentence's content terms (`rag.normalize.terms`: normalized,
   light-stemmed, stop words dropped; citation markers `[n]` and English frame words such as "according"
   removed) that occur in the paragraphs.
-- `dense`: the best cosine similarity between the sentence (embedded as a query) and each paragraph
-  (embedded as passages), so an English sentence can be checked against an Arabic paragraph.
+- `dense`: the best cosine similarity between the sentence (embedded as a query) and each *sentence* of the
+  paragraphs (embedded as passages), so an English sentence can be checked against an Arabic paragraph.
+- figures (`rag.figures`): every figure the sentence states, in digits or words, in either language
+  ("4,500", "fifty thousand", "ألفين", "10 آلاف"), must be among the paragraphs' figures.
+- names (`rag.names`): a name of an English sentence must be among the cited paragraphs' words, matched
+  across scripts by its consonant skeleton (Lavrov/لافروف) or, for countries, by their Arabic names.
 
-The rule: a sentence is supported when `lexical >= LEXICAL_MIN`, or, for sentences with few Arabic
-terms (English claims), when `dense >= DENSE_MIN`. A sentence that quotes Arabic inside a non-Arabic
-frame (the extractive answerer's `According to “TITLE” (paragraph 3): “QUOTE” [1]`) is judged by its
-quotes: it is supported when every quote occurs verbatim (after normalization) in a paragraph. In all
-cases every number the sentence states must occur in the paragraphs: a wrong figure is never supported.
+The rule, for a sentence and the paragraphs it cites (and, optionally, the `others` retrieved with them):
+a figure absent from the cited paragraphs rejects it (`reason == "number"`). An Arabic sentence needs
+`lexical >= LEXICAL_MIN`, no country the cited paragraphs lack, and no other retrieved paragraph covering it
+`LEXICAL_MARGIN` better. An English sentence is rejected when one of its names is a country, or a name found
+in another retrieved paragraph, that the cited ones lack (`"name"`); it is accepted when `dense >= DENSE_MIN`
+and no other retrieved paragraph is `DENSE_MARGIN` more similar (else `"other paragraph"`). A sentence that
+quotes Arabic inside a non-Arabic frame (the extractive answerer's `According to “TITLE” (paragraph 3):
+“QUOTE” [1]`) is judged by its quotes: supported when every quote occurs verbatim in a paragraph.
 
-The thresholds were calibrated by `eval/calibrate_support.py` on the seed set and ARCD; see eval/README.md.
+Measured on eval/checker_set.jsonl (`python bench/checker.py`; thresholds chosen on its dev split) and
+calibrated earlier by `eval/calibrate_support.py`; see eval/README.md, "The support checker".
 """
 
 from __future__ import annotations
@@ -31,20 +39,25 @@ from dataclasses import dataclass
 import numpy as np
 
 from .embed import CachedEmbedder, Embedder
-from .normalize import normalize, terms, words
+from .figures import figures, figures_found
+from .language import ARABIC_LETTER as _ARABIC
+from .names import arabic_countries, country, name_in, names
+from .normalize import terms, words
+from .split import sentence_spans
 
 # Calibrated with eval/calibrate_support.py (see eval/README.md, "The support checker").
 LEXICAL_MIN = 0.55
-DENSE_MIN = 0.86
+DENSE_MIN = 0.80
 ARABIC_SHARE_MAX = 0.5  # sentences whose content terms are less than half Arabic are judged by `dense`
+LEXICAL_MARGIN = 0.2  # an Arabic claim another retrieved paragraph covers this much better cites the wrong one
+DENSE_MARGIN = 0.04  # the same for the similarity of an English claim
+REJECTIONS = ("number", "name", "other paragraph")  # reasons given when a sentence is rejected
 
 MARKER = re.compile(r"\s*\[\d+(?:\s*[,،]\s*\d+)*\]")
 # A source reference of a framed answer: “TITLE” (paragraph 3) / «TITLE» (الفقرة 3).
 _SOURCE_REF = re.compile(
     r"(?:“.*?”|«.*?»|\".*?\")?\s*\(\s*(?:paragraph|para\.?|¶|الفقرة|فقرة)\s*\d+\s*\)", re.IGNORECASE
 )
-_ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
-_NUMBER = re.compile(r"\d+(?:[.,٫٬]\d+)*")
 _ELLIPSIS = re.compile(r"\.\.\.+|…")
 
 # English words that frame a claim without being part of it (stop words are already dropped by `terms`).
@@ -60,7 +73,6 @@ FRAME_WORDS = frozenset(
 
 _OPEN_CLOSE = {"“": "”", "«": "»", "„": "“"}
 _CLOSERS = frozenset(_OPEN_CLOSE.values())
-_THOUSANDS = {"000": re.compile(r"\b(?:[وبل]?ال)?(?:الف|الاف|الفا)\b"), "000000": re.compile(r"مليون|ملايين")}
 
 
 @dataclass(frozen=True)
@@ -68,8 +80,10 @@ class Support:
     """The verdict on one sentence: `supported`, and the two signals it was decided from.
 
     `dense` is None when the verdict did not need the embeddings (see `SupportChecker`). `reason` says
-    which rule accepted the sentence: "lexical", "dense" or "quote"; "number" when it was rejected because
-    a figure it states is missing from the paragraphs; "" otherwise.
+    which rule accepted the sentence: "lexical", "dense" or "quote"; or why it was rejected: "number" (a
+    figure it states is missing from the paragraphs), "name" (a name it states is missing from them and is a
+    country or is in another retrieved paragraph), "other paragraph" (another retrieved paragraph supports
+    it clearly better); "" otherwise.
     """
 
     supported: bool
@@ -103,29 +117,8 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
 
 
 def numbers(text: str) -> set[str]:
-    """The figures in `text` (ASCII digits after normalization; thousands separators dropped)."""
-    out = set()
-    for m in _NUMBER.finditer(normalize(text)):
-        n = re.sub(r"(?<=\d)[,٬](?=\d{3}(?!\d))", "", m.group())
-        out.add(n.replace("٫", "."))
-    return out
-
-
-def figures_found(sentence: str, paragraphs: list[str]) -> bool:
-    """Whether every figure of the sentence is in the paragraphs; "5,000" also matches Arabic "5 آلاف"
-    (a figure in thousands or millions written with the word)."""
-    found = {n for p in paragraphs for n in numbers(p)}
-    missing = numbers(sentence) - found
-    if not missing:
-        return True
-    text = normalize(" ".join(paragraphs))
-    for n in missing:
-        for zeros, word in _THOUSANDS.items():
-            if n.endswith(zeros) and n[: -len(zeros)] in found and word.search(text):
-                break
-        else:
-            return False
-    return True
+    """The figures in `text`, as `rag.figures.figures` reads them (digits or number words, either language)."""
+    return figures(text)
 
 
 def claim_text(sentence: str) -> str:
@@ -147,9 +140,8 @@ class SupportChecker:
 
     `weights(terms)` gives each term its importance (e.g. `index.catalog.term_weights`, BM25's IDF);
     without it every term weighs the same. `dense` is computed only when the verdict needs it (a claim
-    with few Arabic terms that the lexical rule does not accept), else it is None; `always_dense=True`
-    computes it for every check. Embeddings are cached, so checking many sentences against the same
-    paragraphs embeds each paragraph once.
+    with few Arabic terms), else it is None; `always_dense=True` computes it for every check. Embeddings
+    are cached, so checking many sentences against the same paragraphs embeds each sentence once.
     """
 
     def __init__(
@@ -160,6 +152,8 @@ class SupportChecker:
         lexical_min: float = LEXICAL_MIN,
         dense_min: float = DENSE_MIN,
         arabic_share_max: float = ARABIC_SHARE_MAX,
+        lexical_margin: float = LEXICAL_MARGIN,
+        dense_margin: float = DENSE_MARGIN,
         always_dense: bool = False,
         cache_size: int = 4096,
     ):
@@ -168,13 +162,22 @@ class SupportChecker:
         self.lexical_min = lexical_min
         self.dense_min = dense_min
         self.arabic_share_max = arabic_share_max
+        self.lexical_margin = lexical_margin
+        self.dense_margin = dense_margin
         self.always_dense = always_dense
         self._vectors = CachedEmbedder(embedder, size=cache_size)
 
-    def check(self, sentence: str, paragraphs: list[str]) -> Support:
-        """Whether `paragraphs` (together) support `sentence`."""
+    def check(self, sentence: str, paragraphs: list[str], others: list[str] | None = None) -> Support:
+        """Whether `paragraphs` (together) support `sentence`.
+
+        `others`: the other paragraphs the answer was written from (retrieved but not cited). When given,
+        the cited paragraphs must support the sentence about as well as the best of them, and a name the
+        sentence takes from one of them but the cited paragraphs lack makes it unsupported: the two ways a
+        sentence cites the wrong paragraph of the right story.
+        """
         claim = claim_text(sentence)
         paragraphs = [p for p in paragraphs if p and p.strip()]
+        others = [p for p in others or [] if p and p.strip() and p not in paragraphs]
         if not claim or not paragraphs:
             return Support(False, 0.0, None)
         para_terms = {t for p in paragraphs for t in terms(p)}
@@ -183,7 +186,7 @@ class SupportChecker:
         def verdict(ok: bool, lexical: float, reason: str, dense: float | None = None) -> Support:
             if dense is None and self.always_dense:
                 dense = self.dense(claim, paragraphs)
-            return Support(ok, lexical, dense, reason if ok or reason == "number" else "")
+            return Support(ok, lexical, dense, reason if ok or reason in REJECTIONS else "")
 
         quotes = [claim[s:e] for s, e in quoted_spans(claim) if _ARABIC.search(claim[s:e])]
         if quotes and not any(is_arabic_term(t) for t in content_terms(_outside(claim))):
@@ -199,17 +202,35 @@ class SupportChecker:
         lexical = self._share(found, para_terms)
         if not numbers_ok:
             return verdict(False, lexical, "number")
-        if found and lexical >= self.lexical_min:
-            return verdict(True, lexical, "lexical")
-        if not found or sum(map(is_arabic_term, found)) / len(found) >= self.arabic_share_max:
+        if not found:
             return verdict(False, lexical, "")
-        dense = self.dense(claim, paragraphs)  # an English claim: only the embeddings can tell
-        return verdict(dense >= self.dense_min, lexical, "dense", dense)
+        arabic = sum(map(is_arabic_term, found)) / len(found) >= self.arabic_share_max
+        if arabic:
+            cited_words = {w for p in paragraphs for w in words(p)}
+            if any(w not in cited_words for w in arabic_countries(claim)):
+                return verdict(False, lexical, "name")  # a country the cited paragraphs do not name
+            if lexical < self.lexical_min:
+                return verdict(False, lexical, "")
+            if others and max(self._share(found, set(terms(o))) for o in others) - lexical >= self.lexical_margin:
+                return verdict(False, lexical, "other paragraph")
+            return verdict(True, lexical, "lexical")
+        if self._foreign_name(claim, paragraphs, others):
+            return verdict(False, lexical, "name")
+        if lexical >= self.lexical_min:  # an English claim about an English paragraph
+            return verdict(True, lexical, "lexical")
+        dense = self.dense(claim, paragraphs)  # an English claim about Arabic paragraphs
+        if dense < self.dense_min:
+            return verdict(False, lexical, "", dense)
+        if others and self.dense(claim, others) - dense >= self.dense_margin:
+            return verdict(False, lexical, "other paragraph", dense)
+        return verdict(True, lexical, "dense", dense)
 
     def dense(self, sentence: str, paragraphs: list[str]) -> float:
-        """Best cosine similarity between the sentence (as a query) and each paragraph (as a passage)."""
+        """Best cosine similarity between the sentence (as a query) and each sentence of the paragraphs
+        (as passages): a claim is usually made by one sentence, which the rest of a paragraph dilutes."""
+        pieces = [p[s:e] for p in paragraphs for s, e in sentence_spans(p)] or paragraphs
         q = self._vectors.embed_query(sentence)
-        return float(np.max(self._vectors.embed_passages(paragraphs) @ q))
+        return float(np.max(self._vectors.embed_passages(pieces) @ q))
 
     def lexical(self, sentence: str, paragraphs: list[str]) -> float:
         """Weighted share of the sentence's content terms found in the paragraphs."""
@@ -222,6 +243,19 @@ class SupportChecker:
         total = sum(w.get(t, 1.0) for t in claim_terms)
         found = sum(w.get(t, 1.0) for t in claim_terms if t in para_terms)
         return round(found / total, 4) if total else 0.0
+
+    @staticmethod
+    def _foreign_name(claim: str, paragraphs: list[str], others: list[str]) -> str | None:
+        """A name of the (non-Arabic) claim that the cited paragraphs lack and that is a country or is
+        found in one of the other paragraphs; None when there is none."""
+        cited = [w for p in paragraphs for w in words(p)]
+        elsewhere = [words(o) for o in others]
+        for name in names(claim):
+            if name_in(name, cited):
+                continue
+            if country(name) or any(name_in(name, ws, strict=True) for ws in elsewhere):
+                return name
+        return None
 
 
 def _outside(text: str) -> str:

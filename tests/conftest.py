@@ -23,13 +23,13 @@ SHARED_DATA = ROOT.parent / "shared" / "data"
 BIN = Path(sys.executable).parent
 
 
-def free_port() -> int:
+def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def wait_for(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
+def _wait_for(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
     """Poll `url` until it answers 200, failing early if the process died."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -42,6 +42,18 @@ def wait_for(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
         except OSError:
             time.sleep(0.3)
     raise RuntimeError(f"{url} did not answer within {timeout}s")
+
+
+@pytest.fixture(scope="session")
+def free_port():
+    """A function giving a free TCP port on 127.0.0.1 (nothing listens there until a test starts a server)."""
+    return _free_port
+
+
+@pytest.fixture(scope="session")
+def wait_for():
+    """`wait_for(url, proc, timeout=60)`: poll a server started by a test until `url` answers 200."""
+    return _wait_for
 
 
 @pytest.fixture(scope="session")
@@ -73,7 +85,7 @@ def seed_index_copy(seed_index, tmp_path) -> Path:
 @pytest.fixture(scope="session")
 def chroma_server(tmp_path_factory):
     """A real Chroma server (`chroma run`) on 127.0.0.1; yields its URL."""
-    port = free_port()
+    port = _free_port()
     data = tmp_path_factory.mktemp("chroma-server")
     proc = subprocess.Popen(
         [str(BIN / "chroma"), "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)],
@@ -82,7 +94,7 @@ def chroma_server(tmp_path_factory):
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_for(f"{url}/api/v2/heartbeat", proc)
+        _wait_for(f"{url}/api/v2/heartbeat", proc)
         yield url
     finally:
         proc.terminate()

@@ -107,9 +107,11 @@ class Chat:
         return UserError(label(lang, "err_other"), f"{type(error).__name__}: {detail}"[:300])
 
     def _index_is_empty(self) -> bool:
+        """Whether the catalog holds no article; False (logged) when even the catalog cannot be read."""
         try:
             return self.assistant.is_empty()
         except Exception:
+            log.exception("could not tell whether the index is empty")
             return False
 
     def api_answer(self, question: str, top_k: int = TOP_K_DEFAULT) -> dict:

@@ -5,9 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from rag.clean import BOILERPLATE_WORDS, clean
+from rag.clean import INTRO_WORDS, RepeatedLines, clean, is_furniture, line_key, reads_as_sentence
 from rag.load import read_articles
 from rag.schema import Article
+from rag.store import Catalog
 
 SEEDS = Path(__file__).parents[2] / "seeds"
 ANT_NEWS = Path(__file__).parents[3] / "shared" / "data" / "ant_news.jsonl.gz"
@@ -254,4 +255,121 @@ def test_real_news_only_loses_short_lines():
         cleaned = clean(article)
         assert cleaned.title == " ".join(title.split())
         dropped = set(article.paragraphs) - set(cleaned.paragraphs)
-        assert all(len(p.split()) <= BOILERPLATE_WORDS for p in dropped), dropped
+        assert all(len(p.split()) <= INTRO_WORDS for p in dropped), dropped
+
+
+# The sentences issue 13 found deleted: news that shares words with furniture ("download our app", "follow
+# us", "all rights reserved"). No pattern may remove a sentence, at the tail of an article or anywhere.
+ISSUE_SENTENCES = [
+    "حمل الرئيس الحكومة مسؤولية التأخر في تطبيق القانون",
+    "نزل المتظاهرون إلى الشوارع احتجاجاً على تطبيق الضريبة",
+    "تابعنا في المستشفى موقع الانفجار…",
+    "وقال الموقع إن جميع الحقوق محفوظة للشركة",
+]
+
+
+@pytest.mark.parametrize("line", ISSUE_SENTENCES)
+def test_news_sentences_with_furniture_words_are_kept_anywhere(line):
+    assert clean(art("عنوان", BODY, line, MORE)).paragraphs == (BODY, line, MORE)
+    assert clean(art("عنوان", BODY, line)).paragraphs == (BODY, line)  # last line: where furniture sits
+    assert clean(art("عنوان", line, BODY)).paragraphs == (line, BODY)  # first line, next to the headline
+    assert not is_furniture(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "يمكنكم استلام إشعارات بأهم الموضوعات بعد تحميل أحدث نسخة من تطبيق بي بي سي عربي على هاتفكم المحمول.",
+        "** جميع المقالات المنشورة تمثل رأي كتابها فقط.",
+        "وتابع الوزير قائلاً إن بلاده لن تقبل بأي تدخل خارجي.",
+    ],
+)
+def test_a_sentence_is_never_furniture_by_its_wording(line):
+    assert reads_as_sentence(line) and not is_furniture(line)
+    assert clean(art("عنوان", BODY, line)).paragraphs == (BODY, line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "شارك الخبر",
+        "فرانس24/ أ ف ب",
+        "(رويترز، أ ف ب)",
+        "*نقلاً عن الرؤية الإماراتية",
+        "**حقوق النشر محفوظة لمجلة القافلة، أرامكو السعودية",
+        "للمزيد: ضربات جوية تستهدف مطار التيفور العسكري السوري وواشنطن تنفي تنفيذها",
+        "لمتابعة المباراة على الحواسيب اللوحية، اضغط هنا...",
+        "قد يهمك| مسؤول سعودي لـCNN: المملكة لم تتورط في اختفاء خاشقجي.. ومتعاطفون مع عائلته",
+        "إقرأ أيضا الزواج وحقوق المرأة في مصر القديمة",
+        "--------------------------------------------",
+    ],
+)
+def test_ant_furniture_is_dropped(line):
+    # lines the ANT corpus prints (Al Arabiya, BBC, France 24): sign-offs, reprint credits, see-also links
+    assert clean(art("عنوان", BODY, line, MORE)).paragraphs == (BODY, MORE)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "للمزيد من المعلومات حول البرنامج زار الوفد مقر الوزارة.",
+        "قد يهمك أن تعرف أن الوزارة مددت مهلة التسجيل حتى نهاية الشهر",
+    ],
+)
+def test_sentences_starting_like_a_see_also_label_are_kept(line):
+    assert clean(art("عنوان", BODY, line, MORE)).paragraphs == (BODY, line, MORE)
+
+
+def test_teasers_after_a_bare_label_include_question_headlines():
+    teasers = (
+        "هل إيران هي الفائز الحقيقي في الانتخابات العراقية؟",
+        "أول انتخابات برلمانية في العراق منذ هزيمة التنظيم",
+    )
+    article = clean(art("عنوان", BODY, "اقرأ أيضاً:", *teasers, MORE))
+    assert article.paragraphs == (BODY, MORE)
+
+
+@pytest.fixture
+def repeated(tmp_path) -> RepeatedLines:
+    return RepeatedLines(Catalog(tmp_path / "catalog.sqlite3"))
+
+
+APP = "يمكنكم متابعة آخر الأخبار على موقعنا الإلكتروني."
+
+
+def site(n: int, *, source: str = "site", tail: str = APP) -> list[Article]:
+    """n articles of one source, each with its own body and the same last line."""
+    return [
+        Article(f"d{i}", f"عنوان {i}", (f"{BODY} رقم {i}.", f"{MORE} رقم {i}.", tail), source=source) for i in range(n)
+    ]
+
+
+def test_a_line_repeated_at_the_tail_of_many_articles_of_a_source_goes(repeated):
+    articles = site(12)
+    repeated.record(articles)
+    assert line_key(APP) in repeated.repeated(articles[0])
+    assert all(clean(a, repeated.repeated(a)).paragraphs == a.paragraphs[:2] for a in articles)
+    # mid-body, the same sentence is news: it is kept
+    quoted = replace_paragraphs(articles[0], (articles[0].paragraphs[0], APP, articles[0].paragraphs[1]))
+    assert clean(quoted, repeated.repeated(quoted)).paragraphs == quoted.paragraphs
+
+
+def replace_paragraphs(article: Article, paragraphs: tuple[str, ...]) -> Article:
+    return Article(article.doc_id, article.title, paragraphs, source=article.source)
+
+
+def test_repetition_needs_enough_articles_of_the_same_source(repeated):
+    few = site(9)
+    others = site(5, source="other")
+    repeated.record([*few, *others])
+    assert not repeated.repeated(few[0]) and not repeated.repeated(others[0])
+    assert clean(few[0], repeated.repeated(few[0])) == clean(few[0])
+
+
+def test_recording_the_same_articles_again_counts_nothing_twice(repeated):
+    articles = site(9)
+    for _ in range(3):
+        repeated.record(articles)
+    assert not repeated.repeated(articles[0])  # still 9 articles, not 27
+    repeated.record(site(10))
+    assert repeated.repeated(articles[0])  # d9 is the tenth

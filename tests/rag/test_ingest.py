@@ -130,3 +130,56 @@ def test_other_embedder_builds_its_own_index(tmp_path):
     assert report.articles == 1
     assert a.index.model() == embedder.name
     assert Assistant(tmp_path / "index").embedder.name == embedder.name  # reopened with the index's model
+
+
+# --- boilerplate repeated across a source's articles ----------------------------------------------
+
+# A sentence no pattern may remove: only its repetition at the tail of many articles marks it as furniture.
+TAIL = "يمكنكم متابعة آخر الأخبار على موقعنا الإلكتروني."
+TOPICS = ("الزراعة", "الصحة", "التعليم", "النقل", "الطاقة", "السياحة", "الصناعة", "التجارة", "المياه", "الإسكان")
+
+
+def _site(folder: Path, first: int, last: int) -> Path:
+    """Articles `first`..`last`-1 of one site (one folder): two body sentences each, then TAIL; article 0
+    also quotes TAIL mid-body, where it is news."""
+    folder.mkdir(exist_ok=True)
+    for n in range(first, last):
+        topic = TOPICS[n % len(TOPICS)]
+        body = [
+            f"أعلنت وزارة {topic} اليوم خطة جديدة رقم {n} لتطوير القطاع خلال السنوات الخمس المقبلة.",
+            f"وقال الوزير إن الخطة رقم {n} ستكلف نحو {n + 3} مليارات دولار.",
+        ]
+        if n == 0:
+            body.insert(1, TAIL)
+        (folder / f"site_{n:02d}.txt").write_text("\n".join([f"خطة {topic} رقم {n}", *body, TAIL]), encoding="utf-8")
+    return folder
+
+
+def _paragraphs(a: Assistant) -> dict[str, list[str]]:
+    cat = a.index.catalog
+    return {i.doc_id: [cat.paragraph_text(i.doc_id, n) for n in range(1, i.paragraphs + 1)] for i in a.articles()}
+
+
+def test_a_sentence_the_site_prints_on_many_articles_goes_from_their_tails_only(tmp_path):
+    a = Assistant(tmp_path / "index")
+    report = a.ingest([_site(tmp_path / "site", 0, 12)])
+    assert report.boilerplate == 12
+    stored = _paragraphs(a)
+    assert [TAIL in ps for ps in stored.values()].count(True) == 1  # article 0's mid-body quote stays
+    assert stored["site_00"][1] == TAIL and len(stored["site_00"]) == 3
+
+
+def test_a_line_that_becomes_repeated_later_goes_from_earlier_articles_when_they_are_ingested_again(tmp_path):
+    site = _site(tmp_path / "site", 0, 12)
+    whole = Assistant(tmp_path / "whole")
+    whole.ingest([site])
+
+    parts = Assistant(tmp_path / "parts")
+    files = sorted(site.glob("*.txt"))
+    assert parts.ingest(files[:5]).boilerplate == 0  # 5 articles: TAIL is not repeated yet
+    assert parts.ingest(files[5:]).boilerplate == 7  # the 7 new ones are cleaned with all 12 counted
+    assert sum(TAIL in ps for ps in _paragraphs(parts).values()) == 5  # the early ones still hold it
+    again = parts.ingest([site])  # ingesting them again applies the evidence: the same index as one run
+    assert (again.replaced, again.unchanged, again.boilerplate) == (5, 7, 5)
+    assert _paragraphs(parts) == _paragraphs(whole)
+    assert parts.ingest([site]).articles == 0  # and it stays idempotent

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import socket
 import sqlite3
 import subprocess
 import sys
-import time
 from contextlib import closing
 from pathlib import Path
 
@@ -37,20 +35,14 @@ def test_environment_variable_selects_the_server(tmp_path, chroma_server, monkey
     assert a.index.vectors.remote and a.index.vectors.where == chroma_server
 
 
-def _unused_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def test_server_down_is_a_clear_error(tmp_path):
-    url = f"http://127.0.0.1:{_unused_port()}"
+def test_server_down_is_a_clear_error(tmp_path, free_port):
+    url = f"http://127.0.0.1:{free_port()}"
     with pytest.raises(StoreUnavailable, match="127.0.0.1"):
         Assistant(tmp_path / "index", chroma_url=url)
 
 
-def test_server_that_goes_away_is_a_clear_error(tmp_path):
-    port = _unused_port()
+def test_server_that_goes_away_is_a_clear_error(tmp_path, free_port, wait_for):
+    port = free_port()
     server = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "chroma"),
@@ -67,14 +59,8 @@ def test_server_that_goes_away_is_a_clear_error(tmp_path):
     )
     try:
         url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                a = Assistant(tmp_path / "index", chroma_url=url)
-                break
-            except StoreUnavailable:
-                assert time.monotonic() < deadline, "chroma run did not start"
-                time.sleep(0.5)
+        wait_for(f"{url}/api/v2/heartbeat", server)
+        a = Assistant(tmp_path / "index", chroma_url=url)
         a.ingest([SEEDS / "004_6c5c1c1384cff0d9.txt"])
     finally:
         server.terminate()

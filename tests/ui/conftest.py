@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 from dataclasses import dataclass
 
@@ -25,18 +24,6 @@ class SeedQuestions:
 @pytest.fixture(scope="session")
 def seeds_qa() -> SeedQuestions:
     return SeedQuestions()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="session")
-def free_port():
-    """A function giving a free TCP port on 127.0.0.1."""
-    return _free_port
 
 
 @pytest.fixture(scope="session")
@@ -64,7 +51,7 @@ class RecordingAssistant:
 
 
 @pytest.fixture(scope="module")
-def launch_chat():
+def launch_chat(free_port):
     """Launch `ui.app.build(assistant)` on 127.0.0.1 and a free port; returns its URL. Closed after the module."""
     from ui.app import build, launch
 
@@ -72,7 +59,7 @@ def launch_chat():
 
     def start(assistant) -> str:
         demo = build(assistant)
-        port = _free_port()
+        port = free_port()
         launch(demo, server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
         demos.append(demo)
         return f"http://127.0.0.1:{port}/"

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import html
+import logging
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
-import time
-import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -237,6 +237,20 @@ def test_errors_are_readable_messages(error, empty, question, expected):
     assert expected in text
 
 
+class UnreadableCatalog(Failing):
+    """An assistant whose index cannot even say whether it is empty."""
+
+    def is_empty(self):
+        raise sqlite3.OperationalError("unable to open database file")
+
+
+def test_a_failing_emptiness_check_is_logged_and_the_error_still_explained(caplog):
+    with caplog.at_level(logging.ERROR, logger="isnad.ui"):
+        attrs, text = final_error(Chat(UnreadableCatalog(IndexUnusable("the index at /x is unusable"))), "Who?")
+    assert "the index at /x is unusable" in text
+    assert "could not tell whether the index is empty" in caplog.text and "unable to open database" in caplog.text
+
+
 def test_errors_follow_the_question_language():
     attrs, text = final_error(Chat(Failing(EmbedderError("down"))), "من قال ذلك؟")
     assert attrs["dir"] == "rtl" and "خادم التضمين" in text
@@ -264,7 +278,7 @@ def test_api_function_returns_the_contract(chat, seeds_qa):
 
 
 @pytest.fixture
-def chroma_that_goes_down(seed_index, tmp_path, free_port):
+def chroma_that_goes_down(seed_index, tmp_path, free_port, wait_for):
     """An assistant over a Chroma server that is then stopped (the catalog says the index is not empty)."""
     index = tmp_path / "index"
     index.mkdir()
@@ -277,15 +291,7 @@ def chroma_that_goes_down(seed_index, tmp_path, free_port):
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=2)
-                break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise
-                time.sleep(0.2)
+        wait_for(f"http://127.0.0.1:{port}/api/v2/heartbeat", proc)
         assistant = Assistant(index, chroma_url=f"http://127.0.0.1:{port}")
     finally:
         proc.terminate()

@@ -1,0 +1,170 @@
+"""The figures a text states, in digits or in words, Arabic or English, as comparable values.
+
+>>> sorted(figures("ما بين ألفين وثلاثة آلاف إرهابي"))
+['2000', '3000']
+>>> sorted(figures("between 2,000 and 3,000 fighters, some fifty thousand men"))
+['2000', '3000', '50000']
+>>> sorted(figures("50 ألف مسلح في 4 بالمئة من 37,547,686 و45,44%"))
+['37547686', '4', '45.44', '50000']
+
+Digits: ASCII or Arabic-Indic, "4,500" / "4٬500" thousands separators, "45.44" / "45,44" / "45٫44" decimals.
+Words: units, tens and hundreds, with the multipliers thousand / million / billion (ألف، آلاف، ألفين،
+مليون، ملايين، مليونين، مليار) applied to the number before them ("50 ألف", "fifty thousand", "3.79 million").
+A decade ("the 1990s", "التسعينيات") is the value `"1990s"`. Bare number words under ten ("two", "ثلاثة")
+(and ten) are left out: Arabic says them with the dual and plural forms of nouns as often as with a word, so a
+sentence's "two documents" cannot be required to appear as a number in the paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .normalize import normalize
+
+_TOKEN = re.compile(r"\d+(?:[.,٫٬]\d+)*s?|[^\W\d_]+", re.UNICODE)
+
+_EN_UNITS = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+_EN_UNITS += "seventeen eighteen nineteen"
+_EN_TENS = "twenty thirty forty fifty sixty seventy eighty ninety"
+_AR_UNITS = {  # normalized spellings (ة -> ه, أ -> ا)
+    1: "واحد واحده",
+    2: "اثنان اثنين اثنتان اثنتين",
+    3: "ثلاث ثلاثه",
+    4: "اربع اربعه",
+    5: "خمس خمسه",
+    6: "ست سته",
+    7: "سبع سبعه",
+    8: "ثمان ثماني ثمانيه",
+    9: "تسع تسعه",
+    10: "عشر عشره",
+}
+_AR_TENS = {
+    20: "عشرون عشرين",
+    30: "ثلاثون ثلاثين",
+    40: "اربعون اربعين",
+    50: "خمسون خمسين",
+    60: "ستون ستين",
+    70: "سبعون سبعين",
+    80: "ثمانون ثمانين",
+    90: "تسعون تسعين",
+}
+_AR_DECADES = {
+    20: "العشرينيات العشرينات",
+    30: "الثلاثينيات الثلاثينات",
+    40: "الاربعينيات الاربعينات",
+    50: "الخمسينيات الخمسينات",
+    60: "الستينيات الستينات",
+    70: "السبعينيات السبعينات",
+    80: "الثمانينيات الثمانينات",
+    90: "التسعينيات التسعينات",
+}
+
+WORDS: dict[str, float] = {w: i for i, w in enumerate(_EN_UNITS.split(), 1)}
+WORDS |= {w: 10 * i for i, w in enumerate(_EN_TENS.split(), 2)}
+WORDS |= {w: n for n, ws in (_AR_UNITS | _AR_TENS).items() for w in ws.split()}
+WORDS |= {"مئه": 100, "مائه": 100, "مئتان": 200, "مئتين": 200, "مائتان": 200, "مائتين": 200}
+WORDS |= {f"{u}{h}": 100 * n for n, us in _AR_UNITS.items() if n > 2 for u in us.split()[:1] for h in ("مئه", "مائه")}
+MULTIPLIERS: dict[str, float] = {
+    "hundred": 100, "thousand": 1e3, "million": 1e6, "billion": 1e9,
+    "الف": 1e3, "الاف": 1e3, "مليون": 1e6, "ملايين": 1e6, "مليار": 1e9, "مليارات": 1e9,
+}  # fmt: skip
+DUALS: dict[str, float] = {"الفين": 2e3, "الفان": 2e3, "مليونين": 2e6, "مليونان": 2e6, "مليوني": 2e6}
+DECADES = {w: f"19{n}s" for n, ws in _AR_DECADES.items() for w in ws.split()}
+DECADES |= {w[2:]: v for w, v in DECADES.items()}  # without the article
+_EN_DECADES = "twenties thirties forties fifties sixties seventies eighties nineties"
+DECADES |= {w: f"19{10 * i}s" for i, w in enumerate(_EN_DECADES.split(), 2)}
+WORDS, MULTIPLIERS, DUALS, DECADES = (
+    {normalize(w): v for w, v in d.items()} for d in (WORDS, MULTIPLIERS, DUALS, DECADES)
+)
+_CLITICS = ("و", "ب", "ل", "ف")
+
+
+def _word(token: str) -> str:
+    """A word without the conjunction/preposition clitics Arabic writes on it (وثلاثه -> ثلاثه)."""
+    for w in (token, token[1:] if token[:1] in _CLITICS else token):
+        if w in WORDS or w in MULTIPLIERS or w in DUALS or w in DECADES:
+            return w
+    return token
+
+
+def _digits(token: str) -> tuple[float | None, str | None]:
+    """(value, decade) of a digit token: "4,500" -> 4500, "45,44" -> 45.44, "1990s" -> decade "1990s"."""
+    if token.endswith("s"):
+        n = token[:-1].replace(",", "")
+        return None, (n if len(n) == 4 else f"19{n}") + "s" if n.isdigit() else None
+    t = token.replace("٬", ",").replace("٫", ".")
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", t):
+        t = t.replace(",", "")
+    elif re.fullmatch(r"\d+,\d+", t):
+        t = t.replace(",", ".")  # a decimal comma: 45,44
+    try:
+        return float(t), None
+    except ValueError:
+        return None, None
+
+
+def _compound(a: float, b: float) -> bool:
+    """Whether two number words make one number: a unit and a ten, either order."""
+    return (0 < a < 10 and 20 <= b < 100 and b % 10 == 0) or (0 < b < 10 and 20 <= a < 100 and a % 10 == 0)
+
+
+def _value(x: float) -> str:
+    return str(int(x)) if x == int(x) else f"{x:.6f}".rstrip("0")
+
+
+def figures(text: str, *, bare: bool = False) -> set[str]:
+    """The figures `text` states (see the module doc). With `bare`, also each number before a multiplier
+    on its own ("5 آلاف" gives 5 and 5000) and bare number words under ten: what a paragraph offers a
+    sentence, as opposed to what a sentence claims."""
+    tokens = [_word(t) for t in _TOKEN.findall(normalize(text))]
+    out: set[str] = set()
+    i = 0
+    while i < len(tokens):
+        t = tokens[i]
+        if t in DECADES:
+            out.add(DECADES[t])
+            i += 1
+            continue
+        if t in DUALS:
+            out.add(_value(DUALS[t]))
+            i += 1
+            continue
+        value, decade = _digits(t) if t[:1].isdigit() else (WORDS.get(t), None)
+        if decade:
+            out.add(decade)
+        if value is None:
+            i += 1
+            continue
+        digits, j = t[:1].isdigit(), i + 1
+        # "ثلاث وخمسين" (53), "twenty five"
+        if not digits and j < len(tokens) and _compound(value, WORDS.get(tokens[j], 0)):
+            value += WORDS[tokens[j]]
+            j += 1
+        scaled = value
+        while j < len(tokens) and tokens[j] in MULTIPLIERS:
+            scaled *= MULTIPLIERS[tokens[j]]
+            j += 1
+        if scaled != value or digits or value > 10 or bare:
+            out.add(_value(scaled))
+        if bare and scaled != value:
+            out.add(_value(value))
+        i = j
+    return out
+
+
+def figures_found(sentence: str, paragraphs: list[str]) -> bool:
+    """Whether every figure the sentence states is among the paragraphs' figures. A figure in thousands or
+    millions also matches a paragraph that writes one multiplier after two numbers ("5,000 and 7,000" in
+    "ما بين 5 و 7 آلاف")."""
+    offered: set[str] = set()
+    scales: set[float] = set()
+    for p in paragraphs:
+        offered |= figures(p, bare=True)
+        scales |= {MULTIPLIERS[t] for t in map(_word, _TOKEN.findall(normalize(p))) if t in MULTIPLIERS}
+    for n in figures(sentence) - offered:
+        if not any(n.endswith(z) and n[: -len(z)] in offered and scale in scales for z, scale in _SCALES):
+            return False
+    return True
+
+
+_SCALES = (("000", 1e3), ("000000", 1e6))

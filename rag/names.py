@@ -1,0 +1,229 @@
+"""Names carried across scripts: is the Latin-script name of an English sentence among a paragraph's Arabic words?
+
+>>> name_in("Shoigu", words("كذلك أكّد شويغو أن هناك 4500 عنصر"))
+True
+>>> name_in("Lavrov", words("كذلك أكّد شويغو أن هناك 4500 عنصر"))
+False
+>>> name_in("Egypt", words("وتشترك مصر بحدود مع السودان"))
+True
+
+Two ways a name matches a word:
+- transliteration: both are reduced to a consonant skeleton over shared sound classes (sh/ش, kh/خ, g/غ/ق/ج,
+  v/f/ف, t/ط/ث, vowels and و/ي/ا dropped), after the Arabic article and clitics and the English possessive
+  and nationality endings ("Syrian", "Iraqi") are taken off. Putin/بوتين, Lavrov/لافروف, Xiangshan/شيانغشان.
+- a country's Arabic name, for the countries whose names are translated rather than transliterated
+  (Egypt/مصر, China/الصين, Morocco/المغرب): ISO 3166 names and their Arabic translations from `pycountry`.
+The small vocabulary of one cited paragraph keeps the loose skeleton match from matching by chance.
+"""
+
+from __future__ import annotations
+
+import gettext
+import re
+from functools import cache
+
+from .normalize import words
+
+# Latin letters and digraphs to sound classes ("" = a vowel, dropped).
+_LATIN_DIGRAPHS = (("sch", "S"), ("sh", "S"), ("ch", "S"), ("kh", "K"), ("gh", "K"), ("th", "T"), ("dh", "D"),
+                   ("ph", "F"), ("zh", "K"), ("ck", "K"), ("qu", "K"))  # fmt: skip
+_LATIN = {"b": "B", "p": "B", "v": "F", "f": "F", "t": "T", "d": "D", "s": "S", "z": "Z", "c": "K", "x": "S",
+          "k": "K", "q": "K", "g": "K", "j": "K", "h": "H", "l": "L", "m": "M", "n": "N", "r": "R"}  # fmt: skip
+_ARABIC = {
+    "ب": "B", "پ": "B", "ت": "T", "ط": "T", "ث": "T", "د": "D", "ض": "D", "ذ": "D", "ظ": "Z", "ز": "Z",
+    "س": "S", "ص": "S", "ش": "S", "ج": "K", "ق": "K", "ك": "K", "غ": "K", "گ": "K", "خ": "K", "ه": "H",
+    "ح": "H", "ف": "F", "ڤ": "F", "ل": "L", "م": "M", "ن": "N", "ر": "R",
+}  # fmt: skip
+_ENDINGS = ("'s", "’s", "ians", "ian", "ans", "an", "ese", "ish", "is", "i", "s", "n")
+_PREFIXES = ("وال", "بال", "لل", "فال", "كال", "ال", "و", "ب", "ل", "ف")
+_SUFFIX_CLASSES = ("N", "T", "H", "NH", "TH")  # ـين، ـات، ـية after a transliterated stem
+# Words that may open a sentence capitalized without being a name; particles inside names ("al-Assad").
+OPENERS = frozenset(
+    """
+    the a an in on at of for from by with to as after before during since until between about according
+    he she it they we i you his her its their our this that these those there here some more most many
+    several all both each every any no also then however meanwhile earlier later today yesterday when while
+    if but and or so under over against among despite
+    """.split()
+)
+_PARTICLES = frozenset("al el bin ibn bint abu de von van der la le".split())
+_CAPITALIZED = re.compile(r"\b[A-Z][A-Za-z'’]*(?:-[A-Za-z'’]+)*")
+
+
+def latin_skeleton(word: str) -> str:
+    w = re.sub(r"(?<=[aeiou])h$", "", word.lower())  # Diriyah / الدرعية: a final "ah" is teh marbuta
+    for digraph, cls in _LATIN_DIGRAPHS:
+        w = w.replace(digraph, cls)
+    w = re.sub(r"c(?=[eiy])", "s", w)
+    return _collapse("".join(ch if ch.isupper() else _LATIN.get(ch, "") for ch in w))
+
+
+def arabic_skeleton(word: str) -> str:
+    w = word[:-1] if word.endswith("ه") else word  # teh marbuta (normalized to ه) ends a word silently
+    return _collapse("".join(_ARABIC.get(ch, "") for ch in w))
+
+
+def _collapse(s: str) -> str:
+    return re.sub(r"(.)\1+", r"\1", s)
+
+
+def _latin_forms(name: str) -> set[str]:
+    name = name.lower()
+    forms = {name} | {name[: -len(e)] for e in _ENDINGS if name.endswith(e) and len(name) - len(e) >= 3}
+    return {s for s in map(latin_skeleton, forms) if s}
+
+
+@cache
+def _arabic_forms(word: str) -> frozenset[str]:
+    forms = {word} | {word[len(p) :] for p in _PREFIXES if word.startswith(p) and len(word) - len(p) >= 2}
+    return frozenset(s for s in map(arabic_skeleton, forms) if s)
+
+
+def _skeletons_match(latin: str, arabic: str) -> bool:
+    if latin == arabic:
+        return True
+    if len(latin) >= 3 and arabic.startswith(latin) and arabic[len(latin) :] in _SUFFIX_CLASSES:
+        return True
+    if min(len(latin), len(arabic)) >= 4 and (arabic.startswith(latin) or latin.startswith(arabic)):
+        return True  # Kyrgyzstan / قرغيزيا
+    return len(latin) >= 4 and _one_edit(latin, arabic)
+
+
+def _one_edit(a: str, b: str) -> bool:
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) <= 1
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+@cache
+def _countries() -> dict[str, frozenset[str]]:
+    """English country names (lower case) -> their Arabic names' words (normalized, without the article)."""
+    try:
+        import pycountry
+    except ImportError:  # the lexicon is optional: transliteration still works
+        return {}
+    try:
+        ar = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ar"])
+    except OSError:
+        return {}
+    out: dict[str, frozenset[str]] = {}
+    for c in pycountry.countries:
+        arabic = ar.gettext(c.name)
+        if arabic == c.name:
+            continue
+        key = frozenset(_unarticled(w) for w in words(arabic) if len(w) > 1)
+        for english in {c.name, getattr(c, "common_name", c.name)}:
+            out[english.lower()] = key
+    return out
+
+
+def _unarticled(word: str) -> str:
+    return word[2:] if word.startswith("ال") and len(word) > 4 else word
+
+
+def _forms(word: str) -> set[str]:
+    """A paragraph word as it may stand for a name: itself, without the article, without a clitic + article."""
+    out = {word, _unarticled(word)}
+    for p in ("وال", "بال", "فال", "كال", "لل", "و", "ب", "ل", "ف"):
+        if word.startswith(p) and len(word) - len(p) >= 3:
+            out.add(_unarticled(word[len(p) :]) if len(p) == 1 else word[len(p) :])
+    return out
+
+
+def country(name: str) -> frozenset[str] | None:
+    """The words of a country's Arabic name, for an English country name or its demonym ("Egyptian")."""
+    table = _countries()
+    n = name.lower()
+    for form in (n, *(n[: -len(e)] for e in _ENDINGS if n.endswith(e))):
+        if form in table:
+            return table[form]
+    return None
+
+
+def name_in(name: str, paragraph_words: list[str], *, strict: bool = False) -> bool:
+    """Whether the Latin-script `name` (one word, or words of a country's name) is among the Arabic words.
+    `strict`: only an identical skeleton of three sound classes or more counts (no prefix, no one-letter
+    difference), for a search over many paragraphs, where a loose match would find something by chance."""
+    arabic = [w for w in paragraph_words if not w.isascii()]
+    if not strict and any(w == name.lower() for w in paragraph_words):  # written in Latin script there too
+        return True
+    countries = country(name)
+    if countries:
+        bare = {f for w in arabic for f in _forms(w)}
+        if countries <= bare or (len(countries) > 1 and len(countries & bare) >= 2):
+            return True
+    latin = _latin_forms(name.split()[-1]) if " " in name else _latin_forms(name)
+    if strict:
+        return any(len(lat) >= 3 and lat in _arabic_forms(w) for w in arabic for lat in latin)
+    return any(_skeletons_match(lat, ar) for w in arabic for ar in _arabic_forms(w) for lat in latin)
+
+
+def names(sentence: str) -> list[str]:
+    """The capitalized words of an English sentence that are names: not an opening function word, not a
+    particle ("al-"), not written in capitals alone when under two letters; multi-word country names
+    ("Saudi Arabia", "United States") are kept together."""
+    out: list[str] = []
+    text = sentence
+    for c in sorted(_countries(), key=len, reverse=True):
+        if " " in c and re.search(rf"\b{re.escape(c)}\b", text, re.IGNORECASE):
+            out.append(c.title())
+            text = re.sub(rf"\b{re.escape(c)}\b", " ", text, flags=re.IGNORECASE)
+    starts = {0} | {m.end() for m in re.finditer(r"[.!?:;]\s+|^\W+", text)}
+    for m in _CAPITALIZED.finditer(text):
+        for part in re.split(r"-", m.group()):
+            word = re.sub(r"['’]s$", "", part)
+            if len(latin_skeleton(word)) < 2 or word.lower() in _PARTICLES:
+                continue
+            if m.start() in starts and word.lower() in OPENERS:
+                continue
+            out.append(word)
+    return list(dict.fromkeys(out))
+
+
+def arabic_countries(text: str) -> list[str]:
+    """The words of an Arabic text that name a country (or its adjective: العراقية), from the lexicon. A
+    country named without the article does not match a word written with it: المالي (financial) is not Mali."""
+    out = []
+    for w in words(text):
+        bare = w[1:] if w[:1] in "وبلف" and len(w) >= 4 else w
+        articled = bare.startswith("ال")
+        stem = bare[2:] if articled else bare
+        adjective = {stem[:-2] if stem.endswith("يه") else stem[:-1] if stem.endswith("ي") else ""}
+        if stem in (_articled_countries() if articled else _plain_countries()) or adjective & _all_countries():
+            out.append(w)
+    return out
+
+
+@cache
+def _single_word_countries() -> list[tuple[str, bool]]:
+    """(name without the article, whether it takes the article) of the countries with a one-word Arabic name."""
+    try:
+        import pycountry
+
+        ar = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ar"])
+    except (ImportError, OSError):
+        return []
+    out = []
+    for c in pycountry.countries:
+        ws = [w for w in words(ar.gettext(c.name)) if len(w) > 1]
+        if len(ws) == 1 and not ws[0].isascii():
+            out.append((ws[0][2:], True) if ws[0].startswith("ال") else (ws[0], False))
+    return out
+
+
+@cache
+def _articled_countries() -> frozenset[str]:
+    return frozenset(n for n, articled in _single_word_countries() if articled)
+
+
+@cache
+def _plain_countries() -> frozenset[str]:
+    return frozenset(n for n, articled in _single_word_countries() if not articled)
+
+
+@cache
+def _all_countries() -> frozenset[str]:
+    return _articled_countries() | _plain_countries()

@@ -1,0 +1,48 @@
+"""Figures in digits and in words, Arabic and English, on sentences from the seed articles and ARCD."""
+
+from __future__ import annotations
+
+from rag.figures import figures, figures_found
+
+# seeds/002 paragraph 5 and 8, seeds/004 paragraph 10: figures written in words or with a shared multiplier
+ANTONOV = "مشيرا إلى أن ما بين ألفين وثلاثة آلاف إرهابي من داعش يوجدون في أفغانستان"
+ANTONOV_50K = "يوجد حاليا نحو خمسين ألف مسلح في أفغانستان منظمين في أكثر من أربعة آلاف مجموعة"
+PUTIN = "يتراوح بحسب مختلف التقييمات ما بين 5 و 7 آلاف إرهابي"
+
+
+def test_arabic_number_words_and_multipliers():
+    assert figures(ANTONOV) == {"2000", "3000"}
+    assert figures(ANTONOV_50K) == {"50000", "4000"}
+    assert figures("قبل ثلاث وخمسين سنة من الهجرة") == {"53"}
+    assert figures("ضمن ثلاثمائة ورقة علمية") == {"300"}
+    assert figures("تبلغ مساحتها حوالي مليوني كيلومتر مربع") == {"2000000"}
+    assert figures("قُدّر عدد سكانها بـ104 مليون نسمة") == {"104000000"}
+
+
+def test_digits_separators_and_decimals():
+    assert figures("بين 5,000 و ٧٠٠٠ عنصر في 2016") == {"5000", "7000", "2016"}
+    assert figures("بحوالي 37,547,686 نسمة") == {"37547686"}
+    assert figures("نسبة المشاركة بلغت 45,44%") == figures("turnout reached 45.44%") == {"45.44"}
+
+
+def test_english_number_words_and_decades():
+    assert figures("some fifty thousand gunmen and twenty five groups") == {"50000", "25"}
+    assert figures("in the Caucasus in the 1990s") == figures("في القوقاز في التسعينيات") == {"1990s"}
+
+
+def test_small_number_words_are_not_required_but_are_offered():
+    # "two documents" is said in Arabic with the dual (وثيقتين), so a sentence is not held to "2"
+    assert figures("the two documents") == set()
+    assert "3" in figures("ثلاثة", bare=True)
+
+
+def test_a_figure_must_be_in_the_paragraph_whatever_its_script():
+    assert figures_found("Antonov said between 2,000 and 3,000 ISIS terrorists are in Afghanistan", [ANTONOV])
+    assert figures_found("قال أنطونوف إن هناك ما بين 2000 و3000 إرهابي", [ANTONOV])
+    assert not figures_found("قال أنطونوف إن ما بين أربعة وخمسة آلاف إرهابي في أفغانستان", [ANTONOV])
+    assert figures_found("Antonov said some fifty thousand gunmen operate in Afghanistan", [ANTONOV_50K])
+    assert not figures_found("نحو ثلاثين ألف مسلح يوجدون في أفغانستان", [ANTONOV_50K])
+    assert figures_found("between 5,000 and 7,000 citizens", [PUTIN])  # one multiplier for both numbers
+    assert not figures_found("between 5,000 and 9,000 citizens", [PUTIN])
+    assert not figures_found("5,000 states", ["5 دول"])
+    assert figures_found("نحو 33 ألف كيلومتر مربع", ["أي حوالي 33000 كم2"])
