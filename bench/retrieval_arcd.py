@@ -30,15 +30,16 @@ ARABIC_ROWS = [
     ("BM25 only (normalized, stemmed paragraphs)", Fusion(dense_weight=0.0, sentence_weight=0.0)),
     ("reciprocal rank fusion", Fusion(method="rrf", sentence_weight=0.0)),
     ("weighted score fusion", Fusion(sentence_weight=0.0)),
-    ("weighted score fusion + sentences (default)", Fusion()),
+    ("weighted score fusion + sentences + names (default)", Fusion()),
 ]
 # English questions: the BM25 side only hears the terms the index knows (names in Latin script, numbers).
 ENGLISH_ROWS = [
     ("dense only (e5-small, title + chunk)", Fusion(dense_weight=1.0, sentence_weight=0.0)),
     ("weighted score fusion (BM25 on known terms)", Fusion(sentence_weight=0.0)),
-    ("+ sentences of the best 30 (default)", Fusion()),
-    ("+ sentences of the best 60", Fusion(sentence_candidates=60)),
-    ("+ sentences of the best 30, sentence alone", Fusion(sentence_weight=1.0)),
+    ("+ sentences of the best 30", Fusion(name_weight=0.0)),
+    ("+ sentences of the best 60", Fusion(sentence_candidates=60, name_weight=0.0)),
+    ("+ sentences of the best 30, sentence alone", Fusion(sentence_weight=1.0, name_weight=0.0)),
+    ("+ sentences of the best 30 + names (default)", Fusion()),
 ]
 
 
