@@ -2,7 +2,7 @@
 
 from .assistant import Assistant, BadQuestion, answer
 from .schema import Answer, Citation, Hit, IngestReport
-from .store import IndexUnusable, ModelMismatch, StoreUnavailable
+from .store import IndexBusy, IndexUnusable, ModelMismatch, StoreUnavailable
 
 __all__ = [
     "Answer",
@@ -10,6 +10,7 @@ __all__ = [
     "BadQuestion",
     "Citation",
     "Hit",
+    "IndexBusy",
     "IndexUnusable",
     "IngestReport",
     "ModelMismatch",

@@ -18,16 +18,23 @@ from platformdirs import user_data_dir
 from .answer import ExtractiveAnswerer
 from .embed import CachedEmbedder, Embedder, load_embedder
 from .ingest import ingest
+from .load import tidy
+from .normalize import terms, undecorated
 from .retrieve import Retriever
 from .schema import Answer, Hit, IngestReport
 from .store import ArticleInfo, Index, IndexUnusable, ModelMismatch
 
 MAX_QUESTION_CHARS = 2000
+EMPTY = "the question is empty"
+NO_WORDS = (
+    "the question has no word to search for (only punctuation, symbols, single letters or words such as "
+    "'what' or 'how'): name the person, place, event or thing it is about"
+)
 SEEDS_DIR = Path(os.environ.get("ISNAD_SEEDS", Path(__file__).resolve().parents[1] / "seeds"))
 
 
 class BadQuestion(ValueError):
-    """The question cannot be asked as it is (empty, too long)."""
+    """The question cannot be asked as it is (empty, too long, nothing to search for)."""
 
 
 def default_index_dir() -> Path:
@@ -88,15 +95,18 @@ class Assistant:
         keep_boilerplate: bool = False,
     ) -> IngestReport:
         """Add or update articles from files or folders; unchanged articles are skipped. Site boilerplate
-        is removed unless `keep_boilerplate` (rag.clean)."""
-        return ingest(
-            paths,
-            self.index,
-            self.embedder,
-            progress=progress,
-            on_article=on_article,
-            keep_boilerplate=keep_boilerplate,
-        )
+        is removed unless `keep_boilerplate` (rag.clean).
+
+        One ingestion writes to an index at a time: IndexBusy while another one (any process) is running."""
+        with self.index.writing():
+            return ingest(
+                paths,
+                self.index,
+                self.embedder,
+                progress=progress,
+                on_article=on_article,
+                keep_boilerplate=keep_boilerplate,
+            )
 
     def articles(self) -> list[ArticleInfo]:
         return self.index.catalog.articles()
@@ -122,11 +132,16 @@ class Assistant:
         return result
 
     def _checked(self, question: str) -> str:
-        question = (question or "").strip()
+        """The question as news is written (invisible characters such as bidi controls, diacritics and
+        tatweel removed; white space tidied); BadQuestion when it is empty, over MAX_QUESTION_CHARS, or has
+        no word to search for (NO_WORDS)."""
+        question = undecorated(tidy(question or ""))
         if not question:
-            raise BadQuestion("the question is empty")
+            raise BadQuestion(EMPTY)
         if len(question) > MAX_QUESTION_CHARS:
             raise BadQuestion(f"the question is too long ({len(question)} characters; at most {MAX_QUESTION_CHARS})")
+        if not terms(question):
+            raise BadQuestion(NO_WORDS)
         if self.is_empty():
             raise IndexUnusable(f"the index at {self.index.dir} is empty: ingest articles first (isnad ingest PATH)")
         return question

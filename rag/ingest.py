@@ -4,6 +4,11 @@ Idempotent and incremental: an article whose content hash is already in the cata
 changed article has exactly its own chunks replaced, and an interrupted run is finished by running it
 again (the catalog row, written last, is what marks an article as done).
 
+Streamed: files are read record by record, and at most about EMBED_BATCH chunks (with their articles) are
+held at once, so memory stays flat however large the corpus (`bench/scale.py build` prints the resident
+memory as it goes). The progress bar counts articles, with rate and time left (the total is counted
+first: one line per record of a .jsonl file, one article per other file).
+
 Boilerplate: each run first records the head and tail lines of every raw article it reads in the
 catalog (rag.clean.RepeatedLines), then cleans each article with what its source prints on many pages,
 counted over everything the index has recorded. One run gives the same index whatever the order of its
@@ -16,6 +21,7 @@ switching the option replaces the articles it changes, and repeating a run with 
 
 from __future__ import annotations
 
+import gzip
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -30,7 +36,7 @@ from .split import chunks, paragraphs
 from .store import Index
 
 CHUNK_TOKENS = 160  # in the embedder's own tokens; most news paragraphs fit in one chunk
-EMBED_BATCH = 128  # chunks embedded together (throughput), across articles
+EMBED_BATCH = 256  # chunks embedded together, across articles (sorted by length inside, so little padding)
 
 
 def passage_text(chunk: Chunk) -> str:
@@ -62,30 +68,39 @@ def ingest(
         repeated.record(_raw_articles(files))  # first pass: what each source prints on many pages
     pending: dict[str, tuple[Article, list[Paragraph], list[Chunk]]] = {}
     done = 0
-    bar = tqdm(desc="ingest", unit=" articles", disable=not progress, dynamic_ncols=True)
+    bar = tqdm(
+        desc="ingest",
+        unit=" articles",
+        total=expected_articles(files) if progress else None,
+        disable=not progress,
+        dynamic_ncols=True,
+    )
 
     def flush() -> None:
         todo = list(pending.values())
         pending.clear()
+        if not todo:
+            return
         all_chunks = [c for _, _, cs in todo for c in cs]
         vectors = embedder.embed_passages([passage_text(c) for c in all_chunks])
-        at = 0
-        for article, paras, cs in todo:
-            meta = {
+        metadata = {
+            article.doc_id: {
                 "source": article.source,
                 "url": article.url,
                 "date": article.date,
                 "content_hash": article.content_hash,
             }
-            index.vectors.replace(article.doc_id, cs, vectors[at : at + len(cs)], meta)
-            at += len(cs)
+            for article, _, _ in todo
+        }
+        index.vectors.replace(list(metadata), all_chunks, vectors, metadata)
+        for article, paras, cs in todo:
             index.catalog.put_article(article, paras, cs)
             report.articles += 1
             report.paragraphs += len(paras)
             report.chunks += len(cs)
+        bar.set_postfix_str(f"{report.chunks} chunks", refresh=False)
 
     for path in files:
-        bar.set_postfix_str(path.name, refresh=False)
         try:
             for raw in read_articles(path, report.skipped):
                 article = raw if repeated is None else clean(raw, repeated.repeated(raw))
@@ -100,6 +115,7 @@ def ingest(
                     report.skipped.append(
                         (f"{path}#{article.doc_id}", "duplicate id in this run; the later one is kept")
                     )
+                    del pending[article.doc_id]  # even when the later one is what the index already holds
                 old = index.catalog.content_hash(article.doc_id)
                 if old == article.content_hash:
                     report.unchanged += 1
@@ -121,6 +137,22 @@ def ingest(
     bar.close()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def expected_articles(files: list[Path]) -> int:
+    """About how many articles `files` hold (for the progress bar): a .jsonl file's non-empty lines, else 1."""
+    total = 0
+    for path in files:
+        name = path.name.lower()
+        if not name.endswith((".jsonl", ".jsonl.gz")):
+            total += 1
+            continue
+        try:
+            with gzip.open(path, "rb") if name.endswith(".gz") else open(path, "rb") as f:
+                total += sum(1 for line in f if line.strip())
+        except (OSError, EOFError, ValueError):  # damaged: read_articles reports it
+            total += 1
+    return total
 
 
 def _raw_articles(files: list[Path]) -> Iterable[Article]:

@@ -12,9 +12,12 @@
 (articles, skipped). A problem with the whole file raises `UnreadableFile` (from `read_articles`, while
 iterating; articles yielded before it stand). A bad record of a `.json`/`.jsonl` file is left out and
 reported in `skipped` as `("PATH:LINE", reason)` for `.jsonl` and `("PATH#N", reason)` for record N of
-a `.json` list. Articles are raw: site boilerplate is removed later by `rag.clean`. Only whitespace
-is normalized (Unicode spaces to one space, invisible format characters removed), so any quote taken
-from a paragraph is an exact substring of the source text.
+a `.json` list. A file read at once (all but `.jsonl`) may hold at most MAX_FILE_MB megabytes and a
+`.jsonl` line at most MAX_RECORD_MB, so memory stays bounded whatever the input. Articles are raw:
+site boilerplate is removed later by `rag.clean`. Only whitespace is normalized (`tidy`: Unicode spaces
+to one space, invisible format characters removed), so any quote taken from a paragraph is an exact
+substring of the source text. Footnote-style markers (`[3]`) are removed from the article text, so that
+no article can forge an answer's citation markers.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from markdown_it import MarkdownIt
 
 from rag.language import ARABIC_LETTER
 from rag.schema import Article
+from rag.support import MARKER
 
 SUPPORTED = (".txt", ".md", ".html", ".htm", ".json", ".jsonl", ".json.gz", ".jsonl.gz")
 
@@ -44,6 +48,9 @@ _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 # Control characters other than tabs and line breaks: more than 1% of the text means binary data.
 _CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
 _TITLE_CHARS = 80
+MAX_FILE_MB = 20  # a file read at once; a larger collection goes in a .jsonl file, read line by line
+MAX_RECORD_MB = 5  # one .jsonl line (an article is a few kilobytes)
+_MB = 1 << 20
 # What a damaged or non-gzip `.gz` file raises while it is decompressed.
 _GZIP_ERRORS = (gzip.BadGzipFile, EOFError, zlib.error)
 
@@ -92,7 +99,7 @@ def read_articles(path: Path, skipped: list[tuple[str, str]] | None = None) -> I
         return
     text = _decode(_read_bytes(path))
     if ext == ".txt":
-        lines = [line for line in map(_normalize, text.splitlines()) if line]
+        lines = [line for line in map(tidy, text.splitlines()) if line]
         if len(lines) < 2:
             raise UnreadableFile("no article text found" if not lines else "only a title line, no article text")
         yield _article(stem, lines[0], lines[1:], str(path))
@@ -141,9 +148,36 @@ def _read_errors() -> Iterator[None]:
 
 
 def _read_bytes(path: Path) -> bytes:
-    """The file's bytes, decompressed when it is gzip."""
-    with _read_errors(), _open(path) as f:
-        return f.read()
+    """The file's bytes, decompressed when it is gzip; UnreadableFile beyond MAX_FILE_MB (never read whole)."""
+    limit = MAX_FILE_MB * _MB
+    gz = path.name.lower().endswith(".gz")
+    with _read_errors():
+        if not gz and path.stat().st_size > limit:
+            raise UnreadableFile(_too_large(f"{path.stat().st_size / _MB:.0f} MB"))
+        with _open(path) as f:
+            data = f.read(limit + 1)
+    if len(data) > limit:
+        raise UnreadableFile(_too_large(f"over {MAX_FILE_MB} MB uncompressed"))
+    return data
+
+
+def _too_large(size: str) -> str:
+    return (
+        f"too large to read at once ({size}; at most {MAX_FILE_MB} MB): split it, or put its articles "
+        "in a .jsonl file, which is read one line at a time"
+    )
+
+
+def _lines(f: IO[bytes]) -> Iterator[bytes | None]:
+    """The lines of a binary file, each read with bounded memory; None for a line over MAX_RECORD_MB."""
+    limit = MAX_RECORD_MB * _MB
+    while line := f.readline(limit + 1):
+        if len(line) <= limit:
+            yield line
+            continue
+        while line and not line.endswith(b"\n"):  # the rest of the long line, read and dropped
+            line = f.readline(_MB)
+        yield None
 
 
 def _decode(data: bytes) -> str:
@@ -170,15 +204,18 @@ def _mostly_letters(text: str) -> bool:
     return bool(visible) and letters >= 0.6 * len(visible)
 
 
-def _normalize(text: str) -> str:
+def tidy(text: str) -> str:
     """Remove invisible characters, turn every run of Unicode whitespace into one space, trim."""
     return " ".join(_INVISIBLE.sub("", text).split())
 
 
 def _article(doc_id: str, title: str, paragraphs: Iterable[str], path: str, **meta: str) -> Article:
-    """Build an Article from raw strings; an empty title falls back to the start of the first paragraph."""
-    paras = tuple(p for p in map(_normalize, paragraphs) if p)
-    title = _normalize(title)
+    """Build an Article from raw strings; an empty title falls back to the start of the first paragraph.
+
+    Citation-like markers in the text (footnote references such as `[3]` or `[1, 2]`) are removed: in an
+    answer, `[n]` only ever points to one of its citations, never to something an article wrote."""
+    paras = tuple(p for p in (tidy(MARKER.sub("", text)) for text in paragraphs) if p)
+    title = tidy(title)
     if not title and paras:
         title = paras[0]
         if len(title) > _TITLE_CHARS:
@@ -202,7 +239,7 @@ def _read_markdown(text: str, stem: str, path: str) -> Article:
     else:
         raise UnreadableFile("no article text found")
     paragraphs = [block for _, block in blocks]
-    if not any(map(_normalize, paragraphs)):
+    if not any(map(tidy, paragraphs)):
         raise UnreadableFile("no article text found")
     return _article(stem, title, paragraphs, path)
 
@@ -221,14 +258,14 @@ def _inline_text(children: list[Any]) -> str:
 def _read_html(text: str, stem: str, path: str) -> Article:
     """Main text and metadata of a web page, by trafilatura (menus, sidebars and footers left out)."""
     doc = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False)
-    lines = [line for line in map(_normalize, (doc.text or "").splitlines()) if line] if doc else []
+    lines = [line for line in map(tidy, (doc.text or "").splitlines()) if line] if doc else []
     if not lines:
         raise UnreadableFile("no article text found")
     title = doc.title or ""
     if not title:
         found = re.search(r"<title[^>]*>(.*?)</title>", text, re.IGNORECASE | re.DOTALL)
         title = html.unescape(found.group(1)) if found else ""
-    if len(lines) > 1 and lines[0] == _normalize(title):
+    if len(lines) > 1 and lines[0] == tidy(title):
         lines = lines[1:]  # the page's headline, repeated as the first line of the text
     meta = {"source": doc.sitename or "", "url": doc.url or "", "date": doc.date or ""}
     return _article(stem, title, lines, path, **meta)
@@ -255,7 +292,10 @@ def _read_jsonl(path: Path, stem: str, skipped: list[tuple[str, str]]) -> Iterat
     pending: list[tuple[str, str]] = []  # problems before the first valid line: maybe not JSON Lines at all
     valid = False
     with _read_errors(), _open(path) as f:
-        for n, raw in enumerate(f, 1):
+        for n, raw in enumerate(_lines(f), 1):
+            if raw is None:
+                skipped.append((f"{path}:{n}", f"line {n} is too large (over {MAX_RECORD_MB} MB), left out"))
+                continue
             if not raw.strip():
                 continue
             try:
@@ -281,9 +321,9 @@ def _record(record: object, default_id: str, path: str) -> Article:
         raise UnreadableFile("record is not a JSON object")
     fields = {k: _field(record.get(k)) for k in ("id", "title", "text", "url", "date", "source")}
     paragraphs = fields["text"].splitlines()
-    if not any(map(_normalize, paragraphs)):
+    if not any(map(tidy, paragraphs)):
         raise UnreadableFile("record has no text")
-    meta = {k: _normalize(fields[k]) for k in ("url", "date", "source")}
+    meta = {k: tidy(fields[k]) for k in ("url", "date", "source")}
     return _article(fields["id"].strip() or default_id, fields["title"], paragraphs, path, **meta)
 
 

@@ -20,6 +20,9 @@ from camel_tools.utils.normalize import (
 # recomputed from its stored paragraphs when opened (rag.store.Catalog.ensure_terms).
 TERMS_VERSION = "2"  # 2: stop words in normalized form, "على" apart from the name "علي"
 _TATWEEL = "\u0640"
+_HARAKAT = re.compile("[\u064b-\u0652]")
+_ARABIC_LETTER = re.compile("[\u0621-\u063a\u0641-\u064a]")
+VOCALIZED_SHARE = 0.3
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _HAMZA_SEATS = str.maketrans({"ؤ": "و", "ئ": "ي", "ء": ""})
 _WORD = re.compile(r"[\w]+", re.UNICODE)
@@ -32,6 +35,15 @@ _SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
 def normalize(text: str) -> str:
     """NFKC, no diacritics or tatweel, one alef/yaa/teh-marbuta form, ASCII digits, lower-case Latin."""
     return normalize_alef_maksura_ar(_fold(text))
+
+
+def undecorated(text: str) -> str:
+    """`text` as news is written: no tatweel, and no diacritics when they are on many of its letters
+    (VOCALIZED_SHARE or more: news is never vocalized throughout), while the few marks news does write
+    (a shadda, a tanween) are kept. Letters are kept as they are."""
+    text = text.replace(_TATWEEL, "")
+    marks, letters = len(_HARAKAT.findall(text)), len(_ARABIC_LETTER.findall(text))
+    return dediac_ar(text) if letters and marks >= VOCALIZED_SHARE * letters else text
 
 
 def _fold(text: str) -> str:

@@ -12,16 +12,25 @@ import json
 import math
 import sqlite3
 import threading
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
 from urllib.parse import urlparse
 
+import httpx
 import numpy as np
+from filelock import FileLock, Timeout
 
 from .normalize import TERMS_VERSION, terms
 from .schema import Article, Chunk, Paragraph
+
+# A Chroma server: seconds to connect, seconds for one request, pauses before trying an unreachable one again.
+CONNECT_SECONDS = 5.0
+REQUEST_SECONDS = 120.0
+RETRY_PAUSES = (0.5, 1.0)
 
 
 class IndexUnusable(Exception):
@@ -34,6 +43,10 @@ class StoreUnavailable(IndexUnusable):
 
 class ModelMismatch(IndexUnusable):
     """The index was built with another embedding model."""
+
+
+class IndexBusy(IndexUnusable):
+    """Another ingestion is writing to the index."""
 
 
 @dataclass(frozen=True)
@@ -229,12 +242,18 @@ class Vectors:
         try:
             if chroma_url:
                 u = urlparse(chroma_url if "//" in chroma_url else f"http://{chroma_url}")
+                # chromadb waits forever for a server that accepts connections but never answers: ask first
+                base = f"{u.scheme or 'http'}://{u.netloc or chroma_url}"
+                httpx.get(f"{base}/api/v2/heartbeat", timeout=CONNECT_SECONDS).raise_for_status()
                 self._client = chromadb.HttpClient(
                     host=u.hostname or "127.0.0.1",
                     port=u.port or (443 if u.scheme == "https" else 8000),
                     ssl=u.scheme == "https",
                     settings=settings,
                 )
+                session = getattr(getattr(self._client, "_server", None), "_session", None)
+                if isinstance(session, httpx.Client):  # chromadb's own requests get a time limit too
+                    session.timeout = httpx.Timeout(REQUEST_SECONDS, connect=CONNECT_SECONDS)
                 self._client.heartbeat()
             else:
                 self._client = chromadb.PersistentClient(path=self.where, settings=settings)
@@ -250,13 +269,17 @@ class Vectors:
             raise
 
     def _call(self, what: str, fn, *args, **kwargs):
-        """Call Chroma; a server that went away becomes StoreUnavailable."""
-        try:
-            return fn(*args, **kwargs)
-        except Exception as e:
-            if self.remote and not isinstance(e, ValueError):
-                raise StoreUnavailable(f"the Chroma server at {self.where} failed during {what}: {e}") from e
-            raise
+        """Call Chroma. A server that cannot be reached is tried again after each pause of RETRY_PAUSES
+        (the calls are idempotent), then StoreUnavailable; so is a server that fails otherwise."""
+        for pause in (*RETRY_PAUSES, None):
+            try:
+                return fn(*args, **kwargs)
+            except Exception as e:
+                if not self.remote or isinstance(e, ValueError):
+                    raise
+                if pause is None or not isinstance(e, httpx.ConnectError):
+                    raise StoreUnavailable(f"the Chroma server at {self.where} failed during {what}: {e}") from e
+                time.sleep(pause)
 
     def model(self) -> dict | None:
         """The embedding model recorded on the collection, if any: {"name", "dim"}."""
@@ -266,9 +289,12 @@ class Vectors:
     def set_model(self, name: str, dim: int) -> None:
         self._collection.modify(metadata={"isnad_model": json.dumps({"name": name, "dim": dim})})
 
-    def replace(self, doc_id: str, chunks: list[Chunk], vectors: np.ndarray, metadata: dict) -> None:
-        """Drop the article's old vectors and add the new ones (ids are stable, so this is idempotent)."""
-        self._call("delete", self._collection.delete, where={"doc_id": doc_id})
+    def replace(self, doc_ids: list[str], chunks: list[Chunk], vectors: np.ndarray, metadata: dict[str, dict]) -> None:
+        """Drop these articles' old vectors and add the new ones (`metadata` per doc_id), in one call each;
+        chunk ids are stable, so this is idempotent."""
+        if not doc_ids:
+            return
+        self._call("delete", self._collection.delete, where={"doc_id": {"$in": list(doc_ids)}})
         if not chunks:
             return
         self._call(
@@ -284,7 +310,7 @@ class Vectors:
                     "paragraph": c.paragraph,
                     "start": c.start,
                     "end": c.end,
-                    **metadata,
+                    **metadata[c.doc_id],
                 }
                 for c in chunks
             ],
@@ -316,6 +342,23 @@ class Index:
     def model(self) -> str | None:
         """The name of the embedding model that built this index (None while it is empty)."""
         return self.catalog.get_meta("model")
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the index's write lock (`ingest.lock` in its folder) for one ingestion; IndexBusy when another
+        process or thread holds it. The operating system releases it if its holder dies (even by SIGKILL)."""
+        lock = FileLock(self.dir / "ingest.lock", thread_local=False)
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            raise IndexBusy(
+                f"another ingestion is writing to the index at {self.dir} (it holds {lock.lock_file}); "
+                "run this again when it has finished"
+            ) from None
+        try:
+            yield
+        finally:
+            lock.release()
 
     def claim(self, model: str, dim: int) -> None:
         """Record `model` as the index's model, or refuse if another model built it."""

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import logging
 import os
+import re
+import shutil
 import threading
 import time
 from collections.abc import Iterator
@@ -20,8 +22,8 @@ from pathlib import Path
 
 import gradio as gr
 
-from rag import Answer, Assistant, BadQuestion, IndexUnusable, ModelMismatch, StoreUnavailable
-from rag.assistant import MAX_QUESTION_CHARS
+from rag import Answer, Assistant, BadQuestion, IndexBusy, IndexUnusable, IngestReport, ModelMismatch, StoreUnavailable
+from rag.assistant import EMPTY, MAX_QUESTION_CHARS, NO_WORDS
 from rag.embed import EmbedderError
 from rag.language import detect_language
 
@@ -47,6 +49,8 @@ SHOWN_CHARS = 300  # a question too long to answer is shown cut to this length
 CONCURRENCY = 4  # questions answered at once; ingestion runs one at a time
 PROGRESS = gr.Progress()  # Gradio replaces it by the event's progress tracker
 UPLOAD_TYPES = [".txt", ".md", ".html", ".htm", ".json", ".jsonl", ".gz"]
+MAX_UPLOAD_MB = 20  # per file; the server refuses larger uploads too (`launch(max_file_size=...)`)
+UPLOADS = "uploads"  # accepted uploads are kept in this folder of the index, under sanitized names
 
 
 class UserError(Exception):
@@ -86,16 +90,20 @@ class Chat:
         """A readable message for `error` (never a stack trace; that goes to the server log)."""
         detail = str(error)
         if isinstance(error, BadQuestion):
-            if not question.strip():
+            if detail == EMPTY or not question.strip():
                 return UserError(label(lang, "err_empty"))
             if len(question.strip()) > MAX_QUESTION_CHARS:
                 return UserError(label(lang, "err_too_long", length=len(question.strip()), limit=MAX_QUESTION_CHARS))
+            if detail == NO_WORDS:
+                return UserError(label(lang, "err_no_words"))
             return UserError(detail)
         if isinstance(error, StoreUnavailable):
             log.warning("vector store unavailable: %r", error)
             return UserError(label(lang, "err_store"), detail)
         if isinstance(error, ModelMismatch):
             return UserError(label(lang, "err_model"), detail)
+        if isinstance(error, IndexBusy):
+            return UserError(label(lang, "err_busy"), detail)
         if isinstance(error, IndexUnusable):
             if self._index_is_empty():
                 return UserError(label(lang, "err_index_empty"))
@@ -178,7 +186,11 @@ class Chat:
 
     def ingest(self, paths: list[str], lang: str, progress=None) -> str:
         """Ingest uploaded files (one ingestion at a time); returns the summary as HTML in `lang`,
-        with the files or records that were skipped and why."""
+        with the files or records that were skipped and why.
+
+        Only files of the accepted types and at most MAX_UPLOAD_MB are taken; each is first copied, under a
+        sanitized name, into the index's `uploads/` folder, the only place an upload is written to.
+        """
         paths = [p for p in paths or [] if p]
         if not paths:
             return notice_html(label(lang, "ingest_none"), lang)
@@ -190,14 +202,31 @@ class Chat:
         if not self.ingest_lock.acquire(timeout=600):
             return error_html(label(lang, "err_busy"), lang)
         try:
-            report = self.assistant.ingest(paths, on_article=on_article)
+            kept, refused = self._keep_uploads(paths, lang)
+            report = self.assistant.ingest(kept, on_article=on_article) if kept else IngestReport()
         except Exception as e:
             err = self.explain(e, "", lang)
             return error_html(err.message, lang, err.detail)
         finally:
             self.ingest_lock.release()
-        skipped = [(_display_name(where), why) for where, why in report.skipped]
+        skipped = refused + [(_display_name(where), why) for where, why in report.skipped]
         return ingest_summary_html(report, skipped, lang)
+
+    def _keep_uploads(self, paths: list[str], lang: str) -> tuple[list[Path], list[tuple[str, str]]]:
+        """Copy the acceptable uploads into the index's uploads folder: (their new paths, [(name, why refused)])."""
+        folder = Path(self.assistant.index.dir) / UPLOADS
+        kept, refused = [], []
+        for given in paths:
+            source = Path(given)
+            name = safe_file_name(source.name)
+            if not name.lower().endswith(tuple(UPLOAD_TYPES)):
+                refused.append((name, label(lang, "upload_type", types=" ".join(UPLOAD_TYPES))))
+            elif source.stat().st_size > MAX_UPLOAD_MB * 2**20:
+                refused.append((name, label(lang, "upload_size", limit=MAX_UPLOAD_MB)))
+            else:
+                folder.mkdir(parents=True, exist_ok=True)
+                kept.append(Path(shutil.copyfile(source, folder / name)))
+        return kept, refused
 
     def articles_html(self, lang: str) -> str:
         """The indexed articles as a table (title, paragraphs, source, date), headed by their counts."""
@@ -241,6 +270,13 @@ def _pieces(text: str, count: int) -> Iterator[str]:
         yield text[: ends[i]]
     if (len(ends) - 1) % step != step - 1:
         yield text
+
+
+def safe_file_name(name: str) -> str:
+    """An uploaded file's name made safe to store: no folders (`../../x.txt` is `x.txt`), letters of any
+    script, digits and `._-` kept, anything else `_`, no leading dot, at most 120 characters."""
+    name = re.sub(r"[^\w.\-]", "_", name.replace("\\", "/").rsplit("/", 1)[-1]).lstrip(".")[-120:]
+    return name if name.strip("._-") else "upload"
 
 
 def _display_name(where: str) -> str:
@@ -431,18 +467,24 @@ def _header_html(lang: str) -> str:
 
 
 def launch(demo: gr.Blocks, **kwargs):
-    """`demo.launch(**kwargs)` with the chat's theme, styles and click script."""
+    """`demo.launch(**kwargs)` with the chat's theme, styles and click script, and the upload size limit."""
     kwargs.setdefault("theme", THEME)
     kwargs.setdefault("css", CSS)
     kwargs.setdefault("js", JS)
     kwargs.setdefault("run_history", False)
     kwargs.setdefault("show_error", False)
     kwargs.setdefault("footer_links", ["api"])
+    kwargs.setdefault("max_file_size", f"{MAX_UPLOAD_MB}mb")
     return demo.launch(**kwargs)
 
 
-def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860) -> None:
-    """Serve the web chat over `assistant` until interrupted (the `isnad serve` command)."""
+def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860, auth: tuple[str, str] | None = None) -> None:
+    """Serve the web chat over `assistant` until interrupted (the `isnad serve` command); `auth` is the
+    (user, password) a visitor must give first."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    launch(build(assistant), server_name=host, server_port=port)
+    if auth is None and host not in ("127.0.0.1", "localhost", "::1"):
+        log.warning("serving on %s without a password: anyone who reaches it can ask and upload (see --auth)", host)
+    # Gradio receives uploads in GRADIO_TEMP_DIR: by default a folder of the index, so none is written elsewhere.
+    os.environ.setdefault("GRADIO_TEMP_DIR", str(Path(assistant.index.dir) / UPLOADS / ".incoming"))
+    launch(build(assistant), server_name=host, server_port=port, auth=auth)

@@ -70,6 +70,9 @@ details.isnad-source > summary {{ cursor: pointer; font-weight: 600; line-height
 .isnad-source-meta {{ display: block; margin-top: .1rem; font-weight: 400; color: var(--body-text-color-subdued);
   font-size: .88em; }}
 .isnad-source-text {{ margin: .5rem 0 .1rem 0 !important; line-height: 1.9; font-size: 1rem !important; }}
+/* whatever an article holds (a 50,000-character paragraph, a 500-character link), it stays in its card */
+.isnad-msg, .isnad-source-text {{ overflow-wrap: anywhere; }}
+.isnad-source-text {{ max-height: 28em; overflow-y: auto; }}
 /* the chat shows titled messages in small type; a cited paragraph must stay readable */
 #isnad-chat .isnad-sources summary, #isnad-chat .isnad-sources summary * {{ font-size: .95rem !important; }}
 #isnad-chat .isnad-sources .isnad-source-meta, #isnad-chat .isnad-sources .isnad-source-meta * {{

@@ -290,3 +290,16 @@ def test_search_prints_a_ranked_list(capsys, seed_index_copy):
     for n, line in enumerate(heads, start=1):
         assert re.match(rf"^ ?{n}\. \d+\.\d{{4}}  .+ — paragraph \d+ \(\d{{3}}_[0-9a-f]{{16}}\)$", line), line
     assert "4500" in out
+
+
+def test_odd_questions_on_the_command_line(capsys, seed_index, odd_question):
+    """Every awkward question: an answer (exit 0), or exit 2 with one readable line on stderr."""
+    question, expected = odd_question
+    code, out, err = run(capsys, "ask", question, "--index", seed_index, "--json")
+    if expected == "error":
+        line = assert_clean_error(code, out, err)
+        assert any(why in line for why in ("the question is empty", "too long", "no word to search for"))
+        return
+    assert code == 0 and "Traceback" not in err
+    result = json.loads(out)
+    assert result["language"] == "ar" and not result["refused"] and expected in result["answer"]

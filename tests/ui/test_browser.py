@@ -16,6 +16,7 @@ pytestmark = pytest.mark.slow
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 TIMEOUT_MS = 60_000
+MARKERS = re.compile(r"\[(\d+)\]")
 
 NEW_ARTICLE = """\
 مؤتمر تونس الدولي للطاقة الشمسية يجمع وفودا من 47 دولة
@@ -256,3 +257,52 @@ def test_refusal_when_the_sources_do_not_contain_it(page, app, seeds_qa):
     assert direction(page, ".isnad-refusal") == "rtl"
     assert page.locator(".isnad-sources").count() == 0
     assert page.locator(".isnad-error").count() == 0
+
+
+@pytest.fixture(scope="module")
+def hostile_app(launch_chat, hostile_index, recording):
+    """The chat over the seed index plus the hostile article of tests/conftest.py."""
+    from rag import Assistant
+
+    assistant = recording(Assistant(hostile_index))
+    return launch_chat(assistant), assistant
+
+
+def test_a_hostile_article_is_shown_as_text_and_runs_nothing(browser, hostile_app):
+    url, assistant = hostile_app
+    context = browser.new_context(viewport={"width": 1400, "height": 1500}, locale="ar")
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(url)
+    page.wait_for_selector("#isnad-question textarea")
+    questions = [
+        "هل تعمل محطة العقبة بالطاقة الشمسية؟",  # cites the paragraph with <script>, <img onerror>, a javascript: link
+        "كم تبلغ طاقة محطة تحلية المياه في مدينة العقبة يوميا؟",  # the paragraph with fake markers [3] [1, 2]
+        "هل تغطي محطة العقبة حاجة سكان المدينة من المياه العذبة طوال أيام السنة؟",  # the 50,000-character one
+    ]
+    for question in questions:
+        ask(page, question)
+        assert not assistant.answers[question].refused, question
+    cited = {(c.doc_id, c.paragraph) for q in questions for c in assistant.answers[q].citations}
+    assert {("hostile_aqaba", 1), ("hostile_aqaba", 4), ("hostile_aqaba", 5)} <= cited
+    chat = page.locator("#isnad-chat")
+    assert page.evaluate("() => window.__pwned") is None and dialogs == []
+    assert chat.locator("script, img, a[href^='javascript'], b, strong").count() == 0  # no HTML, no Markdown
+    assert "<script>window.__pwned = 1</script>" in chat.inner_text()  # shown as the text it is
+    markers = [m.inner_text() for m in chat.locator("a.isnad-marker").all()]
+    assert markers and set(markers) <= {"[1]", "[2]", "[3]"}
+    for n, answer in enumerate(assistant.answers[q] for q in questions):
+        assert len(answer.citations) >= max(int(m.strip("[]")) for m in MARKERS.findall(answer.text)), n
+    # the layout holds: nothing wider than the page, the long paragraph scrolls inside its card
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    assert page.evaluate(
+        "() => { const b = document.querySelector('#isnad-chat [role=log]'); return b.scrollWidth <= b.clientWidth; }"
+    )
+    tallest = page.evaluate(
+        "() => Math.max(...[...document.querySelectorAll('.isnad-source-text')].map(e => e.clientHeight))"
+    )
+    assert tallest < 1500
+    screenshot(page, "hostile-article", scroll_to=".isnad-question >> nth=2")
+    context.close()

@@ -1,0 +1,109 @@
+"""The Python API under awkward questions and many threads at once."""
+
+from __future__ import annotations
+
+import re
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from rag import Assistant, BadQuestion
+from rag.assistant import MAX_QUESTION_CHARS, NO_WORDS
+from rag.support import MARKER
+
+# Five different questions, each asked four times at once: 20 threads on one Assistant.
+CONCURRENT = [
+    "كم عدد الدول المشاركة في مؤتمر موسكو السابع للأمن الدولي؟",
+    "How many ISIS fighters are in Afghanistan according to Shoigu?",
+    "ماذا قال لافروف عن استخدام الإرهابيين كأداة؟",
+    "What did Antonov say about coordination with the Syrian army?",
+    "ما نتيجة مباراة ريال مدريد وبرشلونة أمس؟",  # refused: the seeds never mention it
+]
+
+
+def check_odd_question(result_or_error, expected: str) -> None:
+    """`expected` as in ODD_QUESTIONS (tests/conftest.py), for an Answer or the BadQuestion raised."""
+    if expected == "error":
+        assert isinstance(result_or_error, BadQuestion), result_or_error
+        message = str(result_or_error)
+        assert "is empty" in message or f"at most {MAX_QUESTION_CHARS}" in message or message == NO_WORDS
+        return
+    assert not isinstance(result_or_error, Exception), result_or_error
+    assert result_or_error.language == "ar"
+    assert not result_or_error.refused and expected in result_or_error.text
+
+
+def test_odd_questions_get_an_answer_or_a_clear_message(seed_assistant, odd_question):
+    question, expected = odd_question
+    try:
+        result = seed_assistant.answer(question)
+    except BadQuestion as e:
+        result = e
+    check_odd_question(result, expected)
+    if not isinstance(result, Exception):
+        assert "\u202e" not in result.question and "\u200f" not in result.question  # invisible controls dropped
+
+
+def test_the_answer_ignores_markup_and_invisible_characters(seed_assistant):
+    plain = seed_assistant.answer("كم عدد الدول المشاركة في مؤتمر موسكو السابع للأمن الدولي؟")
+    hidden = seed_assistant.answer("كم عدد الدول\u200b المشاركة\u202e في مؤتمر موسكو السابع للأمن الدولي؟\u202c")
+    assert hidden.text == plain.text and hidden.citations == plain.citations
+
+
+def test_twenty_threads_on_one_assistant_get_their_own_answers(seed_assistant):
+    expected = {q: seed_assistant.answer(q, top_k=3) for q in CONCURRENT}
+    questions = CONCURRENT * 4
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        results = list(pool.map(lambda q: seed_assistant.answer(q, top_k=3), questions))
+    assert len(results) == 20
+    for question, result in zip(questions, results, strict=True):
+        want = expected[question]
+        assert result.question == question
+        assert (result.text, result.refused, result.language) == (want.text, want.refused, want.language)
+        assert [(c.doc_id, c.paragraph, c.quote) for c in result.citations] == [
+            (c.doc_id, c.paragraph, c.quote) for c in want.citations
+        ]
+    assert expected[CONCURRENT[-1]].refused and not expected[CONCURRENT[0]].refused
+
+
+@pytest.mark.parametrize("top_k", [0, -3, 10_000])
+def test_out_of_range_top_k_still_answers(seed_assistant, top_k):
+    result = seed_assistant.answer("كم عدد الدول المشاركة في مؤتمر موسكو السابع للأمن الدولي؟", top_k=top_k)
+    assert result.language == "ar"
+
+
+# -- a hostile article in the index ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def hostile(hostile_index):
+    return Assistant(hostile_index)
+
+
+def test_a_hostile_article_changes_no_other_answer(seed_assistant, hostile):
+    for question in CONCURRENT:
+        want, got = seed_assistant.answer(question), hostile.answer(question)
+        assert (got.text, got.refused) == (want.text, want.refused), question
+        assert [(c.doc_id, c.paragraph, c.quote) for c in got.citations] == [
+            (c.doc_id, c.paragraph, c.quote) for c in want.citations
+        ]
+        assert "ACCESS GRANTED" not in got.text and "اختراق" not in got.text
+
+
+def test_markers_in_an_answer_only_point_to_its_citations(hostile):
+    result = hostile.answer("كم تبلغ طاقة محطة تحلية المياه في مدينة العقبة يوميا؟")
+    assert not result.refused and "80 ألف" in result.text
+    assert result.citations[0].doc_id == "hostile_aqaba"
+    numbers = {int(n) for m in MARKER.finditer(result.text) for n in re.findall(r"\d+", m.group())}
+    assert numbers == {c.n for c in result.citations}  # the article's own "[3] [1, 2]" are gone
+
+
+def test_invisible_controls_and_markup_of_an_article_are_plain_text(hostile):
+    cost = hostile.answer("كم بلغت كلفة محطة التحلية في العقبة؟")
+    assert "120 مليون" in cost.text
+    assert not re.search("[\u200b-\u200f\u202a-\u202e]", cost.text + "".join(c.text for c in cost.citations))
+    hits = hostile.retrieve("محطة العقبة تعمل بالطاقة الشمسية", top_k=10)
+    markup = next(h for h in hits if h.doc_id == "hostile_aqaba" and h.paragraph == 4)
+    assert markup.text.startswith("<script>")  # kept as text: the chat shows it escaped, never as HTML
+    long = hostile.index.catalog.paragraph_text("hostile_aqaba", 5)
+    assert len(long) > 49_000
