@@ -2,6 +2,7 @@
 
 isnad eval                                             # the seed set over the default (seed) index
 isnad eval --set ../shared/data/arcd-train.json --index /tmp/arcd-index
+isnad eval --set ../shared/data/arcd-train.json --index /tmp/arcd-index --without-gold   # refusals
 isnad eval --compare reports/a/results.json reports/b/results.json
 """
 
@@ -29,16 +30,24 @@ def add_arguments(p) -> None:
         "into the index first (default: eval/seed_set.jsonl over the seed index)",
     )
     p.add_argument("--report", metavar="DIR", help="report folder (default: reports/eval-<set name>)")
+    p.add_argument(
+        "--without-gold",
+        action="store_true",
+        help="turn every answerable question into an unanswerable one by hiding its gold articles (every "
+        "record with the gold's title) from retrieval, and measure refusals (SQuAD 2.0-style)",
+    )
     p.add_argument("--top-k", type=int, default=5, metavar="N", help="paragraphs to answer from (default 5)")
     p.add_argument(
         "--floors",
         metavar="FILE",
-        help="fail (exit status 1) when a metric falls under its floor in this JSON file, e.g. eval/floors.json",
+        help="fail (exit status 1) when a metric falls under its floor in this JSON file, e.g. eval/floors.json "
+        '({"overall": {metric: floor}, "ar": {...}, "en": {...}})',
     )
     p.add_argument(
         "--write-floors",
         metavar="FILE",
-        help="write this run's metrics, less a margin of 0.02, as floors to FILE (to set eval/floors.json)",
+        help="write this run's metrics (overall, and the gated ones per language), less a margin of 0.02, as "
+        "floors to FILE (to set eval/floors.json)",
     )
     p.add_argument(
         "--failures",
@@ -65,6 +74,8 @@ def main(args) -> int:
         print(f"isnad: error: {e}", file=sys.stderr)
         return 2
     assistant, warnings = _assistant(args, eval_set)
+    if assistant.calibration_warning():
+        warnings.append(assistant.calibration_warning())
     for w in warnings:
         print(f"isnad: warning: {w}", file=sys.stderr)
 
@@ -74,7 +85,18 @@ def main(args) -> int:
     from .run import check_floors, evaluate, floors_from, format_table
 
     checker = SupportChecker(assistant.embedder)
-    result = evaluate(assistant, eval_set, top_k=args.top_k, checker=checker, progress=not args.quiet)
+    generator = getattr(args, "generator", None) or os.environ.get("ISNAD_GENERATOR")
+    if generator and generator != "extractive":
+        if args.without_gold:
+            print(
+                "isnad eval: error: --without-gold measures the extractive answerer's refusals; leave out --generator",
+                file=sys.stderr,
+            )
+            return 2
+        return _generator_main(args, assistant, eval_set, generator, checker)
+    result = evaluate(
+        assistant, eval_set, top_k=args.top_k, checker=checker, without_gold=args.without_gold, progress=not args.quiet
+    )
     meta = result["meta"]
     print(
         f"\n{meta['set']}: {meta['questions']} questions, index {meta['index']}, embedder {meta['embedder']}, "
@@ -87,7 +109,8 @@ def main(args) -> int:
         print(_failure_text(r, failure_reason(r)))
     if len(failing) > args.failures:
         print(f"\n... and {len(failing) - args.failures} more (all in the report)")
-    out = Path(args.report) if args.report else DEFAULT_REPORTS / f"eval-{eval_set.name}"
+    default_name = f"eval-{eval_set.name}" + ("-without-gold" if args.without_gold else "")
+    out = Path(args.report) if args.report else DEFAULT_REPORTS / default_name
     paths = write_report(result, out)
     print(f"\nreport: {paths['markdown']}  (metrics and per-question results: {paths['json']})")
     if eval_set.is_seed_set:  # the checker's own labelled set (eval/checker.py), written beside the report
@@ -98,16 +121,34 @@ def main(args) -> int:
         print("\n" + table)
     if args.write_floors:
         floors = {"_measured": f"{meta['set']} over {meta['index']}, commit {meta.get('commit')}, {meta['started']}"}
-        floors |= floors_from(result["metrics"]["overall"])
+        floors |= floors_from(result["metrics"])
         Path(args.write_floors).write_text(json.dumps(floors, indent=2) + "\n", encoding="utf-8")
         print(f"floors written to {args.write_floors}")
     if args.floors:
         floors = json.loads(Path(args.floors).read_text(encoding="utf-8"))
-        below = check_floors(result["metrics"]["overall"], floors)
+        below = check_floors(result["metrics"], floors)
         if below:
             print("\nunder the floors of " + args.floors + ":\n  " + "\n  ".join(below), file=sys.stderr)
             return 1
         print(f"all metrics at or above the floors of {args.floors}")
+    return 0
+
+
+def _generator_main(args, assistant, eval_set: EvalSet, generator: str, checker) -> int:
+    """`--generator SPEC`: the generator beside the extractive baseline, and what the checker removed."""
+    from .generators import compare_generator, format_side_by_side
+    from .report import write_report
+
+    comparison = compare_generator(
+        assistant, eval_set, generator, top_k=args.top_k, checker=checker, progress=not args.quiet
+    )
+    print(f"\n{eval_set.name}: {comparison['generator']['meta']['questions']} questions, top-k {args.top_k}\n")
+    print(format_side_by_side(comparison))
+    out = Path(args.report) if args.report else DEFAULT_REPORTS / f"eval-{eval_set.name}"
+    for name in ("baseline", "generator"):
+        paths = write_report(comparison[name], out / name)
+        print(f"report ({name}): {paths['markdown']}")
+    (out / "removed.json").write_text(json.dumps(comparison["removed"], indent=2) + "\n", encoding="utf-8")
     return 0
 
 

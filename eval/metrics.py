@@ -259,3 +259,32 @@ def mean(values: Iterable[float | None]) -> float | None:
 
 def ratio(num: int, den: int) -> float | None:
     return num / den if den else None
+
+
+# --- refusals ----------------------------------------------------------------------------------------
+
+
+def refusal_curve(rows: Iterable[tuple[float, bool]], thresholds: Sequence[float]) -> list[dict]:
+    """Refusal precision, recall and false refusal rate when refusing below each threshold.
+
+    `rows`: (the answerer's probability that the question is answerable, whether it truly is).
+
+    >>> refusal_curve([(0.2, False), (0.6, True), (0.4, True)], [0.5])
+    [{'threshold': 0.5, 'precision': 0.5, 'recall': 1.0, 'false_refusal_rate': 0.5}]
+    """
+    rows = list(rows)
+    out = []
+    for t in thresholds:
+        refused = [answerable for p, answerable in rows if p < t]
+        unanswerable = sum(not a for _, a in rows)
+        answerable = len(rows) - unanswerable
+        hits = sum(not a for a in refused)
+        out.append(
+            {
+                "threshold": t,
+                "precision": ratio(hits, len(refused)),
+                "recall": ratio(hits, unanswerable),
+                "false_refusal_rate": ratio(len(refused) - hits, answerable),
+            }
+        )
+    return out

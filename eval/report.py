@@ -9,12 +9,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from .metrics import refusal_curve
 from .run import HIGHER_IS_BETTER, METRICS, format_table
+
+THRESHOLDS = [i / 100 for i in range(0, 101)]
 
 PLOTS = {
     "by_language": "by_language.png",
     "by_type": "by_type.png",
     "recall_at_k": "recall_at_k.png",
+    "refusals": "refusals.png",
 }
 BAR_METRICS = [("correctness", "answer correct"), ("recall@5", "recall@5"), ("citation_recall", "citation recall")]
 
@@ -30,6 +34,7 @@ def write_report(result: dict, out_dir: str | Path) -> dict[str, Path]:
     _plot_groups(result["metrics"]["by_language"], "per question language", paths["by_language"])
     _plot_groups(result["metrics"]["by_type"], "per question type", paths["by_type"])
     _plot_recall_curve(result["metrics"], paths["recall_at_k"])
+    _plot_refusals(refusal_curves(result), result["meta"].get("refusal_threshold"), paths["refusals"])
     paths["markdown"].write_text(markdown(result), encoding="utf-8")
     return paths
 
@@ -79,6 +84,7 @@ def markdown(result: dict) -> str:
         "",
         f"![Retrieval recall@k for k = 1..10]({PLOTS['recall_at_k']})",
         "",
+        *_refusal_md(result),
         f"## Failing questions ({len(failing)} of {len(result['questions'])})",
         "",
     ]
@@ -104,6 +110,46 @@ def markdown(result: dict) -> str:
                 f"| {r['id']} | {_cell(s['text'], 220)} | {cites} | {s['lexical']:.2f} | {_f(s['dense'], 2)} | {note} |"
             )
     return "\n".join(lines) + "\n"
+
+
+def refusal_curves(result: dict) -> dict[str, list[dict]]:
+    """Per language (and overall): refusal precision/recall and false refusals at each threshold of the
+    answerer's answerability probability (questions without one are left out)."""
+    rows = [r for r in result["questions"] if r.get("answerability") is not None]
+    groups = {"overall": rows} | {
+        lang: [r for r in rows if r["language"] == lang] for lang in sorted({r["language"] for r in rows})
+    }
+    chosen = result["meta"].get("refusal_threshold")
+    thresholds = sorted(set(THRESHOLDS) | ({chosen} if chosen is not None else set()))
+    return {
+        name: refusal_curve([(r["answerability"], r["answerable"]) for r in group], thresholds)
+        for name, group in groups.items()
+        if group
+    }
+
+
+def _refusal_md(result: dict) -> list[str]:
+    """The refusal trade-off table: what other thresholds would have given."""
+    curves = refusal_curves(result)
+    if not curves:
+        return []
+    chosen = result["meta"].get("refusal_threshold")
+    lines = [
+        f"![Refusal precision against recall as the refusal threshold varies]({PLOTS['refusals']})",
+        "",
+        f"Refusals at other thresholds of the answerability probability (the answerer refuses below {_f(chosen)}):",
+        "",
+        "| threshold | " + " | ".join(f"{g} precision / recall / false refusals" for g in curves) + " |",
+        "|---:|" + "---:|" * len(curves),
+    ]
+    shown = sorted({0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7} | ({chosen} if chosen is not None else set()))
+    for t in shown:
+        cells = []
+        for curve in curves.values():
+            point = min(curve, key=lambda c: abs(c["threshold"] - t))
+            cells.append(f"{_f(point['precision'])} / {_f(point['recall'])} / {_f(point['false_refusal_rate'])}")
+        lines.append(f"| {t:.3g}{' (chosen)' if t == chosen else ''} | " + " | ".join(cells) + " |")
+    return lines + [""]
 
 
 def failure_reason(r: dict) -> str:
@@ -218,6 +264,38 @@ def _plot_recall_curve(metrics: dict, path: Path) -> None:
         ax.legend(fontsize=8, loc="lower right")
     else:
         ax.text(5.5, 0.5, "no answerable questions", ha="center")
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def _plot_refusals(curves: dict[str, list[dict]], chosen: float | None, path: Path) -> None:
+    """Refusal precision against refusal recall as the threshold varies, per language; the chosen one marked."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(5.5, 3.8), dpi=110)
+    for name, curve in curves.items():
+        points = [c for c in curve if c["precision"] is not None and c["recall"] is not None]
+        if not points:
+            continue
+        line = ax.plot(
+            [c["recall"] for c in points],
+            [c["precision"] for c in points],
+            label=name,
+            linewidth=2 if name == "overall" else 1,
+        )[0]
+        if chosen is not None:
+            at = min(points, key=lambda c: abs(c["threshold"] - chosen))
+            ax.plot([at["recall"]], [at["precision"]], marker="o", color=line.get_color())
+    ax.set_xlabel("refusal recall (unanswerable questions refused)")
+    ax.set_ylabel("refusal precision")
+    ax.set_xlim(0, 1.02)
+    ax.set_ylim(0, 1.02)
+    ax.set_title("Refusals as the threshold varies (dot: the calibrated one)")
+    ax.grid(alpha=0.3)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=8, loc="lower left")
+    else:
+        ax.text(0.5, 0.5, "no refusal probabilities, or one class only", ha="center")
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)

@@ -18,14 +18,16 @@ import math
 import platform
 import subprocess
 import time
+from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from rag.assistant import BadQuestion
 from rag.support import SupportChecker
 
 from . import metrics as m
-from .sets import EvalSet, Question
+from .sets import UNANSWERABLE, EvalSet, Question
 
 # (name, label, higher is better) in display order; names are the keys of floors.json.
 METRICS: list[tuple[str, str, bool]] = [
@@ -57,22 +59,35 @@ def evaluate(
     *,
     top_k: int = 5,
     checker: SupportChecker | None = None,
+    without_gold: bool = False,
     progress: bool = False,
     on_question: Callable[[int, int], None] | None = None,
 ) -> dict:
-    """Ask every question of the set; returns {"meta", "metrics", "questions"} (see eval/README.md)."""
+    """Ask every question of the set; returns {"meta", "metrics", "questions"} (see eval/README.md).
+
+    `without_gold`: every answerable question becomes an unanswerable one, its gold articles hidden from
+    retrieval (SQuAD 2.0's idea; `gold_articles`), to measure refusals on questions the index cannot answer.
+    """
     if checker is None:
         checker = SupportChecker(assistant.embedder)
     started, t0, commit = dt.datetime.now(dt.UTC), time.perf_counter(), _git_commit()
     rows = []
     questions = eval_set.questions
+    hidden: dict[str, set[str]] = {}
+    if without_gold:
+        articles = gold_articles(assistant.index.catalog)
+        hidden = {q.id: set().union(*(articles(g.doc_id) for g in q.gold)) for q in questions if q.answerable}
+        questions = [
+            replace(q, type=UNANSWERABLE, gold=(), keys=(), reference="", evidence=()) if q.id in hidden else q
+            for q in questions
+        ]
     bar = None
     if progress:
         from tqdm import tqdm
 
         bar = tqdm(total=len(questions), desc=f"eval {eval_set.name}", unit=" questions", dynamic_ncols=True)
     for i, q in enumerate(questions, 1):
-        rows.append(evaluate_question(assistant, q, top_k=top_k, checker=checker))
+        rows.append(evaluate_question(assistant, q, top_k=top_k, checker=checker, hidden=hidden.get(q.id)))
         if bar:
             bar.update()
         if on_question:
@@ -82,8 +97,10 @@ def evaluate(
     seconds = time.perf_counter() - t0
     totals = sorted(r["timings_ms"].get("total", 0.0) for r in rows if r["timings_ms"])
     index = getattr(assistant, "index", None)
+    calibration = getattr(assistant, "calibration", None)
     meta = {
-        "set": eval_set.name,
+        "set": eval_set.name + (" without gold" if without_gold else ""),
+        "without_gold": without_gold,
         "set_path": str(eval_set.path),
         "format": eval_set.format,
         "questions": len(rows),
@@ -91,6 +108,9 @@ def evaluate(
         "embedder": getattr(assistant.embedder, "name", type(assistant.embedder).__name__),
         "answerer": type(getattr(assistant, "answerer", assistant)).__name__,
         "top_k": top_k,
+        "calibration": (calibration.fitted_on or "fitted") if calibration and calibration.fitted else None,
+        "refusal_threshold": calibration.answerability.threshold if calibration else None,
+        "splits": dict(sorted(Counter(q.split or "all" for q in questions).items())),
         "support_checker": {
             "lexical_min": checker.lexical_min,
             "dense_min": checker.dense_min,
@@ -110,14 +130,29 @@ def evaluate(
     return {"meta": meta, "metrics": aggregate_groups(rows), "questions": rows}
 
 
-def evaluate_question(assistant, q: Question, *, top_k: int, checker: SupportChecker) -> dict:
-    """One question: retrieval ranks, the answer, its statements and citations, and the verdicts."""
+def gold_articles(catalog) -> Callable[[str], set[str]]:
+    """doc_id -> the doc_ids of its whole article: every record with the same title (a SQuAD set ingests
+    each paragraph of a Wikipedia article as its own record, titled with the article's title)."""
+    by_title: dict[str, set[str]] = {}
+    titles = {}
+    for a in catalog.articles():
+        titles[a.doc_id] = a.title
+        by_title.setdefault(a.title, set()).add(a.doc_id)
+    return lambda doc_id: by_title.get(titles.get(doc_id, ""), set()) | {doc_id}
+
+
+def evaluate_question(
+    assistant, q: Question, *, top_k: int, checker: SupportChecker, hidden: set[str] | None = None
+) -> dict:
+    """One question: retrieval ranks, the answer, its statements and citations, and the verdicts.
+    `hidden`: doc_ids retrieval must not return (the question's gold articles, for `without_gold`)."""
     gold = {(g.doc_id, g.paragraph) for g in q.gold}
     row: dict = {
         "id": q.id,
         "question": q.question,
         "language": q.language,
         "type": q.type,
+        "split": q.split,
         "answerable": q.answerable,
         "gold": [{"doc_id": g.doc_id, "paragraph": g.paragraph} for g in q.gold],
         "keys": list(q.keys),
@@ -126,8 +161,12 @@ def evaluate_question(assistant, q: Question, *, top_k: int, checker: SupportChe
         "timings_ms": {},
     }
     try:
-        hits = assistant.retrieve(q.question, top_k=max(RETRIEVAL_DEPTH, top_k))
-        answer = assistant.answer(q.question, top_k=top_k)
+        if hidden:
+            hits, answer = _without(assistant, q.question, hidden, top_k)
+        else:
+            hits = assistant.retrieve(q.question, top_k=max(RETRIEVAL_DEPTH, top_k))
+            answer = assistant.answer(q.question, top_k=top_k)
+        row["answerability"] = answerability(assistant, q.question, hits[:top_k])
     except BadQuestion as e:
         row.update(error=str(e), retrieved=[], answer="", refused=True, citations=[], statements=[])
         hits, answer = [], None
@@ -177,6 +216,30 @@ def evaluate_question(assistant, q: Question, *, top_k: int, checker: SupportChe
     return row
 
 
+def _without(assistant, question: str, hidden: set[str], top_k: int):
+    """Retrieval and answer as if the `hidden` articles were not in the index: the ranking is read past them
+    (each side fetches 100 candidates, so the next paragraphs are the same as after a removal, save for the
+    min-max scaling of the fused scores)."""
+    t0 = time.perf_counter()
+    ranked = assistant.retrieve(question, top_k=max(RETRIEVAL_DEPTH, top_k) + len(hidden) * 3)
+    hits = [h for h in ranked if h.doc_id not in hidden][: max(RETRIEVAL_DEPTH, top_k)]
+    t1 = time.perf_counter()
+    answer = assistant.answerer.answer(question, hits[:top_k])
+    t2 = time.perf_counter()
+    answer.timings_ms = {"retrieve": round((t1 - t0) * 1000, 1), "answer": round((t2 - t1) * 1000, 1)}
+    answer.timings_ms["total"] = round((t2 - t0) * 1000, 1)
+    return hits, answer
+
+
+def answerability(assistant, question: str, hits) -> float | None:
+    """The answerer's probability that `hits` answer the question (None for an answerer without the model)."""
+    answerer = getattr(assistant, "answerer", None)
+    if not hasattr(answerer, "assess") or not hits:
+        return None
+    found = answerer.assess(question, hits)
+    return round(answerer.calibration.answerability.probability(found.signals), 6) if found.evidence else 0.0
+
+
 def aggregate(rows: list[dict]) -> dict:
     """The metrics of a group of per-question results (None where a metric has no questions)."""
     answerable = [r for r in rows if r["answerable"]]
@@ -212,43 +275,75 @@ def aggregate(rows: list[dict]) -> dict:
 
 
 def aggregate_groups(rows: list[dict]) -> dict:
-    """Metrics overall, per question language and per question type."""
+    """Metrics overall, per question language, per question type, and per split (overall and per language)."""
     langs = sorted({r["language"] for r in rows})
     types = list(dict.fromkeys(r["type"] for r in rows))
-    return {
+    splits = sorted({r.get("split") or "" for r in rows} - {""})
+
+    def by_language(group: list[dict]) -> dict:
+        return {lang: aggregate([r for r in group if r["language"] == lang]) for lang in langs}
+
+    out = {
         "overall": aggregate(rows),
-        "by_language": {lang: aggregate([r for r in rows if r["language"] == lang]) for lang in langs},
+        "by_language": by_language(rows),
         "by_type": {t: aggregate([r for r in rows if r["type"] == t]) for t in types},
     }
+    if len(splits) > 1:
+        out["by_split"] = {
+            s: {"overall": aggregate(part), "by_language": by_language(part)}
+            for s in splits
+            for part in [[r for r in rows if r.get("split") == s]]
+        }
+    return out
 
 
-def check_floors(overall: dict, floors: dict[str, float]) -> list[str]:
-    """The metrics under their floor (for `higher is better` metrics) or over it (the others), as lines."""
+def check_floors(metrics: dict, floors: dict) -> list[str]:
+    """The metrics under their floor (for `higher is better` metrics) or over it (the others), as lines.
+
+    `metrics` is `aggregate_groups`' result; `floors` maps a group ("overall", or a language: "ar", "en") to
+    {metric: floor}; keys starting with `_` are comments."""
     failures = []
-    for name, floor in floors.items():
-        if name.startswith("_"):
+    for group, group_floors in floors.items():
+        if group.startswith("_"):
             continue
-        value = overall.get(name)
-        up = HIGHER_IS_BETTER.get(name, True)
-        if value is None:
-            failures.append(f"{name}: not measured (floor {floor})")
-        elif (value < floor) if up else (value > floor):
-            failures.append(f"{name}: {value:.3f} {'<' if up else '>'} {'floor' if up else 'ceiling'} {floor}")
+        values = metrics["overall"] if group == "overall" else metrics["by_language"].get(group, {})
+        for name, floor in group_floors.items():
+            if name.startswith("_"):
+                continue
+            value = values.get(name)
+            up = HIGHER_IS_BETTER.get(name, True)
+            where = f"{group} {name}"
+            if value is None:
+                failures.append(f"{where}: not measured (floor {floor})")
+            elif (value < floor) if up else (value > floor):
+                failures.append(f"{where}: {value:.3f} {'<' if up else '>'} {'floor' if up else 'ceiling'} {floor}")
     return failures
 
 
-def floors_from(overall: dict, margin: float = 0.02) -> dict[str, float]:
-    """Floors for a measured run: each metric minus `margin`, rounded down to two decimals (lower-is-better
-    metrics: plus `margin`, rounded up, as a ceiling). Metrics not measured, or at 0, get no floor."""
-    out: dict[str, float] = {}
-    for name, _, up in METRICS:
-        value = overall.get(name)
-        if value is None or (up and value <= margin):
-            continue
-        if up:
-            out[name] = math.floor(round((value - margin) * 100, 6)) / 100
-        else:
-            out[name] = min(1.0, math.ceil(round((value + margin) * 100, 6)) / 100)
+# Gated per language: the metrics an answerer that never refuses, or quotes the wrong sentence, fails.
+PER_LANGUAGE = ("recall@5", "mrr", "correctness", "refusal_precision", "refusal_recall", "false_refusal_rate")
+
+
+def floors_from(metrics: dict, margin: float = 0.02) -> dict[str, dict[str, float]]:
+    """Floors for a measured run (`aggregate_groups`' result): every overall metric, and per language the
+    metrics of `PER_LANGUAGE`, minus `margin`, rounded down to two decimals (lower-is-better metrics: plus
+    `margin`, rounded up, as a ceiling). Metrics not measured, or at 0, get no floor."""
+
+    def floors(values: dict, names) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for name in names:
+            value, up = values.get(name), HIGHER_IS_BETTER[name]
+            if value is None or (up and value <= margin):
+                continue
+            if up:
+                out[name] = math.floor(round((value - margin) * 100, 6)) / 100
+            else:
+                out[name] = min(1.0, math.ceil(round((value + margin) * 100, 6)) / 100)
+        return out
+
+    out = {"overall": floors(metrics["overall"], [name for name, _, _ in METRICS])}
+    for lang, values in metrics["by_language"].items():
+        out[lang] = floors(values, PER_LANGUAGE)
     return out
 
 
@@ -259,6 +354,8 @@ def format_table(result: dict, *, markdown: bool = False) -> str:
     cols += [(lang, g) for lang, g in groups["by_language"].items()]
     if len(groups["by_type"]) > 1:
         cols += [(t, g) for t, g in groups["by_type"].items()]
+    for split, g in groups.get("by_split", {}).items():
+        cols += [(split, g["overall"])] + [(f"{split} {lang}", v) for lang, v in g["by_language"].items()]
     head = ["metric"] + [c for c, _ in cols]
     body = [["questions"] + [str(g.get("n", "—")) for _, g in cols]]
     body += [["answerable"] + [str(g.get("answerable", "—")) for _, g in cols]]

@@ -7,24 +7,35 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from platformdirs import user_data_dir
 
-from .answer import ExtractiveAnswerer
+from .calibration import Calibration, load_calibration
 from .embed import CachedEmbedder, Embedder, load_embedder
+from .extract import ExtractiveAnswerer
+from .followup import standalone_question
 from .ingest import ingest
+from .language import detect_language
 from .load import tidy
 from .normalize import terms, undecorated
 from .retrieve import Retriever
-from .schema import Answer, Hit, IngestReport
+from .schema import EXTRACTIVE, Answer, Draft, Hit, IngestReport
 from .store import ArticleInfo, Index, IndexUnusable, ModelMismatch
+from .support import SupportChecker
+from .verify import verify
+
+if TYPE_CHECKING:
+    from .generate import Generator
 
 MAX_QUESTION_CHARS = 2000
+log = logging.getLogger(__name__)
 EMPTY = "the question is empty"
 NO_WORDS = (
     "the question has no word to search for (only punctuation, symbols, single letters or words such as "
@@ -46,7 +57,10 @@ class Assistant:
     """Ingest articles, retrieve paragraphs, answer questions with citations, over one index.
 
     The embedding model is the one given, else `ISNAD_EMBEDDER`, else the one that built the index,
-    else the bundled multilingual-e5-small.
+    else the bundled multilingual-e5-small. The answerer's thresholds are the calibration fitted for that
+    model (rag.calibration); `calibration` overrides it. The generator (what writes the answers) is the one
+    given (a spec, see `rag.generate`, or any llama-index LLM), else `ISNAD_GENERATOR`, else the extractive
+    answerer (llama-index is imported only when a language model is used).
     """
 
     def __init__(
@@ -56,6 +70,8 @@ class Assistant:
         chroma_url: str | None = None,
         embedder: str | Embedder | None = None,
         collection: str = "isnad",
+        calibration: Calibration | None = None,
+        generator: str | object | None = None,
     ):
         self.index = Index(
             Path(index_dir) if index_dir else default_index_dir(),
@@ -73,7 +89,26 @@ class Assistant:
         self.embedder = embedder
         scorer = CachedEmbedder(embedder)  # retrieval and answering score the same sentences
         self.retriever = Retriever(self.index, scorer)
-        self.answerer = ExtractiveAnswerer(scorer, self.index.catalog.term_weights)
+        self.calibration = calibration or load_calibration(embedder.name, self.index.dir)
+        if not self.calibration.fitted:
+            log.warning("%s", self.calibration_warning())
+        self.answerer = ExtractiveAnswerer(scorer, self.index.catalog.term_weights, self.calibration)
+        self.checker = SupportChecker(scorer)
+        self._generators: dict[str, Generator | None] = {EXTRACTIVE: None, "": None}
+        self._loading = threading.Lock()
+        spec = generator or os.environ.get("ISNAD_GENERATOR") or ""
+        self.generator = self._generator(spec) if isinstance(spec, str) else _load_generator(spec)
+        self._generators[self.generator_spec] = self.generator
+
+    def calibration_warning(self) -> str | None:
+        """Why answers may be off: the answerer has no calibration for this embedding model (None if it has)."""
+        if self.calibration.fitted:
+            return None
+        return (
+            f"the answerer is not calibrated for the embedding model '{self.embedder.name}': default weights, "
+            "and it refuses only when no sentence is found; fit one with `python -m eval.calibrate_answers "
+            f"--embedder {self.embedder.name} --seed-index DIR --arcd-index DIR` (eval/README.md)"
+        )
 
     @classmethod
     def default(cls, **kwargs) -> Assistant:
@@ -116,20 +151,79 @@ class Assistant:
         question = self._checked(question)
         return self.retriever.retrieve(question, top_k=top_k)
 
-    def answer(self, question: str, top_k: int = 5) -> Answer:
-        """A cited answer from the `top_k` best paragraphs, or a refusal when they do not support one."""
-        question = self._checked(question)
-        t0 = time.perf_counter()
-        hits = self.retriever.retrieve(question, top_k=top_k)
-        t1 = time.perf_counter()
-        result = self.answerer.answer(question, hits)
-        t2 = time.perf_counter()
-        result.timings_ms = {
-            "retrieve": round((t1 - t0) * 1000, 1),
-            "answer": round((t2 - t1) * 1000, 1),
-            "total": round((t2 - t0) * 1000, 1),
-        }
+    @property
+    def generator_spec(self) -> str:
+        """The generator answers come from by default: its spec, or "extractive"."""
+        return self.generator.spec if self.generator else EXTRACTIVE
+
+    def answer(
+        self,
+        question: str,
+        top_k: int = 5,
+        *,
+        history: Sequence[tuple[str, str]] | None = None,
+        generator: str | object | None = None,
+    ) -> Answer:
+        """A cited answer from the `top_k` best paragraphs, or a refusal when they do not support one.
+
+        `history`: the conversation so far, (question, answer) pairs, oldest first; a follow-up question is
+        rewritten into a standalone one before retrieval. `generator`: a spec for this answer only.
+        """
+        result = None
+        for result in self.stream(question, top_k, history=history, generator=generator):  # noqa: B007
+            pass
         return result
+
+    def stream(
+        self,
+        question: str,
+        top_k: int = 5,
+        *,
+        history: Sequence[tuple[str, str]] | None = None,
+        generator: str | object | None = None,
+    ) -> Iterator[str | Answer]:
+        """`answer()` as it is written: text pieces (str) as the generator writes them, unchecked, then the
+        checked `Answer` (last). The extractive answerer yields its whole text at once."""
+        question = self._checked(question)
+        gen = self._generator(generator)
+        t0 = time.perf_counter()
+        asked = standalone_question(question, history, gen)
+        t1 = time.perf_counter()
+        hits = self.retriever.retrieve(asked, top_k=top_k)
+        t2 = time.perf_counter()
+        if gen is None:
+            result = self.answerer.answer(asked, hits)
+            t3 = t4 = time.perf_counter()
+            yield result.text
+        else:
+            pieces = []
+            for piece in gen.stream(asked, hits, detect_language(question)):
+                pieces.append(piece)
+                yield piece
+            t3 = time.perf_counter()
+            result = verify(Draft(asked, detect_language(question), hits, "".join(pieces), gen.spec), self.checker)
+            t4 = time.perf_counter()
+        result.question = question
+        result.timings_ms = {"retrieve": round((t2 - t1) * 1000, 1)}
+        if history:
+            result.timings_ms["rewrite"] = round((t1 - t0) * 1000, 1)
+        result.timings_ms["answer"] = round((t3 - t2) * 1000, 1)
+        if gen is not None:
+            result.timings_ms["verify"] = round((t4 - t3) * 1000, 1)
+        result.timings_ms["total"] = round((t4 - t0) * 1000, 1)
+        yield result
+
+    def _generator(self, spec) -> Generator | None:
+        """The generator for `spec` (a spec, loaded once; a `Generator`; a llama-index LLM), else the assistant's."""
+        if spec is None:
+            return self.generator
+        if not isinstance(spec, str):  # a Generator or a llama-index LLM
+            return _load_generator(spec)
+        spec = spec.strip()
+        with self._loading:  # one load per spec, even when several questions ask for it at once
+            if spec not in self._generators:
+                self._generators[spec] = _load_generator(spec)
+        return self._generators[spec]
 
     def _checked(self, question: str) -> str:
         """The question as news is written (invisible characters such as bidi controls, diacritics and
@@ -147,14 +241,20 @@ class Assistant:
         return question
 
 
+def _load_generator(spec) -> Generator | None:
+    from .generate import load_generator
+
+    return load_generator(spec)
+
+
 _default: Assistant | None = None
 _default_lock = threading.Lock()
 
 
-def answer(question: str, top_k: int = 5) -> Answer:
+def answer(question: str, top_k: int = 5, *, history: Sequence[tuple[str, str]] | None = None) -> Answer:
     """Answer from the default index (built from the bundled seed articles on first use)."""
     global _default
     with _default_lock:
         if _default is None:
             _default = Assistant.default()
-    return _default.answer(question, top_k=top_k)
+    return _default.answer(question, top_k=top_k, history=history)

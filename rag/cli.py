@@ -32,6 +32,17 @@ def _index_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _generator_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--generator",
+        metavar="SPEC",
+        help="what writes the answers: extractive (quotes the sources), openai:MODEL@URL for an "
+        "OpenAI-compatible chat server (key in ISNAD_LLM_API_KEY or OPENAI_API_KEY), or "
+        "hf:NAME_OR_FOLDER_OR_GGUF for a local transformers model; every generated sentence is checked "
+        "against the paragraph it cites (default: ISNAD_GENERATOR, else extractive)",
+    )
+
+
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="isnad", description=HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -58,6 +69,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("question", metavar="QUESTION")
     _index_options(p)
     p.add_argument("--top-k", type=int, default=5, metavar="N", help="paragraphs to answer from (default 5)")
+    _generator_option(p)
     p.add_argument("--json", action="store_true", help="print one JSON object (the contract in DESIGN.md)")
 
     p = sub.add_parser("search", help="ranked paragraphs for a query, no answer")
@@ -68,6 +80,7 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("serve", help="the web chat")
     _index_options(p)
+    _generator_option(p)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, default=7860)
     p.add_argument(
@@ -88,6 +101,7 @@ def parser() -> argparse.ArgumentParser:
         "shows what changed between two runs. See eval/README.md.",
     )
     _index_options(p)
+    _generator_option(p)
     from eval.cli import add_arguments as _eval_arguments
 
     _eval_arguments(p)
@@ -99,6 +113,8 @@ def _assistant(args):
     from .store import IndexUnusable
 
     kwargs = {"chroma_url": args.chroma_url, "embedder": args.embedder}
+    if args.command in ("ask", "serve"):
+        kwargs["generator"] = args.generator
     folder = args.index or os.environ.get("ISNAD_INDEX")
     if args.command in ("ask", "search") and folder and not Path(folder).is_dir():
         raise IndexUnusable(f"there is no index at {folder}: build one with isnad ingest PATH --index {folder}")
@@ -115,6 +131,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except (BadQuestion, IndexUnusable, EmbedderError) as e:
+        print(f"isnad: error: {e}", file=sys.stderr)
+        return 2
+    except Exception as e:
+        generate = sys.modules.get("rag.generate")  # imported only when a language model is used
+        if generate is None or not isinstance(e, generate.GeneratorError):
+            raise
         print(f"isnad: error: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -146,6 +168,10 @@ def _ask(args) -> int:
     print(result.text)
     for c in result.citations:
         print(f"\n[{c.n}] {c.title} — paragraph {c.paragraph} ({c.doc_id})\n    {c.quote}")
+    if result.dropped:
+        print(f"\nremoved by the support checker ({len(result.dropped)}):")
+        for d in result.dropped:
+            print(f"  - {d['sentence']}\n    ({d['reason']})")
     return 0
 
 

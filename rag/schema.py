@@ -91,9 +91,27 @@ class Citation:
         return {k: getattr(self, k) for k in ("n", "doc_id", "title", "paragraph", "text", "quote", "score")}
 
 
+EXTRACTIVE = "extractive"  # the generator name of the extractive answerer (no language model)
+
+
+@dataclass
+class Draft:
+    """A reply as a language model wrote it, before checking; `hits[n - 1]` is source `[n]` of its prompt."""
+
+    question: str
+    language: str
+    hits: list[Hit]
+    text: str
+    generator: str
+
+
 @dataclass
 class Answer:
-    """A reply: `text` carries markers `[n]` that index `citations`; `refused` when the sources lack it."""
+    """A reply: `text` carries markers `[n]` that index `citations`; `refused` when the sources lack it.
+
+    `generator` names what wrote it ("extractive", or a language model's spec); `dropped` lists the
+    sentences of a generated reply that the support checker removed: {"sentence", "reason"}.
+    """
 
     question: str
     language: str
@@ -101,6 +119,8 @@ class Answer:
     refused: bool
     citations: list[Citation] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
+    generator: str = EXTRACTIVE
+    dropped: list[dict[str, str]] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {
@@ -109,6 +129,8 @@ class Answer:
             "answer": self.text,
             "refused": self.refused,
             "citations": [c.to_dict() for c in self.citations],
+            "generator": self.generator,
+            "dropped": self.dropped,
             "timings_ms": self.timings_ms,
         }
 

@@ -161,3 +161,83 @@ def hostile_index(seed_index, tmp_path_factory) -> Path:
     shutil.copytree(seed_index, index)
     Assistant(index).ingest([folder / "hostile_aqaba.txt"])
     return index
+
+
+class ScriptedChatServer:
+    """An OpenAI-compatible chat server on 127.0.0.1 (`/v1/chat/completions`, streaming SSE included) whose
+    replies are scripted: `reply(messages) -> str` decides each one. `requests` keeps every request body."""
+
+    def __init__(self):
+        import json
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        server = self
+        self.requests: list[dict] = []
+        self.reply = lambda messages: "..."
+        self.pieces = 6  # a streamed reply comes in (at least) this many chunks
+        self.delay = 0.0  # seconds between two chunks
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+                server.requests.append(body)
+                if not self.path.endswith("/chat/completions"):
+                    self.send_error(404)
+                    return
+                text = server.reply(body.get("messages", []))
+                head = {"id": "chatcmpl-1", "created": 0, "model": body.get("model", "scripted")}
+                if not body.get("stream"):
+                    data = head | {
+                        "object": "chat.completion",
+                        "choices": [
+                            {"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}
+                        ],
+                        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+                    }
+                    raw = json.dumps(data).encode()
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(raw)))
+                    self.end_headers()
+                    self.wfile.write(raw)
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.end_headers()
+                size = max(1, -(-len(text) // server.pieces))
+                chunks = [text[i : i + size] for i in range(0, len(text), size)]
+                for i, piece in enumerate(chunks):
+                    delta = {"content": piece} | ({"role": "assistant"} if i == 0 else {})
+                    event = head | {
+                        "object": "chat.completion.chunk",
+                        "choices": [{"index": 0, "delta": delta, "finish_reason": None}],
+                    }
+                    self.wfile.write(f"data: {json.dumps(event)}\n\n".encode())
+                    self.wfile.flush()
+                    time.sleep(server.delay)
+                end = head | {
+                    "object": "chat.completion.chunk",
+                    "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
+                }
+                self.wfile.write(f"data: {json.dumps(end)}\n\ndata: [DONE]\n\n".encode())
+                self.wfile.flush()
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def chat_server():
+    """A scripted OpenAI-compatible chat server (see `ScriptedChatServer`); set `chat_server.reply` per test."""
+    server = ScriptedChatServer()
+    yield server
+    server.close()

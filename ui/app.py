@@ -6,11 +6,17 @@
 
 `build(assistant)` makes the Blocks (used by `serve` and the tests); `launch(demo, ...)` starts it with
 the chat's theme, styles and script. Besides the chat, the app exposes the answer function as the API
-endpoint `/answer` (question, top_k) -> the contract JSON of `Answer.to_dict()`, for `gradio_client`.
+endpoint `/answer` (question, top_k, history, generator) -> the contract JSON of `Answer.to_dict()`, for
+`gradio_client`; `history` is the conversation so far as [question, answer] pairs (follow-up questions).
+
+The generator setting offers the extractive answerer and the generator the assistant was started with
+(`isnad serve --generator SPEC`); a language model's answer streams in as it is written, then is replaced by
+the checked answer, its sources and the sentences the checker removed.
 """
 
 from __future__ import annotations
 
+import html
 import logging
 import os
 import re
@@ -25,12 +31,15 @@ import gradio as gr
 from rag import Answer, Assistant, BadQuestion, IndexBusy, IndexUnusable, IngestReport, ModelMismatch, StoreUnavailable
 from rag.assistant import EMPTY, MAX_QUESTION_CHARS, NO_WORDS
 from rag.embed import EmbedderError
+from rag.generate import GeneratorError
 from rag.language import detect_language
+from rag.schema import EXTRACTIVE
 
 from .labels import EXAMPLES, LANGUAGE_CHOICES, PLACEHOLDER, label
 from .render import (
     answer_html,
     articles_html,
+    dropped_html,
     error_html,
     ingest_summary_html,
     message_html,
@@ -43,7 +52,6 @@ from .style import CSS, JS, THEME
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # read when Gradio would send telemetry
 log = logging.getLogger("isnad.ui")
 
-GENERATORS = ["extractive"]
 TOP_K_DEFAULT, TOP_K_MAX = 5, 20
 SHOWN_CHARS = 300  # a question too long to answer is shown cut to this length
 CONCURRENCY = 4  # questions answered at once; ingestion runs one at a time
@@ -76,13 +84,47 @@ class Chat:
 
     # -- answering -----------------------------------------------------------------------------------
 
-    def ask(self, question: str, top_k: int = TOP_K_DEFAULT, ui_lang: str = "en") -> Answer:
+    def generators(self) -> list[str]:
+        """The generator setting's choices: the extractive answerer, and the assistant's language model."""
+        spec = getattr(self.assistant, "generator_spec", EXTRACTIVE)
+        return [spec, EXTRACTIVE] if spec != EXTRACTIVE else [EXTRACTIVE]
+
+    def ask(
+        self,
+        question: str,
+        top_k: int = TOP_K_DEFAULT,
+        ui_lang: str = "en",
+        history: list[tuple[str, str]] | None = None,
+        generator: str | None = None,
+    ) -> Answer:
         """The assistant's answer, or `UserError` with a readable message in the question's language
-        (`ui_lang` for a blank question)."""
+        (`ui_lang` for a blank question). `history`: earlier (question, answer) pairs."""
+        result = None
+        for result in self.stream(question, top_k, ui_lang, history, generator):  # noqa: B007
+            pass
+        return result
+
+    def stream(
+        self,
+        question: str,
+        top_k: int = TOP_K_DEFAULT,
+        ui_lang: str = "en",
+        history: list[tuple[str, str]] | None = None,
+        generator: str | None = None,
+    ) -> Iterator[str | Answer]:
+        """`Assistant.stream`: the text as it is written, then the checked `Answer`; errors as `UserError`."""
         question = question or ""
         lang = _language(question, ui_lang)
+        kwargs: dict = {"top_k": _top_k(top_k)}
+        if history:
+            kwargs["history"] = history
+        if generator and generator in self.generators():
+            kwargs["generator"] = generator
         try:
-            return self.assistant.answer(question, top_k=_top_k(top_k))
+            if kwargs.get("generator", getattr(self.assistant, "generator_spec", EXTRACTIVE)) == EXTRACTIVE:
+                yield self.assistant.answer(question, **kwargs)
+            else:
+                yield from self.assistant.stream(question, **kwargs)
         except Exception as e:
             raise self.explain(e, question, lang) from e
 
@@ -111,6 +153,9 @@ class Chat:
         if isinstance(error, EmbedderError):
             log.warning("embedder failed: %s", error)
             return UserError(label(lang, "err_embedder"), detail)
+        if isinstance(error, GeneratorError) or _is_connection_error(error):
+            log.warning("generator failed: %r", error)
+            return UserError(label(lang, "err_generator"), detail[:300])
         log.exception("unexpected error while answering %r", question[:200])
         return UserError(label(lang, "err_other"), f"{type(error).__name__}: {detail}"[:300])
 
@@ -122,15 +167,27 @@ class Chat:
             log.exception("could not tell whether the index is empty")
             return False
 
-    def api_answer(self, question: str, top_k: int = TOP_K_DEFAULT) -> dict:
+    def api_answer(
+        self,
+        question: str,
+        top_k: int = TOP_K_DEFAULT,
+        history: list | None = None,
+        generator: str | None = None,
+    ) -> dict:
         """The `/answer` endpoint: the contract JSON of the answer; errors as `gr.Error` messages."""
+        pairs = [(str(t[0]), str(t[1])) for t in history or [] if isinstance(t, list | tuple) and len(t) == 2]
         try:
-            return self.ask(question, top_k).to_dict()
+            return self.ask(question, top_k, history=pairs, generator=generator).to_dict()
         except UserError as e:
             raise gr.Error(f"{e.message} {e.detail}".strip(), print_exception=False) from None
 
     def respond(
-        self, question: str, history: list | None, top_k: int = TOP_K_DEFAULT, ui_lang: str = "en"
+        self,
+        question: str,
+        history: list | None,
+        top_k: int = TOP_K_DEFAULT,
+        ui_lang: str = "en",
+        generator: str | None = None,
     ) -> Iterator[list[dict]]:
         """One chat turn for `question`: yields the conversation while the answer streams in.
 
@@ -139,7 +196,7 @@ class Chat:
         """
         history = self.add_question(question, history, ui_lang)
         yield history
-        yield from self.stream_answer(question, history, top_k, ui_lang)
+        yield from self.stream_answer(question, history, top_k, ui_lang, generator)
 
     def add_question(self, question: str, history: list | None, ui_lang: str = "en") -> list[dict]:
         """The conversation with `question` (laid out by its language) and a "searching" notice added."""
@@ -152,35 +209,54 @@ class Chat:
         return history
 
     def stream_answer(
-        self, question: str, history: list, top_k: int = TOP_K_DEFAULT, ui_lang: str = "en"
+        self,
+        question: str,
+        history: list,
+        top_k: int = TOP_K_DEFAULT,
+        ui_lang: str = "en",
+        generator: str | None = None,
     ) -> Iterator[list[dict]]:
         """Replace the "searching" notice that ends `history` by the answer, streamed; then its sources.
 
-        A refusal says that the sources do not contain the answer; an error becomes a readable message.
+        The earlier turns of `history` make the question a follow-up. A language model's draft streams in
+        as it is written (marked as a draft), then is replaced by the checked answer, its sources and the
+        sentences the checker removed. A refusal says that the sources do not contain the answer; an error
+        becomes a readable message.
         """
         history = list(history or [])
         if history and "isnad-thinking" in _content_text(history[-1]):
             history.pop()
         lang = _language(question, ui_lang)
         turn = max(0, sum(1 for m in history if _role(m) == "user") - 1)
+        draft, result = "", None
         try:
-            result = self.ask(question, top_k, ui_lang)
+            for piece in self.stream(question, top_k, ui_lang, conversation(history[:-1]), generator):
+                if isinstance(piece, Answer):
+                    result = piece
+                elif piece:
+                    draft += piece
+                    yield history + [{"role": "assistant", "content": message_html(draft, lang, "draft")}]
         except UserError as e:
             yield history + [{"role": "assistant", "content": error_html(e.message, lang, e.detail)}]
             return
+        extra = []
+        if result.dropped:
+            title = label(result.language, "removed", n=len(result.dropped))
+            extra.append({"role": "assistant", "content": dropped_html(result), "metadata": {"title": title}})
         if result.refused:
-            yield history + [{"role": "assistant", "content": refusal_html(result)}]
+            yield history + [{"role": "assistant", "content": refusal_html(result)}, *extra]
             return
         cited = {c.n for c in result.citations}
-        for partial in _pieces(result.text, self.stream_pieces):
-            yield history + [{"role": "assistant", "content": answer_html(partial, result.language, turn, cited)}]
-            if self.stream_delay:
-                time.sleep(self.stream_delay)
+        if result.generator == EXTRACTIVE:
+            for partial in _pieces(result.text, self.stream_pieces):
+                yield history + [{"role": "assistant", "content": answer_html(partial, result.language, turn, cited)}]
+                if self.stream_delay:
+                    time.sleep(self.stream_delay)
         history.append({"role": "assistant", "content": answer_html(result.text, result.language, turn, cited)})
         if result.citations:
             title = label(result.language, "sources", n=len(result.citations))
             history.append({"role": "assistant", "content": sources_html(result, turn), "metadata": {"title": title}})
-        yield history
+        yield history + extra
 
     # -- the index -----------------------------------------------------------------------------------
 
@@ -252,6 +328,36 @@ def _role(message) -> str:
 def _language(question: str | None, default: str = "en") -> str:
     """The language of `question`, `default` for a blank one."""
     return detect_language(question) if (question or "").strip() else default
+
+
+def conversation(messages: list) -> list[tuple[str, str]]:
+    """The (question, answer) pairs of a chat's messages, as plain text (for follow-up questions)."""
+    pairs: list[tuple[str, str]] = []
+    for message in messages:
+        content = _content_text(message)
+        metadata = message.get("metadata") if isinstance(message, dict) else getattr(message, "metadata", None)
+        if _role(message) == "user":
+            pairs.append((_plain(content), ""))
+        elif pairs and not pairs[-1][1] and not (metadata or {}).get("title") and "isnad-error" not in content:
+            pairs[-1] = (pairs[-1][0], _plain(re.sub(r'<p class="isnad-hint">.*?</p>', "", content)))
+    return [(q, a) for q, a in pairs if q]
+
+
+def _plain(fragment: str) -> str:
+    """The text of an HTML message, one line per paragraph."""
+    text = re.sub(r"</p>\s*<p[^>]*>", "\n", fragment)
+    return html.unescape(re.sub(r"<[^>]+>", "", text)).strip()
+
+
+def _is_connection_error(error: Exception) -> bool:
+    """A language-model server that cannot be reached (httpx / openai connection errors)."""
+    return any("Connection" in type(e).__name__ or "Timeout" in type(e).__name__ for e in _chain(error))
+
+
+def _chain(error: BaseException) -> Iterator[BaseException]:
+    while error is not None:
+        yield error
+        error = error.__cause__ or error.__context__
 
 
 def _content_text(message) -> str:
@@ -349,8 +455,8 @@ def build(assistant: Assistant) -> gr.Blocks:
                             elem_id="isnad-top-k",
                         )
                         generator = gr.Dropdown(
-                            GENERATORS,
-                            value=GENERATORS[0],
+                            chat.generators(),
+                            value=chat.generators()[0],
                             label=label(lang0, "generator"),
                             info=label(lang0, "generator_info"),
                             elem_id="isnad-generator",
@@ -406,12 +512,12 @@ def build(assistant: Assistant) -> gr.Blocks:
             q = value.get("text", "") if isinstance(value, dict) else str(value or "")
             return start_turn(q, history, choice, current)
 
-        def stream_turn(q: str, history: list, k: int, lang: str):
+        def stream_turn(q: str, history: list, k: int, lang: str, gen: str):
             if not (q or "").strip():  # nothing to answer: say so, leave the conversation as it is
                 gr.Warning(label(lang, "err_empty"))
                 yield gr.skip()
                 return
-            yield from chat.stream_answer(q, history, k, lang)
+            yield from chat.stream_answer(q, history, k, lang, gen)
 
         def ingest(files: list[str] | None, lang: str, progress=PROGRESS):
             return chat.ingest(files or [], lang, progress), chat.articles_html(lang), None
@@ -419,11 +525,21 @@ def build(assistant: Assistant) -> gr.Blocks:
         turn_outputs = [pending, chatbot, question, ui_lang, *labelled]
         for trigger in (question.submit, ask.click):
             trigger(start_turn, [question, chatbot, language, ui_lang], turn_outputs, api_name=False, queue=False).then(
-                stream_turn, [pending, chatbot, top_k, ui_lang], [chatbot], api_name=False, show_progress="hidden"
+                stream_turn,
+                [pending, chatbot, top_k, ui_lang, generator],
+                [chatbot],
+                api_name=False,
+                show_progress="hidden",
             )
         chatbot.example_select(
             start_example, [chatbot, language, ui_lang], turn_outputs, api_name=False, queue=False
-        ).then(stream_turn, [pending, chatbot, top_k, ui_lang], [chatbot], api_name=False, show_progress="hidden")
+        ).then(
+            stream_turn,
+            [pending, chatbot, top_k, ui_lang, generator],
+            [chatbot],
+            api_name=False,
+            show_progress="hidden",
+        )
         new.click(lambda: ([], ""), None, [chatbot, question], api_name=False, queue=False)
         language.change(
             switch_language, [language, ui_lang], [ui_lang, *labelled], api_name=False, show_progress="hidden"
@@ -450,9 +566,14 @@ def _side_classes(lang: str) -> list[str]:
 
 
 def _typed_api(chat: Chat):
-    def answer(question: str, top_k: int = TOP_K_DEFAULT) -> dict:
-        """Answer `question` from the `top_k` best paragraphs (the JSON contract of `isnad ask --json`)."""
-        return chat.api_answer(question, top_k)
+    def answer(
+        question: str, top_k: int = TOP_K_DEFAULT, history: list[list[str]] | None = None, generator: str = ""
+    ) -> dict:
+        """Answer `question` from the `top_k` best paragraphs (the JSON contract of `isnad ask --json`).
+
+        `history`: the conversation so far, [question, answer] pairs (a follow-up question is rewritten
+        into a standalone one); `generator`: one of the chat's generator choices ("" for the default)."""
+        return chat.api_answer(question, top_k, history, generator or None)
 
     return answer
 

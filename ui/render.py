@@ -150,6 +150,17 @@ def refusal_html(answer: Answer) -> str:
     )
 
 
+def dropped_html(answer: Answer) -> str:
+    """The sentences of a generated reply that the support checker removed, each with its reason."""
+    lang = answer.language
+    items = "".join(
+        f'<li><bdi dir="auto">{escape(d["sentence"], quote=False)}</bdi>'
+        f'<span class="isnad-dropped-reason" dir="ltr"> — {escape(d["reason"], quote=False)}</span></li>'
+        for d in answer.dropped
+    )
+    return f'<div class="isnad-msg isnad-dropped" dir="{direction(lang)}" lang="{lang}"><ul>{items}</ul></div>'
+
+
 def error_html(message: str, lang: str, detail: str = "") -> str:
     """A readable error: what happened and what to do, plus the library's own message if any."""
     detail_html = f'<p class="isnad-error-detail" dir="auto">{escape(detail[:400], quote=False)}</p>' if detail else ""

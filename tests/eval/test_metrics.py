@@ -227,23 +227,34 @@ def test_metrics_without_questions_are_none():
     assert g["refusal_precision"] is None and g["refusal_recall"] is None
 
 
-def test_check_floors_lists_what_falls_under():
+def test_check_floors_lists_what_falls_under_overall_and_per_language():
     overall = {"recall@5": 0.8, "correctness": 0.6, "false_refusal_rate": 0.3, "refusal_recall": None}
-    floors = {"recall@5": 0.7, "correctness": 0.7, "false_refusal_rate": 0.2, "refusal_recall": 0.5, "_note": "x"}
-    failures = check_floors(overall, floors)
-    assert failures == [
-        "correctness: 0.600 < floor 0.7",
-        "false_refusal_rate: 0.300 > ceiling 0.2",
-        "refusal_recall: not measured (floor 0.5)",
+    metrics = {"overall": overall, "by_language": {"en": {"refusal_precision": 0.375}, "ar": {}}}
+    floors = {
+        "_note": "x",
+        "overall": {"recall@5": 0.7, "correctness": 0.7, "false_refusal_rate": 0.2, "refusal_recall": 0.5},
+        "en": {"refusal_precision": 0.5},
+        "ar": {"refusal_precision": 0.5},
+    }
+    assert check_floors(metrics, floors) == [
+        "overall correctness: 0.600 < floor 0.7",
+        "overall false_refusal_rate: 0.300 > ceiling 0.2",
+        "overall refusal_recall: not measured (floor 0.5)",
+        "en refusal_precision: 0.375 < floor 0.5",
+        "ar refusal_precision: not measured (floor 0.5)",
     ]
 
 
 def test_floors_from_a_run():
     overall = {"recall@5": 0.761, "correctness": 0.5, "citation_recall": 1.0, "false_refusal_rate": 0.105}
     overall |= {"refusal_precision": None, "refusal_recall": 0.0}
-    assert floors_from(overall) == {
-        "recall@5": 0.74,
-        "correctness": 0.48,
-        "citation_recall": 0.98,
-        "false_refusal_rate": 0.13,  # a ceiling
+    en = {"recall@5": 0.7, "correctness": 0.45, "citation_recall": 1.0, "refusal_recall": 0.43}
+    assert floors_from({"overall": overall, "by_language": {"en": en}}) == {
+        "overall": {
+            "recall@5": 0.74,
+            "correctness": 0.48,
+            "citation_recall": 0.98,
+            "false_refusal_rate": 0.13,  # a ceiling
+        },
+        "en": {"recall@5": 0.68, "correctness": 0.43, "refusal_recall": 0.41},  # only the gated ones
     }

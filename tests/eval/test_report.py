@@ -71,7 +71,7 @@ def test_eval_on_a_squad_set_ingests_its_paragraphs_and_writes_the_report(tiny_r
 def test_floors_fail_the_run(tiny_run, capsys):
     root, path = tiny_run
     floors = root / "floors.json"
-    floors.write_text(json.dumps({"recall@10": 0.5, "citation_recall": 1.01}), encoding="utf-8")
+    floors.write_text(json.dumps({"overall": {"recall@10": 0.5, "citation_recall": 1.01}}), encoding="utf-8")
     code, out = run_eval(
         capsys,
         *("--set", str(path), "--index", str(root / "index"), "--report", str(root / "floored")),
@@ -80,7 +80,29 @@ def test_floors_fail_the_run(tiny_run, capsys):
     assert code == 1
     assert "citation_recall" in out and "recall@10" not in out.split("under the floors")[1]
     measured = json.loads((root / "measured.json").read_text(encoding="utf-8"))
-    assert measured["recall@10"] == 0.98 and measured["_measured"].startswith("tiny over")
+    assert measured["overall"]["recall@10"] == 0.98 and measured["_measured"].startswith("tiny over")
+    assert measured["ar"]["recall@5"] == 0.98  # the gated metrics per language
+
+
+def test_without_gold_hides_the_gold_articles_and_measures_refusals(tiny_run, capsys):
+    root, path = tiny_run
+    code, out = run_eval(
+        capsys,
+        *("--set", str(path), "--index", str(root / "index"), "--report", str(root / "hidden"), "--without-gold"),
+        "--quiet",
+    )
+    assert code == 0, out
+    result = json.loads((root / "hidden" / "results.json").read_text(encoding="utf-8"))
+    assert result["meta"]["without_gold"] and result["meta"]["set"] == "tiny without gold"
+    assert result["metrics"]["overall"]["unanswerable"] == 4 and result["metrics"]["overall"]["answerable"] == 0
+    questions = {q["id"]: q for q in result["questions"]}
+    assert all(q["type"] == "unanswerable" and q["gold"] == [] for q in questions.values())
+    # the index holds two articles: hiding the gold one leaves the other (q4 had no gold: nothing hidden)
+    retrieved = {i: [h["doc_id"] for h in q["retrieved"]] for i, q in questions.items()}
+    assert (retrieved["q1"], retrieved["q2"], retrieved["q3"]) == (["tiny-1"], ["tiny-1"], ["tiny-0"])
+    assert sorted(retrieved["q4"]) == ["tiny-0", "tiny-1"]
+    assert result["metrics"]["overall"]["refusal_recall"] is not None
+    assert "refusals.png" in (root / "hidden" / "report.md").read_text(encoding="utf-8")
 
 
 def _result(passed: dict[str, bool], correctness: float) -> dict:

@@ -40,8 +40,8 @@ class RecordingAssistant:
         self._lock = threading.Lock()
         self.answers = {}
 
-    def answer(self, question, top_k=5):
-        result = self._assistant.answer(question, top_k=top_k)
+    def answer(self, question, top_k=5, **kwargs):
+        result = self._assistant.answer(question, top_k=top_k, **kwargs)
         with self._lock:
             self.answers[question] = result
         return result

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from gradio_client import Client
 
-CONTRACT = {"question", "language", "answer", "refused", "citations", "timings_ms"}
+CONTRACT = {"question", "language", "answer", "refused", "citations", "generator", "dropped", "timings_ms"}
 CITATION = {"n", "doc_id", "title", "paragraph", "text", "quote", "score"}
 
 
@@ -27,6 +27,13 @@ def test_answer_endpoint_returns_the_contract(client, seeds_qa):
     first = out["citations"][0]
     assert (first["doc_id"], first["paragraph"]) == seeds_qa.ar_source
     assert out["timings_ms"]["total"] > 0
+
+
+def test_answer_endpoint_follows_the_conversation(client):
+    history = [["ما الدول المشاركة في مؤتمر موسكو السابع للأمن الدولي؟", "وفود من 95 دولة [1]"]]
+    out = client.predict("كم عددهم؟", 5, history, "", api_name="/answer")
+    assert out["question"] == "كم عددهم؟" and not out["refused"] and "95" in out["answer"]
+    assert out["generator"] == "extractive" and out["dropped"] == []
 
 
 def test_answer_endpoint_in_english_with_top_k(client, seeds_qa):

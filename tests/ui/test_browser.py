@@ -306,3 +306,46 @@ def test_a_hostile_article_is_shown_as_text_and_runs_nothing(browser, hostile_ap
     assert tallest < 1500
     screenshot(page, "hostile-article", scroll_to=".isnad-question >> nth=2")
     context.close()
+
+
+def test_language_model_answer_streams_then_is_replaced_by_the_checked_answer(
+    browser, launch_chat, seed_index, chat_server
+):
+    """A language model's draft appears while it is written; then the checked answer replaces it, with its
+    sources and the sentence the checker removed (a wrong figure)."""
+    from rag import Assistant
+
+    def reply(messages):
+        prompt = messages[-1]["content"]
+        n = next(
+            m.group(1)
+            for m in re.finditer(r'<source n="(\d+)"[^>]*>\n(.*?)\n</source>', prompt, re.S)
+            if "95 دولة" in m.group(2)
+        )
+        return f"شاركت وفود من 95 دولة في المؤتمر [{n}]. وشاركت فيه وفود من 120 دولة [{n}]."
+
+    chat_server.reply, chat_server.pieces, chat_server.delay = reply, 10, 0.4
+    url = launch_chat(Assistant(seed_index, generator=f"openai:scripted@{chat_server.url}"))
+    context = browser.new_context(viewport={"width": 1400, "height": 1500}, locale="ar")
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    try:
+        page.goto(url)
+        page.wait_for_selector("#isnad-question textarea")
+        assert page.input_value("#isnad-generator input").startswith("openai:scripted@")
+        page.fill("#isnad-question textarea", "كم عدد الدول المشاركة في مؤتمر موسكو السابع للأمن الدولي؟")
+        page.press("#isnad-question textarea", "Enter")
+        page.wait_for_selector(".isnad-draft")  # the draft, streaming
+        seen = page.inner_text(".isnad-draft")
+        page.wait_for_selector(".isnad-sources")
+        page.evaluate(SETTLED)
+        final = page.inner_text(".isnad-answer")
+        assert seen and "[" in final and "95" in final and "120" not in final
+        assert page.locator(".isnad-draft").count() == 0
+        page.click("text=جمل حذفها المدقق (1)")
+        assert "120" in page.inner_text(".isnad-dropped")
+        assert direction(page, ".isnad-answer") == "rtl"
+        screenshot(page, "llm-answer-checked", ".isnad-answer")
+    finally:
+        chat_server.delay = 0.0
+        context.close()

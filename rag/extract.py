@@ -1,0 +1,270 @@
+"""The extractive answerer: grounded by construction.
+
+It scores every sentence of the retrieved paragraphs against the question (dense similarity, the share of
+the question's IDF-weighted terms in the sentence and in its paragraph, and whether the sentence holds the
+kind of answer the question expects), decides from the evidence's signals whether the paragraphs answer at
+all (a calibrated logistic regression, `rag.calibration.Answerability`), and otherwise quotes the best
+sentences, one citation `[n]` per cited paragraph. Arabic questions get the Arabic sentences themselves;
+English questions get a short English frame around the quoted Arabic (never a made-up translation).
+No rule reads the question's wording: what it names is weighed by rarity in the index, what it asks for is
+recognized from its embedding, in either language.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+from .calibration import Calibration
+from .embed import Embedder
+from .language import REFUSAL, detect_language
+from .names import name_in, names
+from .normalize import STOPWORDS, normalize, terms, words
+from .schema import Answer, Citation, Hit
+from .split import quotable_spans, sentence_spans
+
+# The kinds of answer a sentence can hold, read from its figures (normalized text: ASCII digits, one alef).
+_YEAR = r"(?<!\d)(1[0-9]{3}|20[0-9]{2})(?!\d)"
+_MONTHS = (
+    "يناير فبراير مارس ابريل مايو يونيو يوليو اغسطس سبتمبر اكتوبر نوفمبر ديسمبر كانون شباط اذار نيسان ايار "
+    "حزيران تموز اب ايلول تشرين محرم صفر ربيع جمادي رجب شعبان رمضان شوال القعده الحجه"
+)
+_DATE = re.compile(_YEAR + r"|(?<!\w)(?:ال)?(?:" + "|".join(_MONTHS.split()) + r")(?!\w)|\bالقرن\b")
+_NUMBER_WORDS = (
+    "واحد اثن اثنين ثلاث اربع خمس ست سبع ثمان ثماني تسع عشر عشره عشرات عشرين مييه مايه ميات مءات الف الاف الوف "
+    "مليون ملايين مليار مليارات بليون نصف ربع ثلث بالمييه بالمايه"
+)
+_NUMBER_WORD = r"(?<!\w)[وفبلك]?(?:ال)?(?:" + "|".join(_NUMBER_WORDS.split()) + r")(?:ه|ين|ون|ات|ان|ا)?(?!\w)"
+_QUANTITY = re.compile(r"\d|" + _NUMBER_WORD)
+
+
+def answer_kinds(text: str) -> set[str]:
+    """The kinds of answer `text` holds: "date" (a year, a month, a century), "quantity" (any other figure,
+    written in digits or words), "other" always."""
+    norm = normalize(text)
+    kinds = {"other"}
+    if _DATE.search(norm):
+        kinds.add("date")
+    if _QUANTITY.search(_DATE.sub(" ", norm)):
+        kinds.add("quantity")
+    return kinds
+
+
+@dataclass
+class Evidence:
+    """A candidate sentence of a retrieved paragraph, with how well it answers the question."""
+
+    hit: Hit
+    start: int
+    end: int
+    dense: float
+    sentence_terms: float
+    paragraph_terms: float
+    answer_kind: float  # probability the question expects a kind of answer this sentence holds (besides "other")
+    score: float = 0.0
+
+    @property
+    def text(self) -> str:
+        return self.hit.text[self.start : self.end]
+
+
+@dataclass
+class Assessment:
+    """What the answerer found for a question: its evidence (best first) and the signals of answerability."""
+
+    language: str
+    evidence: list[Evidence]
+    signals: dict[str, float] = field(default_factory=dict)
+
+
+# The signals the answerability model may weigh (rag.calibration.Answerability.features).
+SIGNALS = (
+    "dense",  # the best sentence similarity
+    "dense_gap",  # how far the best sentence's similarity stands above the best of another paragraph
+    "score",  # the best sentence's combined score
+    "sentence_terms",  # IDF-weighted share of the question's terms in the best sentence
+    "paragraph_terms",  # ... in its paragraph and title
+    "named",  # share of what the question names found in the best paragraph and title (`named`)
+    "anywhere",  # IDF-weighted share of the question's terms found in any retrieved paragraph
+    "agreement",  # 1 when the paragraph of the most similar sentence also holds the most of the question's terms
+    "answer_kind",  # the best sentence holds the kind of answer the question expects
+    "english",  # 1 for an English question (its terms cannot match Arabic text)
+    "english_dense",  # dense similarity for English questions (its own slope)
+)
+
+
+class ExtractiveAnswerer:
+    """Select, cite or refuse.
+
+    `weights(terms)` gives each question term its importance (IDF in the index); `calibration` holds the
+    scoring weights and the refusal model fitted for the embedding model (rag.calibration).
+    """
+
+    def __init__(
+        self,
+        embedder: Embedder,
+        weights: Callable[[list[str]], dict[str, float]],
+        calibration: Calibration | None = None,
+    ):
+        self.embedder = embedder
+        self.weights = weights
+        self.calibration = calibration or Calibration()
+
+    def assess(self, question: str, hits: list[Hit]) -> Assessment:
+        """Every quotable sentence of `hits`, scored and best first, and the signals the refusal model weighs."""
+        language = detect_language(question)
+        spans = [(hit, s, e) for hit in hits for s, e in quotable_spans(hit.text)]
+        if not spans:
+            return Assessment(language, [])
+        q_vec = self.embedder.embed_query(question)
+        dense = self.embedder.embed_passages([hit.text[s:e] for hit, s, e in spans]) @ q_vec
+        q_terms = list(dict.fromkeys(terms(question)))
+        w = self.weights(q_terms)
+        total = sum(w.values()) or 1.0
+        kinds = self.calibration.kinds
+        expects = kinds.expects(q_vec) if kinds else {}
+        para_terms = {id(hit): set(terms(hit.text)) | set(terms(hit.title)) for hit in hits}
+        evidence = []
+        for (hit, s, e), d in zip(spans, dense, strict=True):
+            sentence = hit.text[s:e]
+            sent_terms = set(terms(sentence))
+            cov_s = sum(w[t] for t in q_terms if t in sent_terms) / total
+            cov_p = sum(w[t] for t in q_terms if t in para_terms[id(hit)]) / total
+            kind = sum(expects.get(k, 0.0) for k in answer_kinds(sentence) - {"other"})
+            evidence.append(Evidence(hit, s, e, float(d), cov_s, cov_p, kind))
+        self.rescore(evidence)
+        return Assessment(language, evidence, _signals(question, language, evidence, q_terms, w, para_terms))
+
+    def rescore(self, evidence: list[Evidence]) -> None:
+        """Score the evidence with the calibration's weights, best first (in place)."""
+        sel = self.calibration.selection
+        for ev in evidence:
+            ev.score = (
+                sel.dense * ev.dense
+                + sel.sentence_terms * ev.sentence_terms
+                + sel.paragraph_terms * ev.paragraph_terms
+                + sel.answer_kind * ev.answer_kind
+            )
+        evidence.sort(key=lambda ev: -ev.score)
+
+    def answer(self, question: str, hits: list[Hit]) -> Answer:
+        found = self.assess(question, hits)
+        if not found.evidence or not self.calibration.answerability.answerable(found.signals):
+            return Answer(question, found.language, REFUSAL[found.language], refused=True)
+        chosen = self.choose(found.evidence)
+        citations = _citations(chosen)
+        text = _compose(found.language, chosen, citations)
+        return Answer(question, found.language, text, refused=False, citations=citations)
+
+    def choose(self, ranked: list[Evidence]) -> list[Evidence]:
+        """The best sentence, and the next ones within `keep_within` of it (one quote per paragraph)."""
+        sel = self.calibration.selection
+        chosen = [ranked[0]]
+        for ev in ranked[1:]:
+            if len(chosen) == sel.max_sentences or ev.score < ranked[0].score - sel.keep_within:
+                break
+            neighbour = next((i for i, c in enumerate(chosen) if _adjacent(c, ev)), None)
+            if neighbour is not None:  # the next or previous sentence: the quote grows, still one span
+                c = chosen[neighbour]
+                chosen[neighbour] = replace(c, start=min(c.start, ev.start), end=max(c.end, ev.end))
+            elif all(ev.hit is not c.hit and _overlap(ev, c) < 0.6 for c in chosen):
+                chosen.append(ev)
+        return chosen
+
+
+def _signals(
+    question: str,
+    language: str,
+    evidence: list[Evidence],
+    q_terms: list[str],
+    w: dict[str, float],
+    para_terms: dict[int, set[str]],
+) -> dict[str, float]:
+    best = evidence[0]
+    best_dense = max(evidence, key=lambda ev: ev.dense)
+    other = [ev.dense for ev in evidence if ev.hit is not best_dense.hit]
+    total = sum(w.values()) or 1.0
+    seen = set().union(*para_terms.values())
+    english = 1.0 if language == "en" else 0.0
+    return {
+        "dense": best_dense.dense,
+        "dense_gap": best_dense.dense - max(other, default=best_dense.dense - 0.1),
+        "score": best.score,
+        "sentence_terms": best.sentence_terms,
+        "paragraph_terms": best.paragraph_terms,
+        "named": named(question, language, q_terms, w, best.hit),
+        "anywhere": sum(w[t] for t in q_terms if t in seen) / total if q_terms else 0.0,
+        "agreement": float(best_dense.paragraph_terms >= max(ev.paragraph_terms for ev in evidence)),
+        "answer_kind": best.answer_kind,
+        "english": english,
+        "english_dense": english * best_dense.dense,
+    }
+
+
+def named(question: str, language: str, q_terms: list[str], w: dict[str, float], hit: Hit) -> float:
+    """Share of what the question names that the paragraph (or its title) holds. An Arabic question names
+    its two rarest terms in the index (a name the index never saw is the rarest of all); an English one its
+    names and figures, a name matched across scripts (`rag.names`: "Lavrov" is found as "لافروف"). 1.0 when
+    an English question names nothing."""
+    if language == "ar":
+        rarest = sorted(q_terms, key=lambda t: -w[t])[:2]
+        found = set(terms(hit.text)) | set(terms(hit.title))
+        return sum(t in found for t in rarest) / len(rarest) if rarest else 0.0
+    named_here = [n for n in names(question) if normalize(n) not in STOPWORDS] + _FIGURE.findall(question)
+    if not named_here:
+        return 1.0
+    text = words(hit.text + " " + hit.title)
+    return sum(n in text if n.isdigit() else name_in(n, text) for n in named_here) / len(named_here)
+
+
+_FIGURE = re.compile(r"\d+")
+
+
+def _adjacent(a: Evidence, b: Evidence) -> bool:
+    """Two sentences of the same paragraph with nothing but white space between them."""
+    if a.hit is not b.hit:
+        return False
+    gap = a.hit.text[a.end : b.start] if a.end <= b.start else a.hit.text[b.end : a.start]
+    return not gap.strip()
+
+
+def _overlap(a: Evidence, b: Evidence) -> float:
+    """Share of a's terms also in b (near-duplicate sentences from two articles are quoted once)."""
+    ta, tb = set(terms(a.text)), set(terms(b.text))
+    return len(ta & tb) / (len(ta) or 1)
+
+
+def _citations(chosen: list[Evidence]) -> list[Citation]:
+    """One citation per chosen sentence (each from its own paragraph); the quote is the sentence."""
+    return [
+        Citation(
+            n=n,
+            doc_id=ev.hit.doc_id,
+            title=ev.hit.title,
+            paragraph=ev.hit.paragraph,
+            text=ev.hit.text,
+            quote=ev.text,
+            score=round(ev.score, 4),
+            source=ev.hit.source,
+            url=ev.hit.url,
+            date=ev.hit.date,
+        )
+        for n, ev in enumerate(chosen, start=1)
+    ]
+
+
+def _compose(language: str, chosen: list[Evidence], citations: list[Citation]) -> str:
+    """The reply: one line per quote; in Arabic every sentence of it ends with the marker of its paragraph."""
+    lines = []
+    for ev, c in zip(chosen, citations, strict=True):
+        if language == "ar":
+            lines.append(" ".join(f"{ev.text[s:e]} [{c.n}]" for s, e in sentence_spans(ev.text)))
+        else:
+            lines.append(f"According to “{_short(c.title or c.doc_id)}” (paragraph {c.paragraph}): “{ev.text}” [{c.n}]")
+    return "\n".join(lines)
+
+
+def _short(title: str, limit: int = 80) -> str:
+    """A title cut at a word boundary, for the English frame."""
+    return title if len(title) <= limit else title[:limit].rsplit(" ", 1)[0] + "…"

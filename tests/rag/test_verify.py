@@ -1,0 +1,182 @@
+"""Checking drafted answers: markers in every form, sentences kept or dropped with a reason, refusals,
+renumbering and quotes, on real seed paragraphs and the real support checker."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.language import REFUSAL
+from rag.schema import Draft, Hit
+from rag.verify import in_language, marker_numbers, sentences, verify
+
+# Seed paragraphs used as the retrieved sources [1] .. [3] of a draft.
+SOURCES = [
+    ("000_d5f7ec68f2725137", 2),  # 95 countries, 30 defence ministers
+    ("000_d5f7ec68f2725137", 8),  # Shoigu: 4500 ISIS fighters in Afghanistan
+    ("003_c253744d7154f1cd", 3),  # Lavrov: terrorist activity at an unprecedented level
+]
+
+
+@pytest.fixture(scope="module")
+def hits(seed_assistant) -> list[Hit]:
+    catalog = seed_assistant.index.catalog
+    out = []
+    for doc_id, paragraph in SOURCES:
+        text = catalog.paragraph_text(doc_id, paragraph)
+        assert text, (doc_id, paragraph)
+        out.append(Hit(doc_id, catalog.article(doc_id).title, paragraph, text, 0.5))
+    return out
+
+
+@pytest.fixture(scope="module")
+def check(seed_assistant, hits):
+    def run(text: str, language: str = "ar"):
+        return verify(Draft("question", language, hits, text, "test-model"), seed_assistant.checker)
+
+    return run
+
+
+@pytest.mark.parametrize(
+    "text, numbers",
+    [
+        ("X [1].", [1]),
+        ("X [١].", [1]),
+        ("X 【2】.", [2]),
+        ("X [1, 3].", [1, 3]),
+        ("X [1،3].", [1, 3]),
+        ("X [1][2].", [1, 2]),
+        ("X (Source 2).", [2]),
+        ("X [Source 3].", [3]),
+        ("X (المصدر ٢).", [2]),
+        ("X (2).", []),  # a bare number in parentheses is not a marker
+    ],
+)
+def test_marker_forms(text, numbers):
+    assert marker_numbers(text) == numbers
+
+
+def test_sentences_attach_markers_to_their_sentence():
+    parts = sentences("First claim. [1] Second claim [2]. Third claim [3] fourth claim\n- bullet [1]\n[2]")
+    assert [(s.text, s.cites) for s in parts] == [
+        ("First claim.", [1]),
+        ("Second claim.", [2]),
+        ("Third claim", [3]),
+        ("fourth claim", []),
+        ("bullet", [1, 2]),
+    ]
+    assert [s.new_line for s in parts] == [True, False, False, False, True]
+    # markers written before their sentence (prefix style), and a small model's loop
+    assert [(s.text, s.cites) for s in sentences("[1] Putin said X. [2] Lavrov said Y.")] == [
+        ("Putin said X.", [1, 2]),  # [2] follows its end; the check keeps only the supporting one
+        ("Lavrov said Y.", []),  # unmarked: it gets the paragraph that supports it, or is removed
+    ]
+    assert [(s.text, s.cites) for s in sentences("[1] Shoigu [2] Shoigu [3]")] == [("Shoigu", [1, 2]), ("Shoigu", [3])]
+
+
+def test_right_sentence_kept_wrong_number_dropped(check, hits):
+    a = check("شاركت وفود من 95 دولة في مؤتمر موسكو السابع للأمن الدولي [1]. شاركت وفود من 120 دولة في المؤتمر [1].")
+    assert not a.refused
+    assert "95" in a.text and "120" not in a.text
+    assert [(c.doc_id, c.paragraph) for c in a.citations] == [SOURCES[0]]
+    assert len(a.dropped) == 1 and "120" in a.dropped[0]["sentence"]
+    assert "figure" in a.dropped[0]["reason"]
+    assert a.generator == "test-model"
+
+
+def test_wrong_source_dropped_even_when_another_paragraph_supports_it(check):
+    # Right fact (Shoigu, 4500), cited to the paragraph about the conference: dropped, never re-attached.
+    a = check("أكد شويغو أن هناك 4500 عنصر لداعش في أفغانستان [1].")
+    assert a.refused and a.text == REFUSAL["ar"]
+    assert [d["reason"] for d in a.dropped] == [
+        "a figure it states is not in the cited paragraph (000_d5f7ec68f2725137, paragraph 2)"
+    ]
+
+
+def test_marker_pointing_nowhere_is_removed(check):
+    a = check("أكد شويغو أن هناك 4500 عنصر لداعش في أفغانستان [7]. وقال إن الطقس سيكون جميلاً غداً في موسكو [9].")
+    assert "[7]" not in a.text and "[9]" not in a.text
+    assert [(c.doc_id, c.paragraph) for c in a.citations] == [SOURCES[1]]  # re-attached to what supports it
+    assert a.text.endswith("[1]")
+    reasons = [d["reason"] for d in a.dropped]
+    assert reasons == ["its marker ([9]) points at no retrieved paragraph, and none supports it"]
+
+
+def test_other_marker_forms_are_understood(check):
+    a = check(
+        "أكد شويغو أن هناك 4500 عنصر لداعش في أفغانستان 【2】 "
+        "وقال لافروف إن نشاط الإرهابيين وصل إلى مستوى غير مسبوق (المصدر ٣). "
+        "شاركت وفود من 95 دولة و30 وزيراً للدفاع [١, 3]."
+    )
+    assert not a.dropped, a.dropped
+    # renumbered in order of first use: source 2 -> [1], source 3 -> [2], source 1 -> [3]
+    assert [(c.n, c.doc_id, c.paragraph) for c in a.citations] == [
+        (1, *SOURCES[1]),
+        (2, *SOURCES[2]),
+        (3, *SOURCES[0]),
+    ]
+    assert a.text.count("[3]") == 1 and "[1, 3]" not in a.text  # [1, 3] kept only the supporting source
+
+
+def test_unmarked_sentence_attached_or_dropped(check):
+    a = check("أكد شويغو أن هناك 4500 عنصر لداعش في أفغانستان. وتوقع خبراء انخفاض أسعار النفط العام المقبل.")
+    assert [(c.doc_id, c.paragraph) for c in a.citations] == [SOURCES[1]]
+    assert "4500" in a.text and "[1]" in a.text and "النفط" not in a.text
+    assert [d["reason"] for d in a.dropped] == ["no marker, and no retrieved paragraph supports it"]
+
+
+def test_a_bare_figure_is_a_statement(check):
+    a = check("[1] 95")  # the terse answer a small model gives
+    assert not a.refused and a.text == "95 [1]" and a.citations[0].paragraph == 2
+
+
+def test_nothing_supported_is_a_refusal(check):
+    a = check("هزم الجيش الفرنسي داعش في مالي [1]. [2] [3]")
+    assert a.refused and a.text == REFUSAL["ar"] and not a.citations
+    assert [d["sentence"] for d in a.dropped] == ["هزم الجيش الفرنسي داعش في مالي."]
+    assert a.dropped[0]["reason"].startswith("the cited paragraphs (")
+    a = check("[1] [2] [3] [1] [2]")  # what a small model writes when it loops
+    assert a.refused and a.dropped == [{"sentence": "[1] [2] [3] [1] [2]", "reason": "markers without a statement"}]
+
+
+def test_the_models_own_refusal_is_a_refusal_with_nothing_dropped(check):
+    a = check(REFUSAL["en"], "en")
+    assert a.refused and a.text == REFUSAL["en"] and a.dropped == []
+
+
+def test_english_sentence_checked_against_the_arabic_paragraph(check):
+    a = check("Shoigu said there are 4500 ISIS fighters in Afghanistan [2]. Shoigu said there are 9000 [2].", "en")
+    assert "9000" not in a.text
+    reasons = {d["sentence"]: d["reason"] for d in a.dropped}
+    assert reasons["Shoigu said there are 9000."].startswith("a figure it states is not in the cited paragraph")
+    # the right sentence is judged by the embeddings (the checker's cross-lingual rule), never by its figure
+    assert "figure" not in reasons.get("Shoigu said there are 4500 ISIS fighters in Afghanistan.", "")
+    for c in a.citations:
+        assert c.quote in c.text and "4500" in c.quote
+
+
+def test_sentence_in_another_language_is_dropped(check):
+    a = check("Selon Choïgou, il y a 4500 combattants de l'EI en Afghanistan [2].", "en")
+    assert a.refused
+    assert a.dropped[0]["reason"] == "not in the question's language (en)"
+    assert in_language("Shoigu said there are 4500 fighters in Afghanistan.", "en")
+    assert not in_language("قال شويغو إن هناك 4500 عنصر.", "en")
+    assert not in_language("Shoigu said there are 4500 fighters.", "ar")
+
+
+def test_quote_is_an_exact_substring_and_spans_the_supporting_sentences(check, hits):
+    a = check("شاركت وفود من 95 دولة [1]. وضم المؤتمر 30 وزيراً للدفاع [1].")
+    (c,) = a.citations
+    assert c.quote and c.quote in c.text and "95" in c.quote and "30" in c.quote
+    assert c.to_dict().keys() == {"n", "doc_id", "title", "paragraph", "text", "quote", "score"}
+
+
+def test_a_loop_of_repeats_is_checked_once(check):
+    a = check("[1] شويغو [2] شويغو [3] شويغو [1] شويغو")
+    assert a.text.count("شويغو") <= 1
+    assert [d["reason"] for d in a.dropped][-3:] == ["repeats an earlier sentence"] * 3
+
+
+def test_repeated_sentences_are_kept_once(check):
+    a = check("شاركت وفود من 95 دولة [1]. شاركت وفود من 95 دولة [1].")
+    assert a.text.count("95") == 1
+    assert a.dropped == [{"sentence": "شاركت وفود من 95 دولة.", "reason": "repeats an earlier sentence"}]

@@ -1,0 +1,93 @@
+"""The chat with a language-model generator (a scripted OpenAI-compatible server): the draft streams in, then
+is replaced by the checked answer, its sources and what the checker removed; follow-ups; the setting."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from rag import Assistant
+from ui.app import Chat, conversation
+
+QUESTION = "كم عدد الدول المشاركة في مؤتمر موسكو السابع للأمن الدولي؟"
+
+
+def source_number(messages: list[dict], phrase: str) -> int:
+    prompt = messages[-1]["content"]
+    for m in re.finditer(r'<source n="(\d+)"[^>]*>\n(.*?)\n</source>', prompt, re.S):
+        if phrase in m.group(2):
+            return int(m.group(1))
+    return 99
+
+
+def reply(messages: list[dict]) -> str:
+    if "Standalone question:" in messages[-1]["content"]:
+        return "كم وزيراً للدفاع شارك في مؤتمر موسكو السابع للأمن الدولي؟"
+    n = source_number(messages, "95 دولة")
+    return f"شاركت وفود من 95 دولة و30 وزيراً للدفاع [{n}]. وشاركت وفود من 120 دولة [{n}]."
+
+
+@pytest.fixture(scope="module")
+def chat(seed_index, chat_server):
+    chat_server.reply = reply
+    c = Chat(Assistant(seed_index, generator=f"openai:scripted@{chat_server.url}"))
+    c.stream_delay = 0
+    return c
+
+
+@pytest.fixture(scope="module")
+def turn(chat, chat_server):
+    chat_server.reply, chat_server.pieces = reply, 6
+    return list(chat.respond(QUESTION, [], 5, "ar"))
+
+
+def test_generator_setting_offers_the_model_and_extractive(chat, chat_server, seed_assistant):
+    assert chat.generators() == [f"openai:scripted@{chat_server.url}", "extractive"]
+    assert Chat(seed_assistant).generators() == ["extractive"]
+
+
+def test_draft_streams_then_checked_answer_replaces_it(turn):
+    assert "isnad-thinking" in turn[0][-1]["content"]
+    drafts = [state[-1]["content"] for state in turn[1:-1]]
+    assert len(drafts) >= 3 and all("isnad-draft" in d for d in drafts)
+    texts = [re.sub(r"<[^>]+>", "", d) for d in drafts]
+    assert all(b.startswith(a) for a, b in zip(texts, texts[1:], strict=False))  # it grows
+    assert "120" in texts[-1]  # the draft is shown as written, before the checker
+    final = turn[-1]
+    question, answer, sources, removed = final
+    assert "isnad-answer" in answer["content"] and "95" in answer["content"] and "120" not in answer["content"]
+    assert 'href="#src-0-1"' in answer["content"]
+    assert sources["metadata"]["title"] == "المصادر (1)"
+    assert removed["metadata"]["title"] == "جمل حذفها المدقق (1)" and "120" in removed["content"]
+    assert not any("isnad-draft" in m["content"] for m in final)
+
+
+def test_follow_up_in_the_chat_uses_the_conversation(chat, chat_server, turn):
+    assert conversation(turn[-1]) == [(QUESTION, "شاركت وفود من 95 دولة و30 وزيراً للدفاع. [1]")]
+    before = len(chat_server.requests)
+    final = list(chat.respond("ومن حضر منهم؟", turn[-1], 5, "ar"))[-1]
+    rewrite = chat_server.requests[before]
+    assert "Standalone question:" in rewrite["messages"][0]["content"] and QUESTION in rewrite["messages"][0]["content"]
+    assert chat_server.requests[-1]["messages"][1]["content"].endswith("مؤتمر موسكو السابع للأمن الدولي؟")
+    assert [m["role"] for m in final].count("user") == 2
+
+
+def test_extractive_chosen_in_the_setting(chat, chat_server):
+    before = len(chat_server.requests)
+    final = list(chat.respond(QUESTION, [], 5, "ar", "extractive"))[-1]
+    assert len(chat_server.requests) == before  # the model was not asked
+    assert "95" in final[1]["content"] and len(final) == 3  # answer and sources; nothing removed
+
+
+def test_unknown_generator_from_a_client_is_ignored(chat, chat_server):
+    out = chat.api_answer(QUESTION, 5, None, "hf:/etc/passwd")
+    assert out["generator"] == f"openai:scripted@{chat_server.url}"  # only the offered choices are used
+
+
+def test_model_server_down_is_a_readable_message(seed_index):
+    chat = Chat(Assistant(seed_index, generator="openai:m@http://127.0.0.1:9/v1"))
+    last = list(chat.respond(QUESTION, [], 5, "en"))[-1][-1]
+    assert "isnad-error" in last["content"] and "تعذّر الوصول إلى النموذج اللغوي" in last["content"]
+    last = list(chat.respond("How many countries took part?", [], 5, "ar"))[-1][-1]
+    assert "language model cannot be reached" in last["content"]
