@@ -10,19 +10,24 @@ Where the BM25 side is (nearly) silent, as for English questions, the best candi
 the similarity of their best sentence to the question: a whole chunk's vector blurs the one sentence that
 answers, and across languages nothing else can find it. (Arabic questions, whose terms the index knows,
 skip it: on ARCD it changed nothing and it costs about a hundred sentence embeddings per new question.)
+Those candidates then gain for each name of the question (a capitalized Latin-script word) that their
+words hold in Arabic script (rag.names, strict skeletons: Shoigu/شويغو), as a reader scanning for the name would.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .embed import Embedder
-from .normalize import terms
+from .names import name_in
+from .normalize import STOPWORDS, terms, words
 from .schema import Hit
 from .split import quotable_spans
 from .store import Index
 
 Key = tuple[str, int]  # (doc_id, paragraph)
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,7 @@ class Fusion:
     sentence_weight: float = 0.75  # of the best-sentence similarity in the second ranking
     sentence_candidates: int = 30  # best fused paragraphs ranked again by their sentences
     sentence_known_max: float = 0.5  # ranked again when the index knows less than this share of the terms
+    name_weight: float = 0.5  # added for the share of the question's Latin-script names a candidate holds
 
 
 class Retriever:
@@ -60,6 +66,7 @@ class Retriever:
         f = self.fusion
         if known < f.sentence_known_max and f.sentence_weight > 0:
             ranked = self._by_sentences(question, ranked[: max(top_k, f.sentence_candidates)], f.sentence_weight)
+            ranked = self._by_names(question, ranked, f.name_weight)
         return [self._hit(key, score) for key, score in ranked[:top_k]]
 
     def dense(self, question: str) -> list[tuple[Key, float]]:
@@ -85,6 +92,18 @@ class Retriever:
         fused, sentence = _min_max(ranked), _min_max(list(best.items()))
         blended = {key: (1 - weight) * fused[key] + weight * sentence.get(key, 0.0) for key, _ in ranked}
         return sorted(blended.items(), key=lambda kv: -kv[1])
+
+    def _by_names(self, question: str, ranked: list[tuple[Key, float]], weight: float) -> list[tuple[Key, float]]:
+        """`ranked` again, each paragraph gaining `weight` x the share of the question's names it holds."""
+        names = question_names(question)
+        if not names or weight <= 0:
+            return ranked
+        boosted = []
+        for key, score in ranked:
+            info = self.index.catalog.article(key[0])
+            held = words(f"{info.title if info else ''} {self.index.catalog.paragraph_text(*key) or ''}")
+            boosted.append((key, score + weight * sum(name_in(n, held, strict=True) for n in names) / len(names)))
+        return sorted(boosted, key=lambda kv: -kv[1])
 
     def _fuse(self, dense: list[tuple[Key, float]], lexical: list[tuple[Key, float]], known: float) -> dict:
         f = self.fusion
@@ -112,6 +131,16 @@ class Retriever:
             url=info.url if info else "",
             date=info.date if info else "",
         )
+
+
+def question_names(question: str) -> list[str]:
+    """The names of an English question: its capitalized Latin-script words after the first, stop words aside.
+
+    >>> question_names("What did Shoigu say about ISIS in Afghanistan?")
+    ['Shoigu', 'ISIS', 'Afghanistan']
+    """
+    found = _LATIN_WORD.findall(question)[1:]
+    return list(dict.fromkeys(w for w in found if w[0].isupper() and len(w) > 2 and w.lower() not in STOPWORDS))
 
 
 def _min_max(ranking: list[tuple[Key, float]]) -> dict[Key, float]:
