@@ -22,6 +22,7 @@ switching the option replaces the articles it changes, and repeating a run with 
 from __future__ import annotations
 
 import gzip
+import os
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -37,6 +38,7 @@ from .store import Index
 
 CHUNK_TOKENS = 160  # in the embedder's own tokens; most news paragraphs fit in one chunk
 EMBED_BATCH = 256  # chunks embedded together, across articles (sorted by length inside, so little padding)
+# ISNAD_EMBED_BATCH overrides it: larger for an embedding server on a GPU, smaller to hold less in memory.
 
 
 def passage_text(chunk: Chunk) -> str:
@@ -60,6 +62,7 @@ def ingest(
     `keep_boilerplate`, articles are indexed as read, site boilerplate included.
     """
     started = time.perf_counter()
+    batch = embed_batch()
     index.claim(embedder.name, embedder.dim)
     files, skipped = find_files(paths)
     report = IngestReport(skipped=list(skipped))
@@ -129,7 +132,7 @@ def ingest(
                     paras,
                     [c for p in paras for c in chunks(p, embedder.count_tokens, chunk_tokens)],
                 )
-                if sum(len(cs) for _, _, cs in pending.values()) >= EMBED_BATCH:
+                if sum(len(cs) for _, _, cs in pending.values()) >= batch:
                     flush()
         except UnreadableFile as e:
             report.skipped.append((str(path), str(e)))
@@ -137,6 +140,14 @@ def ingest(
     bar.close()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def embed_batch() -> int:
+    """Chunks embedded and stored together: ISNAD_EMBED_BATCH, else EMBED_BATCH."""
+    value = os.environ.get("ISNAD_EMBED_BATCH") or str(EMBED_BATCH)
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"ISNAD_EMBED_BATCH must be a whole number of chunks, 1 or more (not {value!r})")
+    return int(value)
 
 
 def expected_articles(files: list[Path]) -> int:

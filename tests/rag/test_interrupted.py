@@ -8,6 +8,7 @@ writes many articles and takes a few seconds.
 
 from __future__ import annotations
 
+import os
 import random
 import signal
 import socket
@@ -100,11 +101,13 @@ def stored_articles(index: Path) -> int:
 
 
 def start_ingest(corpus: Path, index: Path) -> subprocess.Popen:
+    """`isnad ingest` in a subprocess, storing two chunks at a time so that it can be killed between batches."""
     return subprocess.Popen(
         [str(ISNAD), "ingest", str(corpus), "--index", str(index), "--quiet"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env=os.environ | {"ISNAD_EMBED_BATCH": "2"},
     )
 
 
@@ -126,8 +129,9 @@ def test_ingestion_killed_at_random_points_resumes_to_the_same_index(corpus, ref
     rng = random.Random(KILL_SEED)
     # Kill points: once while it starts (nothing stored yet), then three times while it writes: when a
     # random number of articles are stored, plus a random pause within the time an article takes to store.
-    points = [(None, rng.uniform(0.5, 3.0))] + [
-        (t, rng.uniform(0, 0.15)) for t in sorted(rng.sample(range(2, total - 2), 3))
+    # (A batch of two chunks takes well over 0.05 s to embed and store; the last kill leaves 8+ articles.)
+    points = [(None, rng.uniform(0.05, 0.5))] + [
+        (t, rng.uniform(0, 0.05)) for t in sorted(rng.sample(range(2, total - 8), 3))
     ]
     killed = []
     for target, pause in points:
@@ -218,6 +222,7 @@ def test_chroma_server_stopping_mid_ingest_is_a_clear_error_and_resumes(corpus, 
             return real_replace(self, *args, **kwargs)
 
         monkeypatch.setattr(Vectors, "replace", stop_at_the_fifth_article)
+        monkeypatch.setenv("ISNAD_EMBED_BATCH", "1")  # one article (one chunk or more) a batch
         t0 = time.monotonic()
         with pytest.raises(StoreUnavailable, match=f"the Chroma server at {url} failed during delete"):
             a.ingest([corpus])
