@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -229,6 +230,15 @@ class ScriptedChatServer:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    @staticmethod
+    def source_number(messages: list[dict], phrase: str) -> int:
+        """The number of the prompt's source block that contains `phrase` (99 if none does)."""
+        prompt = messages[-1]["content"]
+        for m in re.finditer(r'<source n="(\d+)"[^>]*>\n(.*?)\n</source>', prompt, re.S):
+            if phrase in m.group(2):
+                return int(m.group(1))
+        return 99
 
     def close(self) -> None:
         self.httpd.shutdown()

@@ -13,24 +13,21 @@ from ui.app import Chat, conversation
 QUESTION = "كم عدد الدول المشاركة في مؤتمر موسكو السابع للأمن الدولي؟"
 
 
-def source_number(messages: list[dict], phrase: str) -> int:
-    prompt = messages[-1]["content"]
-    for m in re.finditer(r'<source n="(\d+)"[^>]*>\n(.*?)\n</source>', prompt, re.S):
-        if phrase in m.group(2):
-            return int(m.group(1))
-    return 99
+def replies(chat_server):
+    """The scripted model: a rewritten follow-up, or a right figure and a wrong one citing the right source."""
 
+    def reply(messages: list[dict]) -> str:
+        if "Standalone question:" in messages[-1]["content"]:
+            return "كم وزيراً للدفاع شارك في مؤتمر موسكو السابع للأمن الدولي؟"
+        n = chat_server.source_number(messages, "95 دولة")
+        return f"شاركت وفود من 95 دولة و30 وزيراً للدفاع [{n}]. وشاركت وفود من 120 دولة [{n}]."
 
-def reply(messages: list[dict]) -> str:
-    if "Standalone question:" in messages[-1]["content"]:
-        return "كم وزيراً للدفاع شارك في مؤتمر موسكو السابع للأمن الدولي؟"
-    n = source_number(messages, "95 دولة")
-    return f"شاركت وفود من 95 دولة و30 وزيراً للدفاع [{n}]. وشاركت وفود من 120 دولة [{n}]."
+    return reply
 
 
 @pytest.fixture(scope="module")
 def chat(seed_index, chat_server):
-    chat_server.reply = reply
+    chat_server.reply = replies(chat_server)
     c = Chat(Assistant(seed_index, generator=f"openai:scripted@{chat_server.url}"))
     c.stream_delay = 0
     return c
@@ -38,7 +35,7 @@ def chat(seed_index, chat_server):
 
 @pytest.fixture(scope="module")
 def turn(chat, chat_server):
-    chat_server.reply, chat_server.pieces = reply, 6
+    chat_server.reply, chat_server.pieces = replies(chat_server), 6
     return list(chat.respond(QUESTION, [], 5, "ar"))
 
 
