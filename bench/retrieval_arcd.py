@@ -43,14 +43,29 @@ ENGLISH_ROWS = [
 ]
 
 
-def recall(retriever: Retriever, questions) -> tuple[float, float]:
+def recall(rank, questions) -> tuple[float, float]:
+    """R@1 and R@5 of the gold paragraph; `rank(question)` gives (doc_id, paragraph) keys, best first."""
     r1 = r5 = 0
     for q in questions:
         gold = {(g.doc_id, g.paragraph) for g in q.gold}
-        ranked = [(h.doc_id, h.paragraph) for h in retriever.retrieve(q.question, top_k=5)]
-        r1 += ranked[0] in gold
+        ranked = rank(q.question)[:5]
+        r1 += bool(ranked) and ranked[0] in gold
         r5 += bool(gold & set(ranked))
     return r1 / len(questions), r5 / len(questions)
+
+
+def llama_index_rank(assistant: Assistant):
+    """The plain LlamaIndex route of bench/scale.py (`VectorStoreIndex` over the same Chroma collection, the
+    same embedder): chunks by dense similarity, each paragraph ranked by its best chunk."""
+    from scale import llama_retriever
+
+    retriever = llama_retriever(assistant, top_k=20)
+
+    def rank(question: str) -> list[tuple[str, int]]:
+        keys = [(n.node.metadata["doc_id"], int(n.node.metadata["paragraph"])) for n in retriever.retrieve(question)]
+        return list(dict.fromkeys(keys))
+
+    return rank
 
 
 def splits(path: Path) -> dict[str, str]:
@@ -80,8 +95,15 @@ def main() -> int:
     embedder = CachedEmbedder(assistant.embedder)
     for label, fusion in ENGLISH_ROWS if args.english else ARABIC_ROWS:
         retriever = Retriever(assistant.index, embedder, fusion)
-        cells = [f"{r:>9.3f}" for qs in groups.values() for r in recall(retriever, qs)]
+
+        def rank(question: str, retriever=retriever) -> list[tuple[str, int]]:
+            return [(h.doc_id, h.paragraph) for h in retriever.retrieve(question, top_k=5)]
+
+        cells = [f"{r:>9.3f}" for qs in groups.values() for r in recall(rank, qs)]
         print(f"{label:<48} " + " ".join(cells), flush=True)
+    rank = llama_index_rank(assistant)
+    cells = [f"{r:>9.3f}" for qs in groups.values() for r in recall(rank, qs)]
+    print(f"{'plain LlamaIndex route (VectorStoreIndex, dense)':<48} " + " ".join(cells), flush=True)
     return 0
 
 
