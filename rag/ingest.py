@@ -7,7 +7,7 @@ again (the catalog row, written last, is what marks an article as done).
 Streamed: files are read record by record, and at most about EMBED_BATCH chunks (with their articles) are
 held at once, so memory stays flat however large the corpus (`bench/scale.py build` prints the resident
 memory as it goes). The progress bar counts articles, with rate and time left (the total is counted
-first: one line per record of a .jsonl file, one article per other file).
+by the first pass below; with `keep_boilerplate`, as one line per record of a .jsonl file, one article per other file).
 
 Boilerplate: each run first records the head and tail lines of every raw article it reads in the
 catalog (rag.clean.RepeatedLines), then cleans each article with what its source prints on many pages,
@@ -67,14 +67,26 @@ def ingest(
     files, skipped = find_files(paths)
     report = IngestReport(skipped=list(skipped))
     repeated = None if keep_boilerplate else RepeatedLines(index.catalog)
-    if repeated:
-        repeated.record(_raw_articles(files))  # first pass: what each source prints on many pages
+    total = None
+    if repeated:  # first pass: what each source prints on many pages; it also counts the articles
+        read = 0
+
+        def counted() -> Iterable[Article]:
+            nonlocal read
+            for article in _raw_articles(files):
+                read += 1
+                yield article
+
+        repeated.record(counted())
+        total = read
+    elif progress:
+        total = expected_articles(files)
     pending: dict[str, tuple[Article, list[Paragraph], list[Chunk]]] = {}
     done = 0
     bar = tqdm(
         desc="ingest",
         unit=" articles",
-        total=expected_articles(files) if progress else None,
+        total=total,
         disable=not progress,
         dynamic_ncols=True,
     )
