@@ -19,11 +19,13 @@ import platform
 import subprocess
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from rag.assistant import BadQuestion
+from rag.extract import ExtractiveAnswerer
 from rag.support import SupportChecker
 
 from . import metrics as m
@@ -166,7 +168,7 @@ def evaluate_question(
         else:
             hits = assistant.retrieve(q.question, top_k=max(RETRIEVAL_DEPTH, top_k))
             answer = assistant.answer(q.question, top_k=top_k)
-        row["answerability"] = answerability(assistant, q.question, hits[:top_k])
+        row["answerability"] = answerability(assistant, q.question, hits[:top_k], hidden)
     except BadQuestion as e:
         row.update(error=str(e), retrieved=[], answer="", refused=True, citations=[], statements=[])
         hits, answer = [], None
@@ -219,23 +221,34 @@ def evaluate_question(
 def _without(assistant, question: str, hidden: set[str], top_k: int):
     """Retrieval and answer as if the `hidden` articles were not in the index: the ranking is read past them
     (each side fetches 100 candidates, so the next paragraphs are the same as after a removal, save for the
-    min-max scaling of the fused scores)."""
+    min-max scaling of the fused scores), and the answerer weighs the question's terms by their rarity
+    among the other articles (`answerer_without`)."""
     t0 = time.perf_counter()
     ranked = assistant.retrieve(question, top_k=max(RETRIEVAL_DEPTH, top_k) + len(hidden) * 3)
     hits = [h for h in ranked if h.doc_id not in hidden][: max(RETRIEVAL_DEPTH, top_k)]
     t1 = time.perf_counter()
-    answer = assistant.answerer.answer(question, hits[:top_k])
+    answer = answerer_without(assistant, hidden).answer(question, hits[:top_k])
     t2 = time.perf_counter()
     answer.timings_ms = {"retrieve": round((t1 - t0) * 1000, 1), "answer": round((t2 - t1) * 1000, 1)}
     answer.timings_ms["total"] = round((t2 - t0) * 1000, 1)
     return hits, answer
 
 
-def answerability(assistant, question: str, hits) -> float | None:
-    """The answerer's probability that `hits` answer the question (None for an answerer without the model)."""
+def answerer_without(assistant, hidden: Collection[str]) -> ExtractiveAnswerer:
+    """The assistant's extractive answerer as over an index without the `hidden` articles: a term found only
+    there weighs as a term the index never saw (what the question names that no article holds)."""
+    a = assistant.answerer
+    return ExtractiveAnswerer(a.embedder, partial(assistant.index.catalog.term_weights, without=hidden), a.calibration)
+
+
+def answerability(assistant, question: str, hits, hidden: Collection[str] | None = None) -> float | None:
+    """The answerer's probability that `hits` answer the question (None for an answerer without the model);
+    `hidden`: articles taken as removed from the index (`answerer_without`)."""
     answerer = getattr(assistant, "answerer", None)
     if not hasattr(answerer, "assess") or not hits:
         return None
+    if hidden:
+        answerer = answerer_without(assistant, hidden)
     found = answerer.assess(question, hits)
     return round(answerer.calibration.answerability.probability(found.signals), 6) if found.evidence else 0.0
 

@@ -13,7 +13,7 @@ import math
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import groupby
@@ -183,16 +183,28 @@ class Catalog:
         )
         return [((doc_id, int(paragraph)), float(s)) for doc_id, paragraph, s in rows]
 
-    def document_frequency(self, terms: list[str]) -> dict[str, int]:
-        """In how many paragraphs each term occurs (0 for a term the index never saw)."""
+    def document_frequency(self, terms: list[str], without: Collection[str] = ()) -> dict[str, int]:
+        """In how many paragraphs each term occurs (0 for a term the index never saw); `without`: not
+        counting the paragraphs of these articles (the index as if they were removed)."""
         marks = ",".join("?" * len(terms))
         df = dict(self._read(f"SELECT term, doc FROM lexical_vocab WHERE term IN ({marks})", terms))
+        if without:
+            docs = ",".join("?" * len(without))
+            for t in [t for t in terms if df.get(t)]:
+                query = '"' + t.replace('"', "") + '"'
+                sql = f"SELECT count(*) FROM lexical WHERE lexical MATCH ? AND doc_id IN ({docs})"
+                df[t] -= self._read(sql, (query, *without))[0][0]
         return {t: df.get(t, 0) for t in terms}
 
-    def term_weights(self, terms: list[str]) -> dict[str, float]:
-        """BM25's IDF of each term over the paragraphs; a term the index never saw weighs the most."""
+    def term_weights(self, terms: list[str], without: Collection[str] = ()) -> dict[str, float]:
+        """BM25's IDF of each term over the paragraphs; a term the index never saw weighs the most.
+        `without`: over the paragraphs of the other articles (the index as if these were removed)."""
+        marks = ",".join("?" * len(without))
         n = self._read("SELECT count(*) FROM paragraphs")[0][0]
-        return {t: math.log(1 + (n - df + 0.5) / (df + 0.5)) for t, df in self.document_frequency(terms).items()}
+        if without:
+            n -= self._read(f"SELECT count(*) FROM paragraphs WHERE doc_id IN ({marks})", tuple(without))[0][0]
+        df = self.document_frequency(terms, without)
+        return {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
 
     def chunk_rows(self, chunk_ids: list[str]) -> dict[str, tuple[str, int, str]]:
         """chunk id -> (doc_id, paragraph, chunk text)."""
