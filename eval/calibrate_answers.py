@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import math
 import pickle
 import sys
 from dataclasses import dataclass, replace
@@ -36,8 +37,8 @@ from rag.calibration import Answerability, Calibration, QuestionKinds, Selection
 from rag.extract import SIGNALS, Evidence, answer_kinds
 
 from . import metrics as m
-from .run import gold_articles
-from .sets import SEED_SET, ensure_corpus, load_set
+from .run import answerer_without, gold_articles
+from .sets import SEED_SET, Question, ensure_corpus, load_set
 
 ROOT = Path(__file__).resolve().parents[1]
 ARCD = ROOT.parent / "shared" / "data" / "arcd-train.json"
@@ -61,43 +62,47 @@ class Example:
     evidence: list[Evidence]
     signals: dict[str, float]
     hits: list
+    hidden: frozenset[str] = frozenset()  # articles taken as removed from the index (gold hidden)
 
 
-def collect(assistant: Assistant, eval_set, source: str, hide_gold: bool, cache: dict) -> list[Example]:
+def collect(
+    assistant: Assistant, questions: list[Question], source: str, hide_gold: bool, cache: dict
+) -> list[Example]:
     """Each question as asked, and (`hide_gold`) again without its gold articles. `cache` keeps the
     retrieved paragraphs by question (retrieval does not depend on the calibration)."""
     articles = gold_articles(assistant.index.catalog) if hide_gold else None
     out = []
-    for i, q in enumerate(eval_set.questions, 1):
+    for i, q in enumerate(questions, 1):
         hidden = set().union(*(articles(g.doc_id) for g in q.gold)) if articles and q.gold else set()
         key = (source, q.question)
         if key not in cache:
             cache[key] = assistant.retrieve(q.question, top_k=TOP_K + 3 * len(hidden))
         ranked = cache[key]
-        views = [(source, q.answerable, ranked[:TOP_K])]
+        views = [(source, q.answerable, ranked[:TOP_K], frozenset())]
         if hidden:
-            views.append((source + " without gold", False, [h for h in ranked if h.doc_id not in hidden][:TOP_K]))
+            kept = [h for h in ranked if h.doc_id not in hidden][:TOP_K]
+            views.append((source + " without gold", False, kept, frozenset(hidden)))
         vector = assistant.answerer.embedder.embed_query(q.question)  # cached: retrieval embedded it
-        for name, answerable, hits in views:
-            found = assistant.answerer.assess(q.question, hits)
-            out.append(
-                Example(
-                    name,
-                    q.question,
-                    q.language,
-                    q.split,
-                    answerable,
-                    q.keys,
-                    q.keys_all,
-                    {(g.doc_id, g.paragraph) for g in q.gold},
-                    vector,
-                    found.evidence,
-                    found.signals,
-                    hits,
-                )
+        for name, answerable, hits, removed in views:
+            e = Example(
+                name,
+                q.question,
+                q.language,
+                q.split,
+                answerable,
+                q.keys,
+                q.keys_all,
+                {(g.doc_id, g.paragraph) for g in q.gold},
+                vector,
+                [],
+                {},
+                hits,
+                removed,
             )
+            assess(assistant, e)
+            out.append(e)
         if i % 50 == 0:
-            print(f"  {source}: {i}/{len(eval_set.questions)}", file=sys.stderr)
+            print(f"  {source}: {i}/{len(questions)}", file=sys.stderr)
     return out
 
 
@@ -130,11 +135,18 @@ def correct(assistant: Assistant, e: Example) -> bool:
     return m.keys_found(" ".join(c.text for c in chosen), e.keys, e.keys_all)
 
 
+def assess(assistant: Assistant, e: Example) -> None:
+    """The example's evidence and signals with the current calibration; with its gold articles hidden, the
+    terms are weighed as in an index without them (`eval.run.answerer_without`)."""
+    answerer = answerer_without(assistant, e.hidden) if e.hidden else assistant.answerer
+    found = answerer.assess(e.question, e.hits)
+    e.evidence, e.signals = found.evidence, found.signals
+
+
 def rescore(assistant: Assistant, examples: list[Example]) -> None:
     """Re-score every example's evidence (and the signals that depend on it) with the current calibration."""
     for e in examples:
-        found = assistant.answerer.assess(e.question, e.hits)
-        e.evidence, e.signals = found.evidence, found.signals
+        assess(assistant, e)
 
 
 def on_gold(assistant: Assistant, e: Example) -> float:
@@ -166,6 +178,9 @@ def tune_selection(assistant: Assistant, examples: list[Example], base: Calibrat
 
 
 def fit_answerability(examples: list[Example], max_false: float) -> Answerability:
+    """The refusal model, and its threshold: per language, the highest that refuses at most `max_false` of
+    the answerable dev questions. One threshold serves both: the English indicator's weight is shifted by
+    the difference of the two thresholds' log-odds, so an English question is refused exactly below its own."""
     dev = [e for e in examples if e.split == "dev" and e.evidence]
     x = np.array([[e.signals[f] for f in SIGNALS] for e in dev])
     y = np.array([e.answerable for e in dev])
@@ -173,16 +188,21 @@ def fit_answerability(examples: list[Example], max_false: float) -> Answerabilit
     model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=5000).fit((x - mu) / sd, y)
     w = model.coef_[0] / sd
     b = float(model.intercept_[0] - (model.coef_[0] * mu / sd).sum())
-    model_a = Answerability(SIGNALS, tuple(round(float(v), 5) for v in w), round(b, 5), 0.0)
+    model_a = Answerability(SIGNALS, tuple(float(v) for v in w), b, 0.0)
     p = np.array([model_a.probability(e.signals) for e in dev])
-    threshold = 1.0
+    threshold = {}
     for lang in sorted({e.language for e in dev}):
         pos = np.sort([pi for pi, e in zip(p, dev, strict=True) if e.answerable and e.language == lang])
-        if len(pos):
-            # refuse below the threshold: at most `max_false` of the answerable ones may fall under it
-            allowed = int(np.floor(max_false * len(pos)))
-            threshold = min(threshold, float(pos[allowed]) - 1e-6)
-    return replace(model_a, threshold=round(max(threshold, 0.0), 5))
+        # refuse below the threshold: at most `max_false` of the answerable ones may fall under it
+        threshold[lang] = float(np.clip(pos[int(np.floor(max_false * len(pos)))] - 1e-6, 1e-6, 1 - 1e-6))
+    chosen = threshold.get("ar", min(threshold.values()))
+    if "en" in threshold:
+        w[SIGNALS.index("english")] += _logit(chosen) - _logit(threshold["en"])
+    return Answerability(SIGNALS, tuple(round(float(v), 5) for v in w), round(b, 5), round(chosen, 5))
+
+
+def _logit(p: float) -> float:
+    return math.log(p / (1 - p))
 
 
 def report(examples: list[Example], assistant: Assistant) -> str:
@@ -221,10 +241,11 @@ def main(argv: list[str] | None = None) -> int:
     arcd_set = load_set(args.arcd)
     ensure_corpus(arcd, arcd_set, progress=True)
     cache = pickle.loads(args.cache.read_bytes()) if args.cache and args.cache.exists() else {}
-    examples = collect(seed, load_set(SEED_SET), "seed", hide_gold=False, cache=cache)
-    examples += collect(arcd, arcd_set, "arcd", hide_gold=True, cache=cache)
-    if args.english.exists():
-        examples += collect(arcd, load_set(args.english), "arcd-en", hide_gold=True, cache=cache)
+    seed_set = load_set(SEED_SET).questions
+    english = load_set(args.english).questions if args.english.exists() else []
+    examples = collect(seed, seed_set, "seed", hide_gold=False, cache=cache)
+    examples += collect(arcd, arcd_set.questions, "arcd", hide_gold=True, cache=cache)
+    examples += collect(arcd, english, "arcd-en", hide_gold=True, cache=cache)
     if args.cache:
         args.cache.write_bytes(pickle.dumps(cache))
     by_index = [(seed, [e for e in examples if e.source.startswith("seed")])]

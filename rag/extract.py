@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from difflib import SequenceMatcher
+from functools import lru_cache
 
 from .calibration import Calibration
 from .embed import Embedder
@@ -86,9 +88,12 @@ SIGNALS = (
     "sentence_terms",  # IDF-weighted share of the question's terms in the best sentence
     "paragraph_terms",  # ... in its paragraph and title
     "named",  # share of what the question names found in the best paragraph and title (`named`)
+    "named_anywhere",  # ... in any retrieved paragraph (a name no retrieved paragraph holds: the index lacks it)
     "anywhere",  # IDF-weighted share of the question's terms found in any retrieved paragraph
     "agreement",  # 1 when the paragraph of the most similar sentence also holds the most of the question's terms
     "answer_kind",  # the best sentence holds the kind of answer the question expects
+    "kind_missing",  # how much the question expects a figure or a date that no retrieved sentence holds
+    "score_gap",  # how far the best sentence's score stands above the best of another paragraph
     "english",  # 1 for an English question (its terms cannot match Arabic text)
     "english_dense",  # dense similarity for English questions (its own slope)
 )
@@ -134,7 +139,11 @@ class ExtractiveAnswerer:
             kind = sum(expects.get(k, 0.0) for k in answer_kinds(sentence) - {"other"})
             evidence.append(Evidence(hit, s, e, float(d), cov_s, cov_p, kind))
         self.rescore(evidence)
-        return Assessment(language, evidence, _signals(question, language, evidence, q_terms, w, para_terms))
+        signals = _signals(question, language, evidence, q_terms, w, para_terms)
+        signals["kind_missing"] = sum(p for k, p in expects.items() if k != "other") - max(
+            ev.answer_kind for ev in evidence
+        )
+        return Assessment(language, evidence, signals)
 
     def rescore(self, evidence: list[Evidence]) -> None:
         """Score the evidence with the calibration's weights, best first (in place)."""
@@ -184,6 +193,8 @@ def _signals(
     best = evidence[0]
     best_dense = max(evidence, key=lambda ev: ev.dense)
     other = [ev.dense for ev in evidence if ev.hit is not best_dense.hit]
+    other_score = [ev.score for ev in evidence if ev.hit is not best.hit]
+    hits = list({id(ev.hit): ev.hit for ev in evidence}.values())
     total = sum(w.values()) or 1.0
     seen = set().union(*para_terms.values())
     english = 1.0 if language == "en" else 0.0
@@ -193,29 +204,46 @@ def _signals(
         "score": best.score,
         "sentence_terms": best.sentence_terms,
         "paragraph_terms": best.paragraph_terms,
-        "named": named(question, language, q_terms, w, best.hit),
+        "named": named(question, language, q_terms, w, [best.hit]),
+        "named_anywhere": named(question, language, q_terms, w, hits, strict=True),
         "anywhere": sum(w[t] for t in q_terms if t in seen) / total if q_terms else 0.0,
         "agreement": float(best_dense.paragraph_terms >= max(ev.paragraph_terms for ev in evidence)),
         "answer_kind": best.answer_kind,
+        "score_gap": best.score - max(other_score, default=best.score - 0.1),
         "english": english,
         "english_dense": english * best_dense.dense,
     }
 
 
-def named(question: str, language: str, q_terms: list[str], w: dict[str, float], hit: Hit) -> float:
-    """Share of what the question names that the paragraph (or its title) holds. An Arabic question names
-    its two rarest terms in the index (a name the index never saw is the rarest of all); an English one its
-    names and figures, a name matched across scripts (`rag.names`: "Lavrov" is found as "لافروف"). 1.0 when
-    an English question names nothing."""
+def named(
+    question: str, language: str, q_terms: list[str], w: dict[str, float], hits: list[Hit], strict: bool = False
+) -> float:
+    """Share of what the question names that one of the paragraphs (or its title) holds. An Arabic question
+    names its two rarest terms in the index (a name the index never saw is the rarest of all), each found
+    as written or in a close spelling (`_spelled_alike`: سيرغي / سيرجي); an English one its names and
+    figures, a name matched across scripts (`rag.names`: "Lavrov" is found as "لافروف"; `strict`: the strict
+    skeletons, for many paragraphs at once). 1.0 when an English question names nothing."""
     if language == "ar":
         rarest = sorted(q_terms, key=lambda t: -w[t])[:2]
-        found = set(terms(hit.text)) | set(terms(hit.title))
-        return sum(t in found for t in rarest) / len(rarest) if rarest else 0.0
+        found = {t for hit in hits for t in (*terms(hit.text), *terms(hit.title))}
+        return (
+            sum(t in found or any(_spelled_alike(t, f) for f in found) for t in rarest) / len(rarest) if rarest else 0.0
+        )
     named_here = [n for n in names(question) if normalize(n) not in STOPWORDS] + _FIGURE.findall(question)
     if not named_here:
         return 1.0
-    text = words(hit.text + " " + hit.title)
-    return sum(n in text if n.isdigit() else name_in(n, text) for n in named_here) / len(named_here)
+    texts = [words(hit.text + " " + hit.title) for hit in hits]
+    held = [any(n in text if n.isdigit() else name_in(n, text, strict=strict) for text in texts) for n in named_here]
+    return sum(held) / len(named_here)
+
+
+@lru_cache(maxsize=100_000)
+def _spelled_alike(a: str, b: str) -> bool:
+    """Two terms that differ by what the light stemmer leaves (one begins the other, 3+ letters) or by a
+    letter or two of spelling (similarity 0.8 or more)."""
+    if min(len(a), len(b)) >= 3 and (a.startswith(b) or b.startswith(a)):
+        return True
+    return SequenceMatcher(None, a, b).ratio() >= 0.8
 
 
 _FIGURE = re.compile(r"\d+")
