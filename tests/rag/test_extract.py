@@ -65,16 +65,18 @@ def test_answer_spanning_two_articles_cites_both(seed_assistant):
         ("What was the score of the Real Madrid match yesterday?", "en"),
         ("كم يبلغ عدد سكان كازاخستان؟", "ar"),
         ("Who won the 2018 FIFA World Cup?", "en"),
-        # A speaker the seeds never quote, about a topic they cover. The removed speaker rule refused only the
-        # first phrasing; the calibrated model answers all four, because its training negatives (ARCD with the
-        # gold article filtered out of retrieval) keep the hidden article's words in the index's vocabulary, so
-        # it never learns that a name the index has never seen cannot be answered (eval/README.md).
+        # A speaker the seeds never quote, about a topic they cover: Merkel is refused (her name is in no
+        # retrieved paragraph, and nothing else of the question is missing); Erdogan is not. The training
+        # negatives now weigh terms as in an index without the hidden article, but on the five seed articles
+        # most answerable Arabic questions also hold words the index never saw (a paraphrase's verbs), so a
+        # missing unseen word does not single out a missing speaker, and a same-topic paragraph is as similar
+        # to the question (0.85) as to answerable ones (eval/README.md, "The answerer's calibration").
+        ("ماذا قالت ميركل عن مؤتمر موسكو؟", "ar"),
         *(
             pytest.param(q, lang, marks=pytest.mark.xfail(strict=True, reason="unseen names: see the comment"))
             for q, lang in [
                 ("ماذا قال أردوغان عن مؤتمر موسكو؟", "ar"),
                 ("ما الذي قاله أردوغان عن مؤتمر موسكو للأمن الدولي؟", "ar"),
-                ("ماذا قالت ميركل عن مؤتمر موسكو؟", "ar"),
                 ("What did Erdogan say about the Moscow security conference?", "en"),
             ]
         ),
