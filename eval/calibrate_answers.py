@@ -194,11 +194,13 @@ def fit_answerability(examples: list[Example], max_false: float) -> Answerabilit
     for lang in sorted({e.language for e in dev}):
         pos = np.sort([pi for pi, e in zip(p, dev, strict=True) if e.answerable and e.language == lang])
         # refuse below the threshold: at most `max_false` of the answerable ones may fall under it
-        threshold[lang] = float(np.clip(pos[int(np.floor(max_false * len(pos)))] - 1e-6, 1e-6, 1 - 1e-6))
+        # (rounded down, clear of the rounding of the stored weights)
+        at = float(np.clip(pos[int(np.floor(max_false * len(pos)))], 1e-4, 1 - 1e-4))
+        threshold[lang] = math.floor((at - 1e-4) * 1e5) / 1e5
     chosen = threshold.get("ar", min(threshold.values()))
     if "en" in threshold:
         w[SIGNALS.index("english")] += _logit(chosen) - _logit(threshold["en"])
-    return Answerability(SIGNALS, tuple(round(float(v), 5) for v in w), round(b, 5), round(chosen, 5))
+    return Answerability(SIGNALS, tuple(round(float(v), 5) for v in w), round(b, 5), chosen)
 
 
 def _logit(p: float) -> float:

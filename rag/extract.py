@@ -88,7 +88,6 @@ SIGNALS = (
     "sentence_terms",  # IDF-weighted share of the question's terms in the best sentence
     "paragraph_terms",  # ... in its paragraph and title
     "named",  # share of what the question names found in the best paragraph and title (`named`)
-    "named_anywhere",  # ... in any retrieved paragraph (a name no retrieved paragraph holds: the index lacks it)
     "anywhere",  # IDF-weighted share of the question's terms found in any retrieved paragraph
     "agreement",  # 1 when the paragraph of the most similar sentence also holds the most of the question's terms
     "answer_kind",  # the best sentence holds the kind of answer the question expects
@@ -139,11 +138,8 @@ class ExtractiveAnswerer:
             kind = sum(expects.get(k, 0.0) for k in answer_kinds(sentence) - {"other"})
             evidence.append(Evidence(hit, s, e, float(d), cov_s, cov_p, kind))
         self.rescore(evidence)
-        signals = _signals(question, language, evidence, q_terms, w, para_terms)
-        signals["kind_missing"] = sum(p for k, p in expects.items() if k != "other") - max(
-            ev.answer_kind for ev in evidence
-        )
-        return Assessment(language, evidence, signals)
+        expected = sum(p for k, p in expects.items() if k != "other")
+        return Assessment(language, evidence, _signals(question, language, evidence, q_terms, w, para_terms, expected))
 
     def rescore(self, evidence: list[Evidence]) -> None:
         """Score the evidence with the calibration's weights, best first (in place)."""
@@ -189,12 +185,13 @@ def _signals(
     q_terms: list[str],
     w: dict[str, float],
     para_terms: dict[int, set[str]],
+    expected: float,
 ) -> dict[str, float]:
+    """The signals of `SIGNALS`; `expected`: the probability that the question expects a figure or a date."""
     best = evidence[0]
     best_dense = max(evidence, key=lambda ev: ev.dense)
     other = [ev.dense for ev in evidence if ev.hit is not best_dense.hit]
     other_score = [ev.score for ev in evidence if ev.hit is not best.hit]
-    hits = list({id(ev.hit): ev.hit for ev in evidence}.values())
     total = sum(w.values()) or 1.0
     seen = set().union(*para_terms.values())
     english = 1.0 if language == "en" else 0.0
@@ -204,37 +201,33 @@ def _signals(
         "score": best.score,
         "sentence_terms": best.sentence_terms,
         "paragraph_terms": best.paragraph_terms,
-        "named": named(question, language, q_terms, w, [best.hit]),
-        "named_anywhere": named(question, language, q_terms, w, hits, strict=True),
+        "named": named(question, language, q_terms, w, best.hit),
         "anywhere": sum(w[t] for t in q_terms if t in seen) / total if q_terms else 0.0,
         "agreement": float(best_dense.paragraph_terms >= max(ev.paragraph_terms for ev in evidence)),
         "answer_kind": best.answer_kind,
+        "kind_missing": expected - max(ev.answer_kind for ev in evidence),
         "score_gap": best.score - max(other_score, default=best.score - 0.1),
         "english": english,
         "english_dense": english * best_dense.dense,
     }
 
 
-def named(
-    question: str, language: str, q_terms: list[str], w: dict[str, float], hits: list[Hit], strict: bool = False
-) -> float:
-    """Share of what the question names that one of the paragraphs (or its title) holds. An Arabic question
-    names its two rarest terms in the index (a name the index never saw is the rarest of all), each found
-    as written or in a close spelling (`_spelled_alike`: سيرغي / سيرجي); an English one its names and
-    figures, a name matched across scripts (`rag.names`: "Lavrov" is found as "لافروف"; `strict`: the strict
-    skeletons, for many paragraphs at once). 1.0 when an English question names nothing."""
+def named(question: str, language: str, q_terms: list[str], w: dict[str, float], hit: Hit) -> float:
+    """Share of what the question names that the paragraph (or its title) holds. An Arabic question names
+    its two rarest terms in the index (a name the index never saw is the rarest of all), each found as
+    written or in a close spelling (`_spelled_alike`: شويجو / شويغو); an English one its names and figures, a
+    name matched across scripts (`rag.names`: "Lavrov" is found as "لافروف"). 1.0 when an English question
+    names nothing."""
     if language == "ar":
         rarest = sorted(q_terms, key=lambda t: -w[t])[:2]
-        found = {t for hit in hits for t in (*terms(hit.text), *terms(hit.title))}
-        return (
-            sum(t in found or any(_spelled_alike(t, f) for f in found) for t in rarest) / len(rarest) if rarest else 0.0
-        )
+        found = set(terms(hit.text)) | set(terms(hit.title))
+        held = [t in found or any(_spelled_alike(t, f) for f in found) for t in rarest]
+        return sum(held) / len(rarest) if rarest else 0.0
     named_here = [n for n in names(question) if normalize(n) not in STOPWORDS] + _FIGURE.findall(question)
     if not named_here:
         return 1.0
-    texts = [words(hit.text + " " + hit.title) for hit in hits]
-    held = [any(n in text if n.isdigit() else name_in(n, text, strict=strict) for text in texts) for n in named_here]
-    return sum(held) / len(named_here)
+    text = words(hit.text + " " + hit.title)
+    return sum(n in text if n.isdigit() else name_in(n, text) for n in named_here) / len(named_here)
 
 
 @lru_cache(maxsize=100_000)
