@@ -143,10 +143,11 @@ def country(name: str) -> frozenset[str] | None:
     return None
 
 
-def name_in(name: str, paragraph_words: list[str], *, strict: bool = False) -> bool:
+def name_in(name: str, paragraph_words: list[str], *, strict: bool = False, shortest: int = 1) -> bool:
     """Whether the Latin-script `name` (one word, or words of a country's name) is among the Arabic words.
     `strict`: only an identical skeleton of three sound classes or more counts (no prefix, no one-letter
-    difference), for a search over many paragraphs, where a loose match would find something by chance."""
+    difference), for a search over many paragraphs, where a loose match would find something by chance.
+    `shortest`: a transliteration counts only with a skeleton of at least this many sound classes."""
     arabic = [w for w in paragraph_words if not w.isascii()]
     if not strict and any(w == name.lower() for w in paragraph_words):  # written in Latin script there too
         return True
@@ -156,6 +157,7 @@ def name_in(name: str, paragraph_words: list[str], *, strict: bool = False) -> b
         if countries <= bare or (len(countries) > 1 and len(countries & bare) >= 2):
             return True
     latin = _latin_forms(name.split()[-1]) if " " in name else _latin_forms(name)
+    latin = {lat for lat in latin if len(lat) >= shortest}
     if strict:
         return any(len(lat) >= 3 and lat in _arabic_forms(w) for w in arabic for lat in latin)
     return any(_skeletons_match(lat, ar) for w in arabic for ar in _arabic_forms(w) for lat in latin)
@@ -295,3 +297,75 @@ def arabic_place(word: str) -> bool:
     """Whether a normalized Arabic word (article and clitics allowed) is the name of a city."""
     known = _places()[1]
     return any(f in known for f in _forms(word) | {word})
+
+
+@cache
+def _territories() -> dict[str, frozenset[str]]:
+    """English names of countries and regions, lower case ("syria", "europe") -> the words of their
+    Arabic names (normalized, without the article), from the CLDR data that `babel` ships: the short names
+    the news uses (سوريا, where ISO 3166 has الجمهورية العربية السورية), continents included."""
+    try:
+        from babel import Locale
+    except ImportError:
+        return {}
+    arabic = Locale("ar").territories
+    out = {}
+    for code, english in Locale("en").territories.items():
+        key = frozenset(_unarticled(w) for w in words(arabic.get(code, "")) if len(w) > 1 and not w.isascii())
+        if key:
+            out[english.lower()] = key
+    return out
+
+
+def territory(name: str) -> frozenset[str] | None:
+    """The words of the Arabic name of a country or region, for its English name or adjective ("Syrian",
+    "European"), from CLDR; None when it is not one."""
+    table = _territories()
+    n = name.lower()
+    for form in (
+        n,
+        *(n[: -len(e)] for e in _ENDINGS if n.endswith(e)),
+        *(n[: -len(e)] + "e" for e in ("an",) if n.endswith(e)),
+    ):
+        if form in table:
+            return table[form]
+    return None
+
+
+@cache
+def _arabic_territories() -> frozenset[str]:
+    return frozenset(next(iter(k)) for k in _territories().values() if len(k) == 1)
+
+
+def arabic_territory(word: str) -> bool:
+    """Whether a normalized Arabic word (with its article or a clitic) is the one-word name of a country
+    or region (سوريا, والأردن, أوروبا)."""
+    known = _arabic_territories()
+    return any(_unarticled(f) in known for f in _forms(word))
+
+
+_TERRITORY_ENDINGS = ("يين", "يون", "يه", "يا", "ي", "ه", "ا")
+
+
+def territory_keys(word: str) -> set[str]:
+    """A normalized Arabic word as a country's name or adjective meets it: with and without the article or
+    a clitic, without the endings of the name and its adjective (سوريا, سورية, السوري -> سور)."""
+    return {_territory_stem(f) for f in _forms(word)}
+
+
+def _territory_stem(word: str) -> str:
+    for e in _TERRITORY_ENDINGS:
+        if word.endswith(e) and len(word) - len(e) >= 3:
+            return word[: -len(e)]
+    return word
+
+
+def territory_in(name: str, paragraph_words: list[str]) -> bool | None:
+    """Whether the country or region an English name stands for is named among the Arabic words (by its
+    Arabic name or adjective, or a transliteration of three sound classes or more: a shorter one matches
+    by chance); None when the name is not a country or region."""
+    arabic = territory(name)
+    if arabic is None:
+        return None
+    keys = {k for w in paragraph_words if not w.isascii() for k in territory_keys(w)}
+    return all(_territory_stem(w) in keys for w in arabic) or name_in(name, paragraph_words, shortest=3)

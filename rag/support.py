@@ -37,11 +37,25 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from camel_tools.utils.dediac import dediac_ar
 
 from .embed import CachedEmbedder, Embedder
 from .figures import figures, figures_found
 from .language import ARABIC_LETTER as _ARABIC
-from .names import _forms, arabic_countries, arabic_frequency, arabic_place, country, frequency, name_in, names, place
+from .names import (
+    _forms,
+    arabic_countries,
+    arabic_frequency,
+    arabic_place,
+    arabic_territory,
+    country,
+    frequency,
+    name_in,
+    names,
+    place,
+    territory_in,
+    territory_keys,
+)
 from .normalize import _WORD, normalize, terms, undecorated, words
 from .split import sentence_spans
 
@@ -52,7 +66,7 @@ ARABIC_SHARE_MAX = 0.5  # sentences whose content terms are less than half Arabi
 LEXICAL_MARGIN = 0.2  # an Arabic claim another retrieved paragraph covers this much better cites the wrong one
 DENSE_MARGIN = 0.04  # the same for the similarity of an English claim
 RARE_ZIPF = 3.3  # an Arabic word rarer than this (wordfreq's Zipf scale) missing from the cited text is a name
-RARE_ZIPF_EN = 3.0  # the same for a capitalized word of an English claim
+RARE_ZIPF_EN = 2.8  # the same for a capitalized word of an English claim
 COMMON_ZIPF_EN = 4.5  # a capitalized word this common is a translated word, not a transliterated name
 COMMON_ZIPF = 5.4  # an Arabic word this common is not taken for a city's name (وأن is not Van)
 REJECTIONS = ("number", "name", "unsupported term", "other paragraph")  # reasons given when a sentence is rejected
@@ -263,13 +277,18 @@ class SupportChecker:
         city's name or rare (`RARE_ZIPF`): most often a name the sentence took from elsewhere."""
         known = {t for p in paragraphs for t in terms(p)}
         keys = {k for p in paragraphs for w in words(p) for k in root_keys(w)}
-        for spelled in _WORD.findall(undecorated(claim)):
+        regions = {k for p in paragraphs for w in words(p) for k in territory_keys(w)}
+        for spelled in _WORD.findall(dediac_ar(undecorated(claim))):
             w = normalize(spelled)
-            found = terms(w)
-            if not found or any(ch.isdigit() for ch in w) or found[0] in known or root_keys(w) & keys:
+            found = terms(spelled)
+            if not found or not _ARABIC.search(w) or any(ch.isdigit() for ch in w) or found[0] in known:
+                continue
+            if root_keys(w) & keys:
                 continue
             common = rarity(spelled)
             if common < self.rare_zipf or (arabic_place(w) and common < COMMON_ZIPF):
+                return w
+            if arabic_territory(w) and not territory_keys(w) & regions:
                 return w
         return None
 
@@ -280,11 +299,13 @@ class SupportChecker:
         bare = {f for w in cited for f in _forms(w)}
         elsewhere = [words(o) for o in others]
         for name in names(claim):
-            if name_in(name, cited) or (place(name) or frozenset()) & bare:
+            inside = territory_in(name, cited)
+            if inside or (inside is None and (name_in(name, cited) or (place(name) or frozenset()) & bare)):
                 continue
             common = frequency(name, "en")
             if (
-                country(name)
+                inside is not None
+                or country(name)
                 or (place(name) and common < COMMON_ZIPF_EN)
                 or common < self.rare_zipf_en
                 or (common < COMMON_ZIPF_EN and any(name_in(name, ws, strict=True) for ws in elsewhere))
