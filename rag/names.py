@@ -371,3 +371,20 @@ def territory_in(name: str, paragraph_words: list[str], *, adjectives: bool = Tr
         return None
     keys = {k for w in paragraph_words if not w.isascii() for k in territory_keys(w)}
     return all(_territory_stem(w) in keys for w in arabic) or name_in(name, paragraph_words, shortest=3)
+
+
+def arabic_name_in(word: str, paragraph_words: list[str]) -> bool:
+    """Whether a normalized Arabic word is, spelled another way, a word of the paragraph: the same consonant
+    skeleton of three sound classes or more, article and clitics aside (شويجو / شويغو, غيراسيموف / جيراسيموف),
+    as a foreign name is transliterated differently from one writer to the next."""
+    own = {s for s in _arabic_forms(word) if len(s) >= 3}
+    return any(own & _arabic_forms(w) or _same_sounds(word, w) for w in paragraph_words if not w.isascii())
+
+
+def _same_sounds(a: str, b: str) -> bool:
+    """Two words of four letters or more that differ only in letters of one sound class (ج/غ/ق, ت/ط)."""
+    return (
+        len(a) == len(b) >= 4
+        and a != b
+        and all(x == y or (x in _ARABIC and _ARABIC.get(x) == _ARABIC.get(y)) for x, y in zip(a, b, strict=True))
+    )

@@ -55,6 +55,7 @@ from .names import (
     _forms,
     arabic_countries,
     arabic_frequency,
+    arabic_name_in,
     arabic_place,
     arabic_territory,
     country,
@@ -284,12 +285,13 @@ class SupportChecker:
         known = {t for p in paragraphs for t in terms(p)}
         keys = {k for p in paragraphs for w in words(p) for k in root_keys(w)}
         regions = {k for p in paragraphs for w in words(p) for k in territory_keys(w)}
+        paragraph_words = [w for p in paragraphs for w in words(p)]
         for spelled in _WORD.findall(dediac_ar(undecorated(claim))):
             w = normalize(spelled)
             found = terms(spelled)
             if not found or not _ARABIC.search(w) or any(ch.isdigit() for ch in w) or found[0] in known:
                 continue
-            if root_keys(w) & keys:
+            if root_keys(w) & keys or arabic_name_in(w, paragraph_words):
                 continue
             common = rarity(spelled)
             if common < self.rare_zipf or (arabic_place(w) and common < COMMON_ZIPF):
