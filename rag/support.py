@@ -52,17 +52,18 @@ from .embed import CachedEmbedder, Embedder
 from .figures import figures, figures_found
 from .language import ARABIC_LETTER as _ARABIC
 from .names import (
-    _forms,
     arabic_countries,
     arabic_frequency,
     arabic_name_in,
     arabic_place,
     arabic_territory,
+    city,
     country,
     frequency,
     name_in,
     names,
     place,
+    territory,
     territory_in,
     territory_keys,
 )
@@ -76,7 +77,7 @@ ARABIC_SHARE_MAX = 0.5  # sentences whose content terms are less than half Arabi
 LEXICAL_MARGIN = 0.2  # an Arabic claim another retrieved paragraph covers this much better cites the wrong one
 DENSE_MARGIN = 0.04  # the same for the similarity of an English claim
 RARE_ZIPF = 3.3  # an Arabic word rarer than this (wordfreq's Zipf scale) missing from the cited text is a name
-RARE_ZIPF_EN = 2.8  # the same for a capitalized word of an English claim
+RARE_ZIPF_EN = 3.0  # the same for a capitalized word of an English claim
 COMMON_ZIPF_EN = 4.5  # a capitalized word this common is a translated word, not a transliterated name
 COMMON_ZIPF = 5.4  # an Arabic word this common is not taken for a city's name (وأن is not Van)
 REJECTIONS = ("number", "name", "unsupported term", "other paragraph")  # reasons given when a sentence is rejected
@@ -301,22 +302,24 @@ class SupportChecker:
         return None
 
     def _foreign_name(self, claim: str, paragraphs: list[str], others: list[str]) -> str | None:
-        """A name of the (non-Arabic) claim that the cited paragraphs lack and that is a country, a city,
-        rare (`RARE_ZIPF_EN`) or found in one of the other paragraphs; None when there is none."""
+        """A name of the (non-Arabic) claim that the cited paragraphs lack and that is a country or region,
+        a city, rare (`RARE_ZIPF_EN`) or found in one of the other paragraphs; None when there is none."""
         cited = [w for p in paragraphs for w in words(p)]
-        bare = {f for w in cited for f in _forms(w)}
         elsewhere = [words(o) for o in others]
         for name in names(claim):
-            # A country's adjective ("Russian strikes") is often implied by who speaks ("our strikes"): only
-            # the country's or region's name itself must be in the paragraph.
-            inside = territory_in(name, cited, adjectives=False)
-            if inside or (inside is None and (name_in(name, cited) or (place(name) or frozenset()) & bare)):
+            inside = territory_in(name, cited)
+            if inside:
                 continue
+            # A country's adjective ("Russian strikes") is often implied by who speaks ("our strikes"): only
+            # the name of a country or region itself must be in the paragraph.
+            if inside is False and territory(name, adjectives=False):
+                return name
+            if name_in(name, cited) or any(arabic_name_in(w, cited) for w in place(name) or ()):
+                continue  # a city also by its Arabic name, spelled as GeoNames or otherwise (Zurich: زيوريخ)
             common = frequency(name, "en")
             if (
-                inside is not None
-                or country(name)
-                or (place(name) and common < COMMON_ZIPF_EN)
+                (country(name) and not territory(name))  # an ISO 3166 name CLDR does not know
+                or (city(name) and common < COMMON_ZIPF_EN)
                 or common < self.rare_zipf_en
                 or (common < COMMON_ZIPF_EN and any(name_in(name, ws, strict=True) for ws in elsewhere))
             ):

@@ -65,3 +65,13 @@ def test_an_arabic_name_spelled_another_way():
 
     assert arabic_name_in("شويجو", words(SHOIGU))  # ج and غ both write the foreign g
     assert not any(arabic_name_in(w, words(SHOIGU)) for w in ("لافروف", "بوتين", "انطونوف"))
+
+
+def test_accented_names_and_city_exonyms():
+    from rag.names import city
+
+    assert names("Erdoğan met Gül in Kasımpaşa.") == ["Erdogan", "Gul", "Kasimpasa"]
+    assert name_in(names("Erdoğan spoke.")[0], words("رجب طيب أردوغان"))
+    assert all(city(n) for n in ("Mecca", "Aleppo", "Belgrade"))
+    # GeoNames lists ordinary words among small places' names (Lion for Lyon) and airport codes (MAD)
+    assert not any(city(n) for n in ("Lion", "Justice", "Mad", "Colossus"))
