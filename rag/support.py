@@ -67,7 +67,7 @@ from .names import (
     territory_in,
     territory_keys,
 )
-from .normalize import _WORD, normalize, terms, undecorated, words
+from .normalize import normalize, terms, undecorated, words
 from .split import sentence_spans
 
 # Calibrated with eval/calibrate_support.py (see eval/README.md, "The support checker").
@@ -88,6 +88,7 @@ _SOURCE_REF = re.compile(
     r"(?:“.*?”|«.*?»|\".*?\")?\s*\(\s*(?:paragraph|para\.?|¶|الفقرة|فقرة)\s*\d+\s*\)", re.IGNORECASE
 )
 _ELLIPSIS = re.compile(r"\.\.\.+|…")
+_TOKEN = re.compile(r"\w+")
 
 # English words that frame a claim without being part of it (stop words are already dropped by `terms`).
 FRAME_WORDS = frozenset(
@@ -281,13 +282,14 @@ class SupportChecker:
         return round(found / total, 4) if total else 0.0
 
     def _novel_term(self, claim: str, paragraphs: list[str]) -> str | None:
-        """A word of the (Arabic) claim that the paragraphs lack, in any form (`root_keys`), and that is a
-        city's name or rare (`RARE_ZIPF`): most often a name the sentence took from elsewhere."""
+        """A word of the (Arabic) claim that the paragraphs lack, in any form (`root_keys`, or spelled another
+        way: `arabic_name_in`), and that is rare (`RARE_ZIPF`), a city's name or a country's or region's:
+        most often a name the sentence took from elsewhere."""
         known = {t for p in paragraphs for t in terms(p)}
         keys = {k for p in paragraphs for w in words(p) for k in root_keys(w)}
         regions = {k for p in paragraphs for w in words(p) for k in territory_keys(w)}
         paragraph_words = [w for p in paragraphs for w in words(p)]
-        for spelled in _WORD.findall(dediac_ar(undecorated(claim))):
+        for spelled in _TOKEN.findall(dediac_ar(undecorated(claim))):
             w = normalize(spelled)
             found = terms(spelled)
             if not found or not _ARABIC.search(w) or any(ch.isdigit() for ch in w) or found[0] in known:
