@@ -70,6 +70,7 @@ def main() -> int:
     ap.add_argument("--max-new-tokens", type=int, default=160)
     ap.add_argument("--top-k", type=int, default=3, help="paragraphs in the prompt (default 3)")
     ap.add_argument("--questions", type=int, default=len(QUESTIONS), help="how many of the demo questions")
+    ap.add_argument("--seed-ids", help="ask these questions of eval/seed_set.jsonl instead (s002,s003,...)")
     args = ap.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -87,7 +88,14 @@ def main() -> int:
     print(f"loaded in {time.perf_counter() - t0:.1f} s on {llm.device}\n")
     generator = Generator(llm, f"hf:{model}")
 
-    asked = [(q, None) for q in QUESTIONS[: args.questions]] + [FOLLOW_UP]
+    if args.seed_ids:
+        from eval.sets import SEED_SET, load_set
+
+        wanted = args.seed_ids.split(",")
+        by_id = {q.id: q.question for q in load_set(SEED_SET).questions}
+        asked = [(by_id[i], None) for i in wanted]
+    else:
+        asked = [(q, None) for q in QUESTIONS[: args.questions]] + [FOLLOW_UP]
     for question, history in asked:
         t0, first, pieces = time.perf_counter(), None, []
         for item in assistant.stream(question, args.top_k, history=history, generator=generator):
