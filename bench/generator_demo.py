@@ -74,8 +74,13 @@ def main() -> int:
     args = ap.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+    from transformers.utils import logging as transformers_logging
+
     from rag import Assistant
     from rag.generate import Generator, TransformersLLM
+    from rag.verify import MARKER, sentences
+
+    transformers_logging.disable_progress_bar()  # the printed output is kept as a record (bench/results/)
 
     model = {"qwen": qwen_gguf, "gemma": gemma_gguf}.get(args.model, lambda: Path(args.model.removeprefix("hf:")))()
     print(f"model: {model}  ({os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f})")
@@ -96,6 +101,7 @@ def main() -> int:
         asked = [(by_id[i], None) for i in wanted]
     else:
         asked = [(q, None) for q in QUESTIONS[: args.questions]] + [FOLLOW_UP]
+    answered = bare = kept = removed = 0
     for question, history in asked:
         t0, first, pieces = time.perf_counter(), None, []
         for item in assistant.stream(question, args.top_k, history=history, generator=generator):
@@ -119,6 +125,15 @@ def main() -> int:
             print(f"  [{c.n}] {c.doc_id} paragraph {c.paragraph}: “{c.quote[:160]}”")
         for d in answer.dropped:
             print(f"  removed: {d['sentence']!r}\n           ({d['reason']})")
+        answered += not answer.refused
+        bare += bool(draft.strip()) and not MARKER.sub("", draft).strip(" .\n")
+        kept += 0 if answer.refused else len(sentences(answer.text))
+        removed += len(answer.dropped)
+    print("=" * 100)
+    print(
+        f"{len(asked)} questions: {answered} answered, {len(asked) - answered} refused; {bare} drafts were "
+        f"markers only; sentences kept {kept}, removed {removed}; load average now {os.getloadavg()[0]:.1f}"
+    )
     return 0
 
 

@@ -42,6 +42,7 @@ from pydantic import PrivateAttr
 
 from .language import REFUSAL, detect_language
 from .schema import EXTRACTIVE, Hit
+from .split import sentence_spans
 
 MAX_NEW_TOKENS = 320
 MAX_SENTENCES = 4
@@ -110,6 +111,7 @@ Standalone question:"""
 
 # Anything in article text that looks like a fence or a citation marker is rewritten before it is quoted.
 _FENCE = re.compile(r"</?\s*sources?\b[^>]*>", re.IGNORECASE)
+_CLOSING = re.compile(r"^(.*?)\s*(?:[.!?؟؛…]+[\"'”»)\]]*)?$", re.S)  # a sentence: (its words), its end marks
 _FAKE_MARKER = re.compile(r"[\[【]\s*([0-9٠-٩۰-۹]+(?:\s*[,،]\s*[0-9٠-٩۰-۹]+)*)\s*[\]】]")
 
 
@@ -121,6 +123,19 @@ def fence(text: str) -> str:
     """Article text made safe to quote inside a source block: no fence tags, no citation markers."""
     text = _FENCE.sub(lambda m: m.group().replace("<", "‹").replace(">", "›"), text)
     return _FAKE_MARKER.sub(r"(\1)", text)
+
+
+def labelled(text: str, n: int) -> str:
+    """`text` with the marker [n] closing each of its sentences, as the answer's sentences must end: a model
+    that restates a sentence of source n finds the marker to copy right after it (small models cite the
+    number they saw last otherwise)."""
+    out, at = [], 0
+    for start, end in sentence_spans(text):
+        sentence = text[start:end]
+        cut = start + len(_CLOSING.search(sentence).group(1))
+        out += [text[at:cut], f" [{n}]", text[cut:end]]
+        at = end
+    return "".join(out) + text[at:]
 
 
 def prompt_messages(question: str, hits: Sequence[Hit], language: str | None = None) -> list[ChatMessage]:
@@ -143,7 +158,7 @@ def prompt_messages(question: str, hits: Sequence[Hit], language: str | None = N
 def _user_prompt(question: str, hits: Sequence[Hit], language: str) -> str:
     """The fenced, numbered sources, the reminder in the answer's language, then the question."""
     sources = "\n".join(
-        SOURCE_BLOCK.format(n=n, title=fence(h.title).replace('"', "'"), text=fence(h.text))
+        SOURCE_BLOCK.format(n=n, title=fence(h.title).replace('"', "'"), text=labelled(fence(h.text), n))
         for n, h in enumerate(hits, start=1)
     )
     return USER_PROMPT.format(sources=sources, reminder=REMINDER[language], question=question)
