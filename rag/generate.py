@@ -15,7 +15,8 @@ Generators are llama-index LLMs, so any provider llama-index supports works from
   transformers' GGUF loading), on the GPU when there is one, else the CPU (`TransformersLLM`).
 
 The article text in the prompt is data, never instructions: it is fenced in `<sources>` blocks that it cannot
-close, and citation-like markers inside it are neutralized, so only the prompt's own numbering can be cited.
+close, and citation-like markers inside it are neutralized, so only the prompt's own numbering can be cited:
+each sentence of source n ends with [n]. A worked example (invented articles) comes first, as an earlier exchange.
 """
 
 from __future__ import annotations
