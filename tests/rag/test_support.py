@@ -10,6 +10,7 @@ import pytest
 from rag.clean import clean
 from rag.load import read_file
 from rag.support import (
+    ENGLISH_MODEL,
     SupportChecker,
     claim_text,
     content_terms,
@@ -92,6 +93,21 @@ def test_an_english_claim_is_checked_against_the_sentence_that_makes_it(checker,
     unrelated = checker.check(claim, [paragraphs[(CIS, 3)]])
     assert not unrelated.supported and unrelated.reason == "number"
     assert checker.check(claim.replace("4,500", "5,400"), [shoigu]).reason == "number"
+
+
+def test_an_english_claim_is_decided_by_its_similarity_its_lead_and_its_figures(checker, paragraphs, shoigu):
+    claim = claim_text("Shoigu said there are 4,500 ISIS members in Afghanistan [1].")
+    dense, margin, stated = checker.english_signals(claim, [shoigu], [paragraphs[(CIS, 3)]])
+    assert stated == 1 and margin > 0 and dense == checker.dense(claim, [shoigu])
+    assert checker.english_signals(claim, [shoigu], [])[1] == 0.0  # no other paragraph: no lead either way
+    m = ENGLISH_MODEL
+    assert m.score(dense, margin, 1) > m.score(dense, margin, 0)  # a figure found in the paragraph is evidence
+    assert m.score(dense, margin, 3) == m.score(dense, margin, 2)  # counted up to two
+    assert m.score(dense + 0.01, margin, 0) > m.score(dense, margin, 0)
+    assert m.score(dense, margin + 0.01, 0) > m.score(dense, margin, 0)
+    assert abs(m.score(m.dense_min, 0.0, 0)) < 1e-9 and 0.75 < checker.dense_min == m.dense_min < 0.9
+    # with its figure, the claim passes at a similarity a claim without one would need more for
+    assert m.score(m.dense_min - 0.01, 0.0, 1) > 0 > m.score(m.dense_min - 0.01, 0.0, 0)
 
 
 def test_a_swapped_name_is_caught_across_scripts(checker, paragraphs, shoigu):
