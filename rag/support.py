@@ -57,6 +57,7 @@ from .names import (
     arabic_countries,
     arabic_frequency,
     arabic_name_in,
+    arabic_person,
     arabic_place,
     arabic_territory,
     city,
@@ -81,6 +82,7 @@ RARE_ZIPF = 3.3  # an Arabic word rarer than this (wordfreq's Zipf scale) missin
 RARE_ZIPF_EN = 3.0  # the same for a capitalized word of an English claim
 COMMON_ZIPF_EN = 4.5  # a capitalized word this common is a translated word, not a transliterated name
 COMMON_ZIPF = 5.4  # an Arabic word this common is not taken for a city's name (وأن is not Van)
+PERSON_MIN = 100  # two absent neighbouring name words, one attested this often in people's names, are a person
 REJECTIONS = ("number", "name", "unsupported term", "other paragraph")  # reasons given when a sentence is rejected
 
 MARKER = re.compile(r"\s*\[\d+(?:\s*[,،]\s*\d+)*\]")
@@ -215,6 +217,7 @@ class SupportChecker:
         dense_margin: float = DENSE_MARGIN,
         rare_zipf: float = RARE_ZIPF,
         rare_zipf_en: float = RARE_ZIPF_EN,
+        person_min: int = PERSON_MIN,
         always_dense: bool = False,
         cache_size: int = 4096,
     ):
@@ -227,6 +230,7 @@ class SupportChecker:
         self.dense_margin = dense_margin
         self.rare_zipf = rare_zipf
         self.rare_zipf_en = rare_zipf_en
+        self.person_min = person_min
         self.always_dense = always_dense
         self._vectors = CachedEmbedder(embedder, size=cache_size)
 
@@ -277,6 +281,8 @@ class SupportChecker:
             cited_words = {w for p in paragraphs for w in words(p)}
             if any(w not in cited_words for w in arabic_countries(claim)):
                 return verdict(False, lexical, "name")  # a country the cited paragraphs do not name
+            if self._unnamed_person(claim, paragraphs):
+                return verdict(False, lexical, "name")  # a person the cited paragraphs do not name
             if self._novel_term(claim, paragraphs):
                 return verdict(False, lexical, "unsupported term")
             if lexical < self.lexical_min:
@@ -318,26 +324,44 @@ class SupportChecker:
         found = sum(w.get(t, 1.0) for t in claim_terms if t in para_terms)
         return round(found / total, 4) if total else 0.0
 
-    def _novel_term(self, claim: str, paragraphs: list[str]) -> str | None:
-        """A word of the (Arabic) claim that the paragraphs lack, in any form (`root_keys`, or spelled another
-        way: `arabic_name_in`), and that is rare (`RARE_ZIPF`), a city's name or a country's or region's:
-        most often a name the sentence took from elsewhere."""
+    def _absent(self, claim: str, paragraphs: list[str]) -> list[tuple[str, str] | None]:
+        """Each word of the (Arabic) claim, as (as spelled, normalized) when the paragraphs lack it in every
+        form (as a term, by `root_keys`, or spelled another way: `arabic_name_in`), else None (stop words,
+        figures and non-Arabic words too)."""
         known = {t for p in paragraphs for t in terms(p)}
         keys = {k for p in paragraphs for w in words(p) for k in root_keys(w)}
-        regions = {k for p in paragraphs for w in words(p) for k in territory_keys(w)}
         paragraph_words = [w for p in paragraphs for w in words(p)]
+        out: list[tuple[str, str] | None] = []
         for spelled in _TOKEN.findall(dediac_ar(undecorated(claim))):
             w = normalize(spelled)
             found = terms(spelled)
-            if not found or not _ARABIC.search(w) or any(ch.isdigit() for ch in w) or found[0] in known:
-                continue
-            if root_keys(w) & keys or arabic_name_in(w, paragraph_words):
-                continue
+            present = not found or not _ARABIC.search(w) or any(ch.isdigit() for ch in w) or found[0] in known
+            out.append(None if present or root_keys(w) & keys or arabic_name_in(w, paragraph_words) else (spelled, w))
+        return out
+
+    def _novel_term(self, claim: str, paragraphs: list[str]) -> str | None:
+        """A word of the (Arabic) claim that the paragraphs lack in every form (`_absent`) and that is rare
+        (`RARE_ZIPF`), a city's name or a country's or region's: most often a name the sentence took from
+        elsewhere."""
+        regions = {k for p in paragraphs for w in words(p) for k in territory_keys(w)}
+        for spelled, w in filter(None, self._absent(claim, paragraphs)):
             common = rarity(spelled)
             if common < self.rare_zipf or (arabic_place(w) and common < COMMON_ZIPF):
                 return w
             if arabic_territory(w) and not territory_keys(w) & regions:
                 return w
+        return None
+
+    def _unnamed_person(self, claim: str, paragraphs: list[str]) -> str | None:
+        """Two neighbouring words of the (Arabic) claim that the paragraphs lack in every form and that are
+        both parts of people's names, one of them a common one (attested `PERSON_MIN` times or more:
+        توفيق الحكيم, إبراهيم باشا, علي أيوب): a person the paragraphs do not name, written, as Arabic writes
+        most names, in common words that the rarity rule cannot tell from a paraphrase."""
+        absent = self._absent(claim, paragraphs)
+        for a, b in zip(absent, absent[1:], strict=False):
+            counts = sorted(arabic_person(w[1]) for w in (a, b) if w)
+            if len(counts) == 2 and counts[0] and counts[1] >= self.person_min:
+                return f"{a[1]} {b[1]}"
         return None
 
     def _foreign_name(self, claim: str, paragraphs: list[str], others: list[str]) -> str | None:

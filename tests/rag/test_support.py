@@ -123,6 +123,17 @@ def test_a_swapped_name_is_caught_across_scripts(checker, paragraphs, shoigu):
     assert not swapped.supported and swapped.reason == "name"
 
 
+def test_a_person_named_in_common_words_is_caught(checker, paragraphs):
+    # علي and أيوب are common Arabic words, not rare ones; two of them side by side, both absent from the
+    # paragraph and both parts of people's names (علي a common one), are a person the paragraph does not name.
+    shawa = paragraphs[(SEVENTH, 11)]  # deputy defence minister Mahmoud al-Shawa gave Syria's speech
+    assert checker.check("ألقى العماد محمود الشوا كلمة سوريا في المؤتمر [1].", [shawa]).supported
+    swapped = checker.check("ألقى العماد علي أيوب كلمة سوريا في المؤتمر [1].", [shawa])
+    assert not swapped.supported and swapped.reason == "name" and swapped.lexical >= 0.7
+    # a paraphrase whose new words are common but not a name stays supported
+    assert checker.check("ألقى نائب وزير الدفاع السوري كلمة بلاده في المؤتمر [1].", [shawa]).supported
+
+
 def test_an_arabic_name_the_paragraph_lacks_is_caught_without_the_other_paragraphs(checker, paragraphs, shoigu):
     # No capital letters in Arabic: a rare word (a transliterated name) or a city's name that the cited
     # paragraph lacks in every form rejects the sentence, with no other paragraph to find it in.
