@@ -355,13 +355,18 @@ class SupportChecker:
     def _unnamed_person(self, claim: str, paragraphs: list[str]) -> str | None:
         """Two neighbouring words of the (Arabic) claim that the paragraphs lack in every form and that are
         both parts of people's names, one of them a common one (attested `PERSON_MIN` times or more:
-        توفيق الحكيم, إبراهيم باشا, علي أيوب): a person the paragraphs do not name, written, as Arabic writes
-        most names, in common words that the rarity rule cannot tell from a paraphrase."""
-        absent = self._absent(claim, paragraphs)
-        for a, b in zip(absent, absent[1:], strict=False):
-            counts = sorted(arabic_person(w[1]) for w in (a, b) if w)
+        توفيق الحكيم, إبراهيم باشا, علي أيوب, عبد الله غول): a person the paragraphs do not name, written, as
+        Arabic writes most names, in common words that the rarity rule cannot tell from a paraphrase."""
+        units: list[str | None] = []  # absent words, "عبد X" (عبد الله, عبد الكريم) as the one name it is
+        for w in self._absent(claim, paragraphs):
+            if w and units and units[-1] == "عبد":
+                units[-1] = f"عبد {w[1]}"
+            else:
+                units.append(w and w[1])
+        for a, b in zip(units, units[1:], strict=False):
+            counts = sorted(arabic_person(w) for w in (a, b) if w)
             if len(counts) == 2 and counts[0] and counts[1] >= self.person_min:
-                return f"{a[1]} {b[1]}"
+                return f"{a} {b}"
         return None
 
     def _foreign_name(self, claim: str, paragraphs: list[str], others: list[str]) -> str | None:

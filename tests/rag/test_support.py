@@ -130,6 +130,8 @@ def test_a_person_named_in_common_words_is_caught(checker, paragraphs):
     assert checker.check("ألقى العماد محمود الشوا كلمة سوريا في المؤتمر [1].", [shawa]).supported
     swapped = checker.check("ألقى العماد علي أيوب كلمة سوريا في المؤتمر [1].", [shawa])
     assert not swapped.supported and swapped.reason == "name" and swapped.lexical >= 0.7
+    compound = checker.check("ألقى العماد عبد الله غول كلمة سوريا في المؤتمر [1].", [shawa])  # عبد الله: one name
+    assert not compound.supported and compound.reason == "name"
     # a paraphrase whose new words are common but not a name stays supported
     assert checker.check("ألقى نائب وزير الدفاع السوري كلمة بلاده في المؤتمر [1].", [shawa]).supported
 
