@@ -65,6 +65,7 @@ from .names import (
     frequency,
     name_in,
     names,
+    person_in,
     place,
     territory,
     territory_in,
@@ -382,6 +383,11 @@ class SupportChecker:
             # the name of a country or region itself must be in the paragraph.
             if inside is False and territory(name, adjectives=False):
                 return name
+            person = person_in(name, cited, attested=self.person_min)  # an Arab name: its Arabic spellings
+            if person is not None:
+                if person:
+                    continue
+                return name  # none of them in the cited paragraphs (Suleiman where they say عثمان)
             if name_in(name, cited) or any(arabic_name_in(w, cited) for w in place(name) or ()):
                 continue  # a city also by its Arabic name, spelled as GeoNames or otherwise (Zurich: زيوريخ)
             common = frequency(name, "en")

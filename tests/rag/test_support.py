@@ -136,6 +136,20 @@ def test_a_person_named_in_common_words_is_caught(checker, paragraphs):
     assert checker.check("ألقى نائب وزير الدفاع السوري كلمة بلاده في المؤتمر [1].", [shawa]).supported
 
 
+def test_an_english_claim_naming_an_arab_person_the_paragraph_lacks(checker, paragraphs):
+    # Ibrahim and Suleiman are common enough in English to pass the rarity rule; the name index lists their
+    # Arabic spellings (إبراهيم, سليمان), none of which the paragraph has.
+    shawa = paragraphs[(SEVENTH, 11)]
+    kept = checker.check(
+        "Syrian deputy defence minister Mahmoud al-Shawa gave Syria's speech at the conference [1].", [shawa]
+    )
+    assert kept.supported
+    for name in ("Ibrahim al-Shawa", "Mahmoud Suleiman"):
+        claim = f"Syrian deputy defence minister {name} gave Syria's speech at the conference [1]."
+        v = checker.check(claim, [shawa])
+        assert not v.supported and v.reason == "name", name
+
+
 def test_an_arabic_name_the_paragraph_lacks_is_caught_without_the_other_paragraphs(checker, paragraphs, shoigu):
     # No capital letters in Arabic: a rare word (a transliterated name) or a city's name that the cited
     # paragraph lacks in every form rejects the sentence, with no other paragraph to find it in.
