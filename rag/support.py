@@ -147,9 +147,8 @@ class Support:
     which rule accepted the sentence: "lexical", "dense" or "quote"; or why it was rejected: "number" (a
     figure or rank it states is missing from the paragraphs), "name" (a name it states is missing from them
     and is a country, region or city, a person's, is rare, or is in another retrieved paragraph), "unsupported
-    term" (a word of
-    an Arabic sentence missing from them in every form that is rare or a place's name), "other paragraph"
-    (another retrieved paragraph supports it clearly better); "" otherwise.
+    term" (a word of an Arabic sentence missing from them in every form that is rare or a place's name),
+    "other paragraph" (another retrieved paragraph supports it clearly better); "" otherwise.
     """
 
     supported: bool
