@@ -49,7 +49,7 @@ from rag.load import read_file
 from rag.normalize import terms
 from rag.support import SupportChecker, content_terms, is_arabic_term, numbers
 
-from .checker import StoredEmbedder, load_claims, paragraphs
+from .checker import Claim, StoredEmbedder, load_claims, paragraphs
 from .sets import SEED_SET, load_set
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -243,13 +243,14 @@ def nearest_negatives(checker: SupportChecker) -> list[Pair]:
     return out
 
 
-def fit_english(checker: SupportChecker) -> support.EnglishModel:
-    """Fit `ENGLISH_MODEL` on the labelled set's dev split and print what it does on dev and test."""
+def fit_english(checker: SupportChecker, claims: list[Claim] | None = None) -> support.EnglishModel:
+    """Fit `ENGLISH_MODEL` on the dev split of the labelled set (or of `claims`) and print what it does on
+    dev and test."""
     from sklearn.linear_model import LogisticRegression
 
     texts = paragraphs()
     rows = []  # (claim, signals or None when a rule decided before the model, fixed verdict)
-    for c in load_claims():
+    for c in load_claims() if claims is None else claims:
         if c.language != "en" or c.cited not in texts:
             continue
         cited, others = c.texts(texts)
