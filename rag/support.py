@@ -387,7 +387,7 @@ class SupportChecker:
             if inside is False and territory(name, adjectives=False):
                 return name
             person = person_in(name, cited, attested=self.person_min)  # an Arab name: its Arabic spellings
-            if person is not None:
+            if person is not None and frequency(name, "en") < COMMON_ZIPF_EN:  # not a common English word
                 if person:
                     continue
                 return name  # none of them in the cited paragraphs (Suleiman where they say عثمان)
