@@ -15,45 +15,16 @@ from __future__ import annotations
 
 import argparse
 import os
-import pickle
 import sys
 import time
 from pathlib import Path
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from eval.checker import CHECKER_SET, format_table, load_claims, measure, mistakes  # noqa: E402
-from rag.embed import Embedder, load_embedder  # noqa: E402
+from eval.checker import CHECKER_SET, StoredEmbedder, format_table, load_claims, measure, mistakes  # noqa: E402
+from rag.embed import load_embedder  # noqa: E402
 from rag.support import SupportChecker  # noqa: E402
-
-
-class StoredEmbedder(Embedder):
-    """An embedder whose vectors are kept in a file between runs."""
-
-    def __init__(self, inner: Embedder, path: Path):
-        self.inner, self.path = inner, path
-        self.name, self.dim, self.max_tokens = inner.name, inner.dim, inner.max_tokens
-        self.vectors: dict = pickle.loads(path.read_bytes()) if path.exists() else {}
-
-    def embed_passages(self, texts: list[str]) -> np.ndarray:
-        new = [t for t in dict.fromkeys(texts) if ("p", t) not in self.vectors]
-        if new:
-            self.vectors |= {("p", t): v for t, v in zip(new, self.inner.embed_passages(new), strict=True)}
-        return np.stack([self.vectors[("p", t)] for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
-
-    def embed_query(self, text: str) -> np.ndarray:
-        if ("q", text) not in self.vectors:
-            self.vectors[("q", text)] = self.inner.embed_query(text)
-        return self.vectors[("q", text)]
-
-    def count_tokens(self, text: str) -> int:
-        return self.inner.count_tokens(text)
-
-    def save(self) -> None:
-        self.path.write_bytes(pickle.dumps(self.vectors))
 
 
 def main() -> None:

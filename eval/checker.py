@@ -15,11 +15,15 @@ the product numbers them), ARCD paragraphs from ../shared/data/arcd-train.json (
 from __future__ import annotations
 
 import json
+import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from rag.clean import clean
+from rag.embed import Embedder
 from rag.load import read_file
 from rag.support import Support, SupportChecker
 
@@ -147,6 +151,32 @@ def format_table(verdicts: list[Verdict]) -> str:
         cells += [_share(r[k]) for k in KINDS[1:]]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+class StoredEmbedder(Embedder):
+    """An embedder whose vectors are kept in a file between runs."""
+
+    def __init__(self, inner: Embedder, path: Path):
+        self.inner, self.path = inner, path
+        self.name, self.dim, self.max_tokens = inner.name, inner.dim, inner.max_tokens
+        self.vectors: dict = pickle.loads(path.read_bytes()) if path.exists() else {}
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        new = [t for t in dict.fromkeys(texts) if ("p", t) not in self.vectors]
+        if new:
+            self.vectors |= {("p", t): v for t, v in zip(new, self.inner.embed_passages(new), strict=True)}
+        return np.stack([self.vectors[("p", t)] for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        if ("q", text) not in self.vectors:
+            self.vectors[("q", text)] = self.inner.embed_query(text)
+        return self.vectors[("q", text)]
+
+    def count_tokens(self, text: str) -> int:
+        return self.inner.count_tokens(text)
+
+    def save(self) -> None:
+        self.path.write_bytes(pickle.dumps(self.vectors))
 
 
 def mistakes(verdicts: list[Verdict]) -> list[Verdict]:

@@ -11,9 +11,11 @@ Digits: ASCII or Arabic-Indic, "4,500" / "4٬500" thousands separators, "45.44" 
 Words: units, tens and hundreds, with the multipliers thousand / million / billion (ألف، آلاف، ألفين،
 مليون، ملايين، مليونين، مليار) applied to the number before them ("50 ألف", "fifty thousand", "3.79 million").
 A decade ("the 1990s", "التسعينيات") is the value `"1990s"`; a fraction in words ("half", "نصف", "الربع",
-"ثلثي") is `"1/2"`, `"1/4"`, `"2/3"`. Bare number words under ten ("two", "ثلاثة")
-(and ten) are left out: Arabic says them with the dual and plural forms of nouns as often as with a word, so a
-sentence's "two documents" cannot be required to appear as a number in the paragraph.
+"ثلثي") is `"1/2"`, `"1/4"`, `"2/3"`. An ordinal is its number ("seventh" = السابعة = 7, "eleventh" = الحادي عشر =
+11, "twenty-first" = الحادي والعشرين = 21; "first"/أول, which says "earliest" as often as a rank, is not read).
+Bare number words under ten ("two", "ثلاثة") (and ten) are left out: Arabic says them with the dual and
+plural forms of nouns as often as with a word, so a sentence's "two documents" cannot be required to appear as
+a number in the paragraph.
 """
 
 from __future__ import annotations
@@ -74,12 +76,28 @@ DUALS: dict[str, float] = {"الفين": 2e3, "الفان": 2e3, "مليونين
 FRACTIONS: dict[str, str] = {"نصف": "1/2", "ربع": "1/4", "ثلث": "1/3", "ثلثي": "2/3", "ثلثا": "2/3"}
 FRACTIONS |= {"ال" + w: v for w, v in FRACTIONS.items()}
 FRACTIONS |= {"half": "1/2", "halves": "1/2", "quarter": "1/4", "quarters": "1/4"}
+# Ordinals: "the eleventh president" where the paragraph says الثاني عشر is a changed figure. "first"/أول is
+# left out (it says "earliest" or "leading" as often as a rank); one, الحادي, only opens a compound.
+_EN_ORDINALS = "second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
+_EN_ORDINALS += "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth"
+_AR_ORDINALS = {  # masculine and feminine, with and without the article
+    2: "ثاني", 3: "ثالث", 4: "رابع", 5: "خامس", 6: "سادس", 7: "سابع", 8: "ثامن", 9: "تاسع", 10: "عاشر",
+}  # fmt: skip
+ORDINALS: dict[str, float] = {w: i for i, w in enumerate(_EN_ORDINALS.split(), 2)}
+ORDINALS |= {w: 10 * i for i, w in enumerate("twentieth thirtieth fortieth fiftieth sixtieth".split(), 2)}
+ORDINALS |= {w: 10 * i for i, w in enumerate("seventieth eightieth ninetieth".split(), 7)}
+ORDINALS |= {f"{a}{w}{e}": n for n, w in _AR_ORDINALS.items() for a in ("", "ال") for e in ("", "ة")}
+ORDINALS |= {"ال" + w: n for n, ws in _AR_TENS.items() for w in ws.split()}  # العشرون: the twentieth
+# Units that open a compound ordinal: الحادي عشر (11th), الحادي والعشرون (21st), twenty-first.
+ORDINAL_UNITS: dict[str, float] = {w: n for w, n in ORDINALS.items() if n < 10} | {"first": 1}
+ORDINAL_UNITS |= {f"{a}حادي{e}": 1 for a in ("", "ال") for e in ("", "ة")}
 DECADES = {w: f"19{n}s" for n, ws in _AR_DECADES.items() for w in ws.split()}
 DECADES |= {w[2:]: v for w, v in DECADES.items()}  # without the article
 _EN_DECADES = "twenties thirties forties fifties sixties seventies eighties nineties"
 DECADES |= {w: f"19{10 * i}s" for i, w in enumerate(_EN_DECADES.split(), 2)}
-WORDS, MULTIPLIERS, DUALS, DECADES, FRACTIONS = (
-    {normalize(w): v for w, v in d.items()} for d in (WORDS, MULTIPLIERS, DUALS, DECADES, FRACTIONS)
+WORDS, MULTIPLIERS, DUALS, DECADES, FRACTIONS, ORDINALS, ORDINAL_UNITS = (
+    {normalize(w): v for w, v in d.items()}
+    for d in (WORDS, MULTIPLIERS, DUALS, DECADES, FRACTIONS, ORDINALS, ORDINAL_UNITS)
 )
 _CLITICS = ("و", "ب", "ل", "ف")
 
@@ -87,7 +105,7 @@ _CLITICS = ("و", "ب", "ل", "ف")
 def _word(token: str) -> str:
     """A word without the conjunction/preposition clitics Arabic writes on it (وثلاثه -> ثلاثه)."""
     for w in (token, token[1:] if token[:1] in _CLITICS else token):
-        if w in WORDS or w in MULTIPLIERS or w in DUALS or w in DECADES or w in FRACTIONS:
+        if any(w in d for d in (WORDS, MULTIPLIERS, DUALS, DECADES, FRACTIONS, ORDINALS, ORDINAL_UNITS)):
             return w
     return token
 
@@ -111,6 +129,17 @@ def _digits(token: str) -> tuple[float | None, str | None]:
 def _compound(a: float, b: float) -> bool:
     """Whether two number words make one number: a unit and a ten, either order."""
     return (0 < a < 10 and 20 <= b < 100 and b % 10 == 0) or (0 < b < 10 and 20 <= a < 100 and a % 10 == 0)
+
+
+def _ordinal(tokens: list[str], i: int) -> tuple[float | None, int]:
+    """The ordinal starting at tokens[i] and the index after it: السابعة (7), الحادي عشر (11), الحادي
+    والعشرون (21), twenty first (21; a ten before an ordinal unit is read in `figures`)."""
+    t, nxt = tokens[i], tokens[i + 1] if i + 1 < len(tokens) else ""
+    if t in ORDINAL_UNITS and WORDS.get(nxt) == 10:
+        return ORDINAL_UNITS[t] + 10, i + 2
+    if t in ORDINAL_UNITS and ORDINALS.get(nxt, 0) >= 20:
+        return ORDINAL_UNITS[t] + ORDINALS[nxt], i + 2
+    return ORDINALS.get(t), i + 1
 
 
 def _value(x: float) -> str:
@@ -138,6 +167,11 @@ def figures(text: str, *, bare: bool = False) -> set[str]:
             out.add(FRACTIONS[t])
             i += 1
             continue
+        if t in ORDINALS or t in ORDINAL_UNITS:
+            value, i = _ordinal(tokens, i)
+            if value is not None:
+                out.add(_value(value))
+            continue
         value, decade = _digits(t) if t[:1].isdigit() else (WORDS.get(t), None)
         if decade:
             out.add(decade)
@@ -149,6 +183,10 @@ def figures(text: str, *, bare: bool = False) -> set[str]:
         if not digits and j < len(tokens) and _compound(value, WORDS.get(tokens[j], 0)):
             value += WORDS[tokens[j]]
             j += 1
+        elif not digits and j < len(tokens) and 20 <= value < 100 and tokens[j] in ORDINAL_UNITS:
+            out.add(_value(value + ORDINAL_UNITS[tokens[j]]))  # twenty first
+            i = j + 1
+            continue
         scaled = value
         while j < len(tokens) and tokens[j] in MULTIPLIERS:
             scaled *= MULTIPLIERS[tokens[j]]

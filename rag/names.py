@@ -23,7 +23,7 @@ import re
 import unicodedata
 from functools import cache
 
-from .normalize import words
+from .normalize import normalize, words
 
 # Latin letters and digraphs to sound classes ("" = a vowel, dropped).
 _LATIN_DIGRAPHS = (("sch", "S"), ("sh", "S"), ("ch", "S"), ("kh", "K"), ("gh", "K"), ("th", "T"), ("dh", "D"),
@@ -410,3 +410,60 @@ def _same_sounds(a: str, b: str) -> bool:
         and a != b
         and all(x == y or (x in _ARABIC and _ARABIC.get(x) == _ARABIC.get(y)) for x, y in zip(a, b, strict=True))
     )
+
+
+@cache
+def _person_names():
+    """The name index `arabic-name-romanizer` ships (Wikidata and national name lists: how often each word is
+    attested as part of a person's name), or None when the package is not installed."""
+    try:
+        from arabic_name_romanizer.api import default_resources_dir
+        from arabic_name_romanizer.lookup import NameIndex
+        from arabic_name_romanizer.normalize import lookup_key
+    except ImportError:
+        return None
+    return NameIndex(default_resources_dir() / "names.sqlite3"), lookup_key
+
+
+@cache
+def arabic_person(word: str) -> int:
+    """How many times a normalized Arabic word (article and clitics allowed) is attested as a part of Arab
+    people's names (علي 2584, إبراهيم 1412, توفيق 253, باشا 61; 0 for a word no name uses, or without
+    `arabic-name-romanizer`). Many are common words too (صلاح, جمال), so one alone says little."""
+    index = _person_names()
+    if index is None:
+        return 0
+    names, key = index
+    return max(sum(v.count for v in names.lookup_unit(key(f))) for f in _forms(word))
+
+
+_ARAB_STATES = frozenset("AE BH DJ DZ EG IQ JO KM KW LB LY MA MR OM PS QA SA SD SO SY TN YE".split())
+
+
+@cache
+def _latin_persons() -> dict[str, tuple[int, frozenset[str]]]:
+    """Latin spellings of the parts of Arab people's names in the name index ("ibrahim") -> how often they
+    are attested and their Arabic spellings, normalized (ابراهيم)."""
+    index = _person_names()
+    if index is None:
+        return {}
+    counts: dict[str, int] = {}
+    spellings: dict[str, set[str]] = {}
+    rows = index[0].conn.execute("SELECT arabic_key, latin, country, count FROM units")
+    for arabic, latin, country, count in rows:
+        if country in _ARAB_STATES:
+            counts[latin.lower()] = counts.get(latin.lower(), 0) + count
+            spellings.setdefault(latin.lower(), set()).add(normalize(arabic))
+    return {k: (n, frozenset(spellings[k])) for k, n in counts.items()}
+
+
+def person_in(name: str, paragraph_words: list[str], *, attested: int = 100) -> bool | None:
+    """Whether a Latin-script part of an Arab person's name ("Ibrahim", "Suleiman") is among the paragraph's
+    words in one of the Arabic spellings the name index lists for it (سليمان); None when the index does not
+    list it `attested` times or more (or `arabic-name-romanizer` is not installed)."""
+    count, spellings = _latin_persons().get(_unaccented(name).lower(), (0, frozenset()))
+    if count < attested:
+        return None
+    forms = {f for w in paragraph_words for f in _forms(w)}
+    text = " " + " ".join(paragraph_words) + " "
+    return any(s in forms or (" " in s and f" {s} " in text) for s in spellings)

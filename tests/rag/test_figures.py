@@ -55,3 +55,25 @@ def test_fractions_in_words_are_figures():
     assert figures_found("Greater Cairo holds about a quarter of Egypt's people", [egypt])
     assert not figures_found("تضم القاهرة الكبرى نصف سكان مصر", [egypt])
     assert not figures_found("Greater Cairo holds half of Egypt's people", [egypt])
+
+
+# ARCD paragraphs (../shared/data/arcd-train.json) on Erdoğan and Switzerland: ranks said as ordinals
+ERDOGAN = "هو رئيس جمهورية تركيا الثاني عشر والحالي منذ 28 أغسطس 2014م، ويعد أول رئيس تركي اختاره الشعب"
+ZURICH = "وقد تم تصنيف زيوريخ وجنيف المدينتين الثانية والثامنة من بين الأعلى في جودة المعيشة"
+
+
+def test_ordinals_are_figures_in_both_languages():
+    assert figures(ERDOGAN) == {"12", "28", "2014"}  # الثاني عشر; أول (first) is not a rank
+    assert figures("Erdoğan is the twelfth president of Turkey") == {"12"}
+    assert figures(ZURICH) == {"2", "8"}
+    assert figures("مؤتمر موسكو السابع") == figures("the seventh Moscow conference") == {"7"}
+    assert figures("في القرن الحادي والعشرين") == figures("in the twenty-first century") == {"21"}
+    assert figures("الدولة التاسعة عشر") == {"19"}
+    assert figures("the first Arab to win the prize") == set()
+
+
+def test_a_changed_ordinal_is_a_changed_figure():
+    assert figures_found("Erdoğan is the twelfth president of Turkey", [ERDOGAN])
+    assert not figures_found("Erdoğan is the eleventh president of Turkey", [ERDOGAN])
+    assert figures_found("صنفت زيوريخ وجنيف في المرتبتين الثانية والثامنة", [ZURICH])
+    assert not figures_found("صنفت زيوريخ وجنيف في المرتبتين الثالثة والثامنة", [ZURICH])

@@ -10,6 +10,7 @@ import pytest
 from rag.clean import clean
 from rag.load import read_file
 from rag.support import (
+    ENGLISH_MODEL,
     SupportChecker,
     claim_text,
     content_terms,
@@ -94,6 +95,21 @@ def test_an_english_claim_is_checked_against_the_sentence_that_makes_it(checker,
     assert checker.check(claim.replace("4,500", "5,400"), [shoigu]).reason == "number"
 
 
+def test_an_english_claim_is_decided_by_its_similarity_its_lead_and_its_figures(checker, paragraphs, shoigu):
+    claim = claim_text("Shoigu said there are 4,500 ISIS members in Afghanistan [1].")
+    dense, margin, stated = checker.english_signals(claim, [shoigu], [paragraphs[(CIS, 3)]])
+    assert stated == 1 and margin > 0 and dense == checker.dense(claim, [shoigu])
+    assert checker.english_signals(claim, [shoigu], [])[1] == 0.0  # no other paragraph: no lead either way
+    m = ENGLISH_MODEL
+    assert m.score(dense, margin, 1) > m.score(dense, margin, 0)  # a figure found in the paragraph is evidence
+    assert m.score(dense, margin, 3) == m.score(dense, margin, 2)  # counted up to two
+    assert m.score(dense + 0.01, margin, 0) > m.score(dense, margin, 0)
+    assert m.score(dense, margin + 0.01, 0) > m.score(dense, margin, 0)
+    assert abs(m.score(m.dense_min, 0.0, 0)) < 1e-9 and 0.75 < checker.dense_min == m.dense_min < 0.9
+    # with its figure, the claim passes at a similarity a claim without one would need more for
+    assert m.score(m.dense_min - 0.01, 0.0, 1) > 0 > m.score(m.dense_min - 0.01, 0.0, 0)
+
+
 def test_a_swapped_name_is_caught_across_scripts(checker, paragraphs, shoigu):
     lavrov = paragraphs[(FIFTH, 5)]  # Lavrov on using terrorists as a tool, in the fifth conference's article
     claim = "Lavrov said there are 4,500 ISIS members in Afghanistan [1]."
@@ -105,6 +121,33 @@ def test_a_swapped_name_is_caught_across_scripts(checker, paragraphs, shoigu):
     assert checker.check("قال بوتين إن روسيا تجري مباحثات مع السعودية والإمارات ومصر والأردن [1].", [talks]).supported
     swapped = checker.check("قال بوتين إن روسيا تجري مباحثات مع السعودية وقطر ومصر والأردن [1].", [talks])
     assert not swapped.supported and swapped.reason == "name"
+
+
+def test_a_person_named_in_common_words_is_caught(checker, paragraphs):
+    # علي and أيوب are common Arabic words, not rare ones; two of them side by side, both absent from the
+    # paragraph and both parts of people's names (علي a common one), are a person the paragraph does not name.
+    shawa = paragraphs[(SEVENTH, 11)]  # deputy defence minister Mahmoud al-Shawa gave Syria's speech
+    assert checker.check("ألقى العماد محمود الشوا كلمة سوريا في المؤتمر [1].", [shawa]).supported
+    swapped = checker.check("ألقى العماد علي أيوب كلمة سوريا في المؤتمر [1].", [shawa])
+    assert not swapped.supported and swapped.reason == "name" and swapped.lexical >= 0.7
+    compound = checker.check("ألقى العماد عبد الله غول كلمة سوريا في المؤتمر [1].", [shawa])  # عبد الله: one name
+    assert not compound.supported and compound.reason == "name"
+    # a paraphrase whose new words are common but not a name stays supported
+    assert checker.check("ألقى نائب وزير الدفاع السوري كلمة بلاده في المؤتمر [1].", [shawa]).supported
+
+
+def test_an_english_claim_naming_an_arab_person_the_paragraph_lacks(checker, paragraphs):
+    # Ibrahim and Suleiman are common enough in English to pass the rarity rule; the name index lists their
+    # Arabic spellings (إبراهيم, سليمان), none of which the paragraph has.
+    shawa = paragraphs[(SEVENTH, 11)]
+    kept = checker.check(
+        "Syrian deputy defence minister Mahmoud al-Shawa gave Syria's speech at the conference [1].", [shawa]
+    )
+    assert kept.supported
+    for name in ("Ibrahim al-Shawa", "Mahmoud Suleiman"):
+        claim = f"Syrian deputy defence minister {name} gave Syria's speech at the conference [1]."
+        v = checker.check(claim, [shawa])
+        assert not v.supported and v.reason == "name", name
 
 
 def test_an_arabic_name_the_paragraph_lacks_is_caught_without_the_other_paragraphs(checker, paragraphs, shoigu):

