@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
+
 from .embed import Embedder
 from .names import name_in
 from .normalize import STOPWORDS, terms, words
@@ -38,7 +40,8 @@ class Fusion:
     dense_weight: float = 0.5
     candidates: int = 100  # fetched from each side
     rrf_k: int = 60
-    sentence_weight: float = 0.75  # of the best-sentence similarity in the second ranking
+    sentence_weight: float = 0.75  # of the sentences' similarity to the question in the second ranking
+    late_interaction: float = 1.0  # share of it from token late interaction (the rest: the best sentence)
     sentence_candidates: int = 30  # best fused paragraphs ranked again by their sentences
     sentence_known_max: float = 0.5  # ranked again when the index knows less than this share of the terms
     name_weight: float = 0.5  # added for the share of the question's Latin-script names a candidate holds
@@ -80,17 +83,32 @@ class Retriever:
         return list(best.items())
 
     def _by_sentences(self, question: str, ranked: list[tuple[Key, float]], weight: float) -> list[tuple[Key, float]]:
-        """`ranked` again, by its fused score blended with its best sentence's similarity to the question."""
+        """`ranked` again, by its fused score blended with how closely its sentences match the question: the
+        best sentence's similarity, and (where the embedder gives token states) late interaction, the mean
+        over the question's words of their best match among the paragraph's word tokens."""
         texts = {key: self.index.catalog.paragraph_text(*key) or "" for key, _ in ranked}
         sentences = [
             (key, text[s:e]) for key, text in texts.items() for s, e in quotable_spans(text) or [(0, len(text))]
         ]
-        similarity = self.embedder.embed_passages([t for _, t in sentences]) @ self.embedder.embed_query(question)
+        late = self.fusion.late_interaction
+        passages = self.embedder.embed_tokens([t for _, t in sentences]) if late > 0 else None
+        query = self.embedder.embed_tokens([question], query=True) if passages else None
+        if passages and query and len(query[1][0]):
+            vectors, states = passages
+            q_vector, q_states = query[0][0], query[1][0]
+        else:
+            vectors, states, late = self.embedder.embed_passages([t for _, t in sentences]), [], 0.0
+            q_vector, q_states = self.embedder.embed_query(question), None
         best: dict[Key, float] = {}
-        for (key, _), sim in zip(sentences, similarity, strict=True):
+        for (key, _), sim in zip(sentences, vectors @ q_vector, strict=True):
             best[key] = max(best.get(key, -1.0), float(sim))
         fused, sentence = _min_max(ranked), _min_max(list(best.items()))
-        blended = {key: (1 - weight) * fused[key] + weight * sentence.get(key, 0.0) for key, _ in ranked}
+        tokens = _min_max(_max_sim(q_states, [key for key, _ in sentences], states)) if late else {}
+        blended = {
+            key: (1 - weight) * fused[key]
+            + weight * ((1 - late) * sentence.get(key, 0.0) + late * tokens.get(key, 0.0))
+            for key, _ in ranked
+        }
         return sorted(blended.items(), key=lambda kv: -kv[1])
 
     def _by_names(self, question: str, ranked: list[tuple[Key, float]], weight: float) -> list[tuple[Key, float]]:
@@ -141,6 +159,19 @@ def question_names(question: str) -> list[str]:
     """
     found = _LATIN_WORD.findall(question)[1:]
     return list(dict.fromkeys(w for w in found if w[0].isupper() and len(w) > 2 and w.lower() not in STOPWORDS))
+
+
+def _max_sim(question: np.ndarray, keys: list[Key], states: list[np.ndarray]) -> list[tuple[Key, float]]:
+    """Late interaction (ColBERT's MaxSim): each paragraph scores the mean, over the question's token states,
+    of the best cosine among its own (`states[i]` belongs to the paragraph `keys[i]`)."""
+    by_key: dict[Key, list[np.ndarray]] = {}
+    for key, s in zip(keys, states, strict=True):
+        by_key.setdefault(key, []).append(s)
+    scores = []
+    for key, parts in by_key.items():
+        tokens = np.concatenate(parts)
+        scores.append((key, float((question @ tokens.T).max(axis=1).mean()) if len(tokens) else 0.0))
+    return scores
 
 
 def _min_max(ranking: list[tuple[Key, float]]) -> dict[Key, float]:
