@@ -7,9 +7,13 @@ so an English question over Arabic articles is ranked by the dense side. `Fusion
 plain reciprocal rank fusion instead (bench/retrieval_arcd.py compares both).
 
 Where the BM25 side is (nearly) silent, as for English questions, the best candidates are ranked again by
-the similarity of their best sentence to the question: a whole chunk's vector blurs the one sentence that
-answers, and across languages nothing else can find it. (Arabic questions, whose terms the index knows,
-skip it: on ARCD it changed nothing and it costs about a hundred sentence embeddings per new question.)
+how closely their sentences match the question: a whole chunk's vector blurs the one sentence that
+answers, and across languages nothing else can find it. The match is late interaction (ColBERT's MaxSim):
+each word token of the question is matched to its most similar word token among the candidate's sentences,
+as the embedder states them before pooling, and the candidate scores the mean; an embedder without token
+states gives the best sentence's similarity instead (eval/README.md measures both: ARCD-en R@5 0.91 against
+0.86). (Arabic questions, whose terms the index knows, skip it: on ARCD it changed nothing and it costs
+about a hundred sentence embeddings per new question.)
 Those candidates then gain for each name of the question (a capitalized Latin-script word) that their
 words hold in Arabic script (rag.names, strict skeletons: Shoigu/شويغو), as a reader scanning for the name would.
 """
