@@ -10,7 +10,8 @@
 Digits: ASCII or Arabic-Indic, "4,500" / "4٬500" thousands separators, "45.44" / "45,44" / "45٫44" decimals.
 Words: units, tens and hundreds, with the multipliers thousand / million / billion (ألف، آلاف، ألفين،
 مليون، ملايين، مليونين، مليار) applied to the number before them ("50 ألف", "fifty thousand", "3.79 million").
-A decade ("the 1990s", "التسعينيات") is the value `"1990s"`. Bare number words under ten ("two", "ثلاثة")
+A decade ("the 1990s", "التسعينيات") is the value `"1990s"`; a fraction in words ("half", "نصف", "الربع",
+"ثلثي") is `"1/2"`, `"1/4"`, `"2/3"`. Bare number words under ten ("two", "ثلاثة")
 (and ten) are left out: Arabic says them with the dual and plural forms of nouns as often as with a word, so a
 sentence's "two documents" cannot be required to appear as a number in the paragraph.
 """
@@ -69,12 +70,16 @@ MULTIPLIERS: dict[str, float] = {
     "الف": 1e3, "الاف": 1e3, "مليون": 1e6, "ملايين": 1e6, "مليار": 1e9, "مليارات": 1e9,
 }  # fmt: skip
 DUALS: dict[str, float] = {"الفين": 2e3, "الفان": 2e3, "مليونين": 2e6, "مليونان": 2e6, "مليوني": 2e6}
+# Fractions said in words: a share stated as "half" where the paragraph says a quarter is a changed figure.
+FRACTIONS: dict[str, str] = {"نصف": "1/2", "ربع": "1/4", "ثلث": "1/3", "ثلثي": "2/3", "ثلثا": "2/3"}
+FRACTIONS |= {"ال" + w: v for w, v in FRACTIONS.items()}
+FRACTIONS |= {"half": "1/2", "halves": "1/2", "quarter": "1/4", "quarters": "1/4"}
 DECADES = {w: f"19{n}s" for n, ws in _AR_DECADES.items() for w in ws.split()}
 DECADES |= {w[2:]: v for w, v in DECADES.items()}  # without the article
 _EN_DECADES = "twenties thirties forties fifties sixties seventies eighties nineties"
 DECADES |= {w: f"19{10 * i}s" for i, w in enumerate(_EN_DECADES.split(), 2)}
-WORDS, MULTIPLIERS, DUALS, DECADES = (
-    {normalize(w): v for w, v in d.items()} for d in (WORDS, MULTIPLIERS, DUALS, DECADES)
+WORDS, MULTIPLIERS, DUALS, DECADES, FRACTIONS = (
+    {normalize(w): v for w, v in d.items()} for d in (WORDS, MULTIPLIERS, DUALS, DECADES, FRACTIONS)
 )
 _CLITICS = ("و", "ب", "ل", "ف")
 
@@ -82,7 +87,7 @@ _CLITICS = ("و", "ب", "ل", "ف")
 def _word(token: str) -> str:
     """A word without the conjunction/preposition clitics Arabic writes on it (وثلاثه -> ثلاثه)."""
     for w in (token, token[1:] if token[:1] in _CLITICS else token):
-        if w in WORDS or w in MULTIPLIERS or w in DUALS or w in DECADES:
+        if w in WORDS or w in MULTIPLIERS or w in DUALS or w in DECADES or w in FRACTIONS:
             return w
     return token
 
@@ -127,6 +132,10 @@ def figures(text: str, *, bare: bool = False) -> set[str]:
             continue
         if t in DUALS:
             out.add(_value(DUALS[t]))
+            i += 1
+            continue
+        if t in FRACTIONS:
+            out.add(FRACTIONS[t])
             i += 1
             continue
         value, decade = _digits(t) if t[:1].isdigit() else (WORDS.get(t), None)

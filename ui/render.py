@@ -16,19 +16,19 @@ import re
 from html import escape
 
 from rag import Answer, Citation, IngestReport
+from rag.language import ARABIC_LETTERS, detect_language
 from rag.store import ArticleInfo
 
 from .labels import label
 
-_ARABIC_LETTERS = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
 # A run of Arabic script inside left-to-right text: from an Arabic letter up to (at most) the next Latin
 # letter, line end or marker; trailing spaces and unbalanced brackets/quotes are trimmed off afterwards.
-_ARABIC_RUN = re.compile(rf"[{_ARABIC_LETTERS}][^A-Za-z\n\[\]]*")
+_ARABIC_RUN = re.compile(rf"[{ARABIC_LETTERS}][^A-Za-z\n\[\]]*")
 # A run of Latin script inside right-to-left text (names, acronyms, English titles).
 _LATIN_RUN = re.compile(r"[A-Za-z](?:[A-Za-z0-9 .,'’&/\-]*[A-Za-z0-9])?")
 _MARKER = re.compile(r"\[(\d+)\]")
 # The end of a left-to-right line that quotes an Arabic sentence: [“]ARABIC[”][ [n]...]
-_EVIDENCE_TAIL = re.compile(rf"[“\"«]?([{_ARABIC_LETTERS}][^A-Za-z\n\[\]]*?)[\s”\"»]*((?:\s*\[\d+\])*)\s*$")
+_EVIDENCE_TAIL = re.compile(rf"[“\"«]?([{ARABIC_LETTERS}][^A-Za-z\n\[\]]*?)[\s”\"»]*((?:\s*\[\d+\])*)\s*$")
 EVIDENCE_MIN_WORDS = 3
 _OPENERS, _CLOSERS = "(“«‹[{", ")”»›]}"
 _QUOTE_PAIRS = {("“", "”"), ("«", "»"), ('"', '"'), ("‘", "’")}
@@ -213,8 +213,6 @@ def sources_html(answer: Answer, turn: int) -> str:
 
 
 def _is_arabic(text: str) -> bool:
-    from rag.language import detect_language
-
     return detect_language(text) == "ar"
 
 

@@ -46,3 +46,12 @@ def test_a_figure_must_be_in_the_paragraph_whatever_its_script():
     assert not figures_found("between 5,000 and 9,000 citizens", [PUTIN])
     assert not figures_found("5,000 states", ["5 دول"])
     assert figures_found("نحو 33 ألف كيلومتر مربع", ["أي حوالي 33000 كم2"])
+
+
+def test_fractions_in_words_are_figures():
+    egypt = "وأكبر الكتل السكانية هي القاهرة الكبرى التي بها تقريباً ربع السكان"
+    assert figures("تضم القاهرة الكبرى نصف سكان مصر") == figures("Greater Cairo holds half of the people") == {"1/2"}
+    assert figures_found("تضم القاهرة الكبرى ربع سكان مصر", [egypt])
+    assert figures_found("Greater Cairo holds about a quarter of Egypt's people", [egypt])
+    assert not figures_found("تضم القاهرة الكبرى نصف سكان مصر", [egypt])
+    assert not figures_found("Greater Cairo holds half of Egypt's people", [egypt])

@@ -58,6 +58,8 @@ def test_english_sentence_with_an_arabic_name_is_english(text):
         "تابعوا صفحتنا على موقع (VK) للتواصل الاجتماعي على الرابط:",  # seed 001
         "ما موقف NATO من نشر الدرع الصاروخية؟",
         "ماذا قال Putin عن سوريا؟",
+        "ما رأي Vladimir Putin في NATO؟",  # more Latin letters than Arabic ones
+        "ماذا قال Sergei Lavrov عن Donald Trump؟",
         "عبر إرسال كلمة اشتراك على الرقم / 0940777186/ بعد تخزينه باسم سانا أو (SANA).",  # seed 001
     ],
 )
@@ -72,7 +74,7 @@ def test_no_letters_at_all_is_english(text):
 
 
 def test_arabic_indic_digits_and_arabic_punctuation_count_as_arabic_script():
-    # The count is of characters in the Arabic Unicode blocks, letters or not.
+    # A word counts as Arabic when it holds a character of the Arabic Unicode blocks, letter or not.
     assert detect_language("٤٥٠٠") == "ar"
     assert detect_language("4500 ؟") == "ar"
     assert detect_language("كم عنصرا؟ 4500") == "ar"
@@ -80,8 +82,14 @@ def test_arabic_indic_digits_and_arabic_punctuation_count_as_arabic_script():
 
 def test_ties_go_to_arabic():
     assert detect_language("a ب") == "ar"
-    assert detect_language("ab ب") == "en"
-    assert detect_language("ab بو") == "ar"
+    assert detect_language("ab cd ب") == "en"
+    assert detect_language("ab cd بو هو") == "ar"
+
+
+def test_capitalized_words_count_only_without_arabic_words():
+    assert detect_language("Vladimir Putin") == "en"
+    assert detect_language("NATO") == "en"
+    assert detect_language("What Did Putin Say") == "en"
 
 
 def test_every_seed_title_and_paragraph_is_arabic():

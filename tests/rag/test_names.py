@@ -33,3 +33,45 @@ def test_names_of_a_sentence():
     ]  # ISIS is داعش: no skeleton
     assert names("The Syrian deputy minister Mahmoud al-Gharib spoke.") == ["Syrian", "Mahmoud", "Gharib"]
     assert "Saudi Arabia" in names("Putin said Russia held talks with Saudi Arabia and Egypt.")
+
+
+def test_cities_by_their_arabic_names():
+    from rag.names import arabic_place, place
+
+    assert "حلب" in place("Aleppo") and "تدمر" in place("Palmyra")  # a translated name, not a transliteration
+    assert place("Lavrov") is None
+    assert all(arabic_place(w) for w in words("حلب ودمشق بمكة بلغراد"))
+    # an ordinary word that is also the name of a town is not taken for it
+    assert not any(arabic_place(w) for w in words("الدولة مدينة قال وزير"))
+
+
+def test_countries_and_regions_by_their_short_arabic_names():
+    from rag.names import arabic_territory, territory, territory_in
+
+    assert territory("Syria") == territory("Syrian") == frozenset({"سوريا"})  # ISO 3166 has the long form
+    assert territory("Europe") and territory("Lavrov") is None
+    paragraph = words("وقال إن القوات السورية والجيش الليبي في مصر وإفريقيا")
+    assert all(territory_in(n, paragraph) for n in ("Syria", "Libyan", "Egypt", "Africa"))
+    assert not territory_in("Europe", paragraph)
+    assert not territory_in("Chad", words("السد العالي"))  # a two-letter skeleton (SD) is no transliteration
+    assert territory_in("Kyrgyzstan", words(LAVROV))  # قرغيزيا, transliterated differently from CLDR's name
+    assert territory_in("Lavrov", paragraph) is None
+    assert all(arabic_territory(w) for w in words("سوريا والأردن أوروبا"))
+    assert not any(arabic_territory(w) for w in words("الاتحاد الدولة وزير"))
+
+
+def test_an_arabic_name_spelled_another_way():
+    from rag.names import arabic_name_in
+
+    assert arabic_name_in("شويجو", words(SHOIGU))  # ج and غ both write the foreign g
+    assert not any(arabic_name_in(w, words(SHOIGU)) for w in ("لافروف", "بوتين", "انطونوف"))
+
+
+def test_accented_names_and_city_exonyms():
+    from rag.names import city
+
+    assert names("Erdoğan met Gül in Kasımpaşa.") == ["Erdogan", "Gul", "Kasimpasa"]
+    assert name_in(names("Erdoğan spoke.")[0], words("رجب طيب أردوغان"))
+    assert all(city(n) for n in ("Mecca", "Aleppo", "Belgrade"))
+    # GeoNames lists ordinary words among small places' names (Lion for Lyon) and airport codes (MAD)
+    assert not any(city(n) for n in ("Lion", "Justice", "Mad", "Colossus"))

@@ -92,3 +92,16 @@ def test_bm25_terms_made_by_an_older_version_are_recomputed_when_the_index_opens
 
 def test_a_new_index_records_the_version_of_its_terms(tmp_path):
     assert Assistant(tmp_path / "index").index.catalog.get_meta("terms_version") == TERMS_VERSION
+
+
+def test_processes_opening_a_new_index_at_once_all_succeed(tmp_path):
+    """A chat and an ingestion started together on a new index race to create its tables."""
+    opener = "import sys; from rag.store import Index; Index(sys.argv[1])"
+    for round_ in range(3):
+        index = tmp_path / f"index{round_}"
+        procs = [
+            subprocess.Popen([sys.executable, "-c", opener, str(index)], stderr=subprocess.PIPE, text=True)
+            for _ in range(3)
+        ]
+        failures = [err for p in procs if (err := p.communicate(timeout=300)[1]) and p.returncode]
+        assert not failures, failures[0]

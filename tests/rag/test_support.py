@@ -107,6 +107,49 @@ def test_a_swapped_name_is_caught_across_scripts(checker, paragraphs, shoigu):
     assert not swapped.supported and swapped.reason == "name"
 
 
+def test_an_arabic_name_the_paragraph_lacks_is_caught_without_the_other_paragraphs(checker, paragraphs, shoigu):
+    # No capital letters in Arabic: a rare word (a transliterated name) or a city's name that the cited
+    # paragraph lacks in every form rejects the sentence, with no other paragraph to find it in.
+    lavrov = checker.check("أكد لافروف أن هناك 4500 عنصر لداعش في أفغانستان [1].", [shoigu])
+    assert not lavrov.supported and lavrov.reason == "unsupported term" and lavrov.lexical >= 0.8
+    # the same name spelled another way (ج for غ) is not a new name
+    assert checker.check("أكد شويجو أن هناك 4500 عنصر لداعش في أفغانستان [1].", [shoigu]).supported
+    palmyra = paragraphs[(FIFTH, 20)]  # Shoigu: retaking Palmyra (تدمر) was a turning point
+    kept = checker.check(
+        "وصف شويغو استعادة السيطرة على مدينة تدمر بأنها نقطة انعطاف في مواجهة الإرهابيين [1].", [palmyra]
+    )
+    assert kept.supported
+    aleppo = checker.check(
+        "وصف شويغو استعادة السيطرة على مدينة حلب بأنها نقطة انعطاف في مواجهة الإرهابيين [1].", [palmyra]
+    )
+    assert not aleppo.supported and aleppo.reason == "unsupported term"
+    # a region the paragraph does not name: Libya's collapse affected Africa (إفريقيا), not Europe
+    libya = paragraphs[(SEVENTH, 7)]
+    assert checker.check("قال شويغو إن تدمير الدولة الليبية أثر في إفريقيا [1].", [libya]).supported
+    europe = checker.check("قال شويغو إن تدمير الدولة الليبية أثر في أوروبا [1].", [libya])
+    assert not europe.supported and europe.reason == "unsupported term"
+
+
+def test_a_paraphrase_in_other_words_and_forms_is_kept(checker, paragraphs):
+    # other inflections of the paragraph's words (تدمير / دمرت, الليبية / ليبيا) and common words it does not
+    # use are no reason to reject a sentence
+    libya = paragraphs[(SEVENTH, 7)]
+    assert checker.check(
+        "أوضح شويغو أن انهيار ليبيا أثر على إفريقيا ودعا إلى توسيع التعاون بين الدول [1].", [libya]
+    ).supported
+    assert checker.check("Shoigu said the destruction of the Libyan state had affected Africa [1].", [libya]).supported
+
+
+def test_an_english_name_the_paragraph_lacks_is_caught_across_scripts(checker, paragraphs):
+    libya, palmyra = paragraphs[(SEVENTH, 7)], paragraphs[(FIFTH, 20)]
+    europe = checker.check("Shoigu said the destruction of the Libyan state had affected Europe [1].", [libya])
+    assert not europe.supported and europe.reason == "name"  # a region: CLDR's Arabic name أوروبا is absent
+    claim = "Shoigu said regaining control of the ancient city of {} was a turning point against the terrorists [1]."
+    assert checker.check(claim.format("Palmyra"), [palmyra]).supported  # Palmyra is تدمر: GeoNames' Arabic name
+    aleppo = checker.check(claim.format("Aleppo"), [palmyra])
+    assert not aleppo.supported and aleppo.reason == "name"
+
+
 def test_citing_another_paragraph_of_the_same_article(checker, paragraphs):
     concern, chemical = paragraphs[(FIFTH, 8)], paragraphs[(FIFTH, 9)]  # Lavrov: terrorism's level / chemical arms
     claim = "Lavrov expressed concern about terrorist groups' capacity to use chemical weapons [1]."
