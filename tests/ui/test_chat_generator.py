@@ -66,7 +66,7 @@ def test_follow_up_in_the_chat_uses_the_conversation(chat, chat_server, turn):
     final = list(chat.respond("ومن حضر منهم؟", turn[-1], 5, "ar"))[-1]
     rewrite = chat_server.requests[before]
     assert "Standalone question:" in rewrite["messages"][0]["content"] and QUESTION in rewrite["messages"][0]["content"]
-    assert chat_server.requests[-1]["messages"][1]["content"].endswith("مؤتمر موسكو السابع للأمن الدولي؟")
+    assert chat_server.requests[-1]["messages"][-1]["content"].endswith("مؤتمر موسكو السابع للأمن الدولي؟")
     assert [m["role"] for m in final].count("user") == 2
 
 
