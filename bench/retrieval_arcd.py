@@ -36,10 +36,10 @@ ARABIC_ROWS = [
 ENGLISH_ROWS = [
     ("dense only (e5-small, title + chunk)", Fusion(dense_weight=1.0, sentence_weight=0.0)),
     ("weighted score fusion (BM25 on known terms)", Fusion(sentence_weight=0.0)),
-    ("+ sentences of the best 30", Fusion(name_weight=0.0)),
-    ("+ sentences of the best 60", Fusion(sentence_candidates=60, name_weight=0.0)),
-    ("+ sentences of the best 30, sentence alone", Fusion(sentence_weight=1.0, name_weight=0.0)),
-    ("+ sentences of the best 30 + names (default)", Fusion()),
+    ("+ best sentence of the best 30", Fusion(late_interaction=0.0, name_weight=0.0)),
+    ("+ best sentence of the best 30 + names", Fusion(late_interaction=0.0)),
+    ("+ half best sentence, half late interaction + names", Fusion(late_interaction=0.5)),
+    ("+ late interaction of the best 30 + names (default)", Fusion()),
 ]
 
 

