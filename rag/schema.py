@@ -110,7 +110,10 @@ class Answer:
     """A reply: `text` carries markers `[n]` that index `citations`; `refused` when the sources lack it.
 
     `generator` names what wrote it ("extractive", or a language model's spec); `dropped` lists the
-    sentences of a generated reply that the support checker removed: {"sentence", "reason"}.
+    sentences of a generated reply that the support checker removed: {"sentence", "reason"}; `recited`, those
+    it kept under another marker, because the paragraph(s) the model cited do not support them and another
+    retrieved paragraph does: {"sentence", "from": [{"n", "doc_id", "paragraph"}] (the draft's markers),
+    "to": {"n", "doc_id", "paragraph"} (the answer's marker)}.
     """
 
     question: str
@@ -121,6 +124,7 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     generator: str = EXTRACTIVE
     dropped: list[dict[str, str]] = field(default_factory=list)
+    recited: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {
@@ -131,6 +135,7 @@ class Answer:
             "citations": [c.to_dict() for c in self.citations],
             "generator": self.generator,
             "dropped": self.dropped,
+            "recited": self.recited,
             "timings_ms": self.timings_ms,
         }
 

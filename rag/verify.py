@@ -10,7 +10,10 @@
 - A sentence not in the question's language is removed (an article cannot make the answer switch language).
 - A sentence with markers is kept when `SupportChecker` accepts it against a paragraph it cites (each one
   alone, else all of them together); only the supporting markers stay. A sentence without a (valid) marker
-  gets the retrieved paragraph that supports it best, or is removed. Every removal is listed with its reason.
+  gets the retrieved paragraph that supports it best, or is removed. So does a mis-cited sentence (the
+  paragraphs it cites do not support it): it is re-cited to the retrieved paragraph that does, by the same
+  rule, and listed in `Answer.recited`; only when none does is it removed. Every removal is listed with its
+  reason.
 - Markers are renumbered 1..n in order of first use; each citation quotes the span of its paragraph (an exact
   substring) that best supports the sentences citing it. A reply with nothing left becomes a refusal.
 """
@@ -130,6 +133,7 @@ def verify(draft: Draft, checker: SupportChecker) -> Answer:
     hits, language = draft.hits, draft.language
     kept: list[tuple[Sentence, list[int]]] = []  # sentence, supporting source numbers (1-based, as drafted)
     dropped: list[dict] = []
+    moved: list[tuple[Sentence, list[int], int]] = []  # re-cited: sentence, the sources it cited, the one found
     seen: set[str] = set()
     for s in sentences(draft.text):
         if not _CONTENT.search(MARKER.sub("", s.text)):
@@ -146,10 +150,13 @@ def verify(draft: Draft, checker: SupportChecker) -> Answer:
             dropped.append({"sentence": s.text, "reason": f"not in the question's language ({language})"})
             continue
         sources, reason = _supporting(s, hits, checker)
-        if sources:
-            kept.append((s, sources))
-        else:
+        if not sources:
             dropped.append({"sentence": s.text, "reason": reason})
+            continue
+        kept.append((s, sources))
+        cited = [n for n in s.cites if 1 <= n <= len(hits)]
+        if cited and not set(sources) & set(cited):  # it cited retrieved paragraphs; another one supports it
+            moved.append((s, cited, sources[0]))
     if not kept:
         return Answer(draft.question, language, REFUSAL[language], True, generator=draft.generator, dropped=dropped)
     order = list(dict.fromkeys(n for _, sources in kept for n in sources))
@@ -164,6 +171,11 @@ def verify(draft: Draft, checker: SupportChecker) -> Answer:
     citations = [
         _citation(renumber[n], hits[n - 1], [s.text for s, sources in kept if n in sources], checker) for n in order
     ]
+    where = {n: {"doc_id": h.doc_id, "paragraph": h.paragraph} for n, h in enumerate(hits, start=1)}
+    recited = [
+        {"sentence": s.text, "from": [{"n": n, **where[n]} for n in cited], "to": {"n": renumber[to], **where[to]}}
+        for s, cited, to in moved
+    ]
     return Answer(
         draft.question,
         language,
@@ -172,15 +184,18 @@ def verify(draft: Draft, checker: SupportChecker) -> Answer:
         citations=citations,
         generator=draft.generator,
         dropped=dropped,
+        recited=recited,
     )
 
 
 def _supporting(s: Sentence, hits: list[Hit], checker: SupportChecker) -> tuple[list[int], str]:
-    """The drafted source numbers that support the sentence, or [] and why not. The retrieved paragraphs it
-    does not cite are the checker's `others`: a sentence that one of them supports better, or that takes a
-    name only one of them holds, cites the wrong paragraph."""
+    """The source numbers that support the sentence, or [] and why not: the drafted ones that support it, else
+    (no valid marker, or mis-cited) the one retrieved paragraph it did not cite that supports it best. The
+    retrieved paragraphs a check does not cite are the checker's `others`: a sentence that one of them
+    supports better, or that takes a name only one of them holds, cites the wrong paragraph."""
     valid = [n for n in s.cites if 1 <= n <= len(hits)]
     nowhere = [n for n in s.cites if n not in valid]
+    verdicts: list[Support] = []
     if valid:
         others = _others(hits, valid)
         verdicts = [checker.check(s.text, [hits[n - 1].text], others) for n in valid]
@@ -193,27 +208,37 @@ def _supporting(s: Sentence, hits: list[Hit], checker: SupportChecker) -> tuple[
             supported = valid
         if supported:
             return supported, ""
-        where = "; ".join(_where(hits[n - 1]) for n in valid)
-        cited = f"{'paragraph' if len(valid) == 1 else 'paragraphs'} ({where})"
-        reasons = {v.reason for v in verdicts}
-        if "number" in reasons:
-            return [], f"a figure it states is not in the cited {cited}"
-        if "name" in reasons:
-            return [], f"a name it states is not in the cited {cited}"
-        if "other paragraph" in reasons:
-            return [], f"another retrieved paragraph supports it better than the cited {cited}"
-        return [], f"the cited {cited} does not support it"
     best: tuple[float, int] | None = None
     for n, hit in enumerate(hits, start=1):
+        if n in valid:
+            continue
         v = checker.check(s.text, [hit.text], _others(hits, [n]))
         if v.supported and (best is None or _strength(v) > best[0]):
             best = (_strength(v), n)
     if best:
         return [best[1]], ""
+    if valid:
+        return [], _miscited(valid, verdicts, hits)
     if nowhere:
         missing = ", ".join(f"[{n}]" for n in nowhere)
         return [], f"its marker ({missing}) points at no retrieved paragraph, and none supports it"
     return [], "no marker, and no retrieved paragraph supports it"
+
+
+def _miscited(cited: list[int], verdicts: list[Support], hits: list[Hit]) -> str:
+    """Why a sentence was removed that the paragraphs it cites do not support, nor any other retrieved one."""
+    where = "; ".join(_where(hits[n - 1]) for n in cited)
+    paragraphs = f"{'paragraph' if len(cited) == 1 else 'paragraphs'} ({where})"
+    reasons = {v.reason for v in verdicts}
+    if "number" in reasons:
+        why = f"a figure it states is not in the cited {paragraphs}"
+    elif "name" in reasons:
+        why = f"a name it states is not in the cited {paragraphs}"
+    elif "other paragraph" in reasons:
+        why = f"another retrieved paragraph is closer to it than the cited {paragraphs}"
+    else:
+        why = f"the cited {paragraphs} does not support it"
+    return why + ", and no other retrieved paragraph supports it"
 
 
 def _others(hits: list[Hit], cited: list[int]) -> list[str]:

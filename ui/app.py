@@ -44,6 +44,7 @@ from .render import (
     ingest_summary_html,
     message_html,
     notice_html,
+    recited_html,
     refusal_html,
     sources_html,
 )
@@ -240,6 +241,9 @@ class Chat:
             yield history + [{"role": "assistant", "content": error_html(e.message, lang, e.detail)}]
             return
         extra = []
+        if result.recited:
+            title = label(result.language, "recited", n=len(result.recited))
+            extra.append({"role": "assistant", "content": recited_html(result), "metadata": {"title": title}})
         if result.dropped:
             title = label(result.language, "removed", n=len(result.dropped))
             extra.append({"role": "assistant", "content": dropped_html(result), "metadata": {"title": title}})

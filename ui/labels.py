@@ -26,6 +26,7 @@ LABELS: dict[str, dict[str, str]] = {
         "generator": "المولِّد",
         "generator_info": "الاستخراجي يقتبس الجمل من المصادر حرفيًا؛ النموذج اللغوي يكتب الإجابة وتُدقَّق كل جملة منها",
         "removed": "جمل حذفها المدقق ({n})",
+        "recited": "جمل نسبها المدقق إلى مصدر آخر ({n})",
         "err_generator": "تعذّر الوصول إلى النموذج اللغوي المختار. شغّل خادمه أو اختر «extractive».",
         "upload": "إضافة مقالات (txt، md، html، json، jsonl)",
         "articles": "المقالات المفهرسة",
@@ -70,6 +71,7 @@ LABELS: dict[str, dict[str, str]] = {
         "generator_info": "extractive quotes the sources verbatim; a language model writes the answer, "
         "and every sentence is checked against its source",
         "removed": "Removed by the checker ({n})",
+        "recited": "Re-cited by the checker ({n})",
         "err_generator": "The chosen language model cannot be reached. Start its server or choose extractive.",
         "upload": "Add articles (.txt .md .html .json .jsonl)",
         "articles": "Indexed articles",

@@ -152,13 +152,26 @@ def refusal_html(answer: Answer) -> str:
 
 def dropped_html(answer: Answer) -> str:
     """The sentences of a generated reply that the support checker removed, each with its reason."""
+    return _checked_html(answer, "isnad-dropped", [(d["sentence"], d["reason"]) for d in answer.dropped])
+
+
+def recited_html(answer: Answer) -> str:
+    """The sentences the support checker re-cited: the paragraph the model cited, and the marker they now carry."""
+    notes = []
+    for r in answer.recited:
+        cited = "; ".join(f"{c['doc_id']}, paragraph {c['paragraph']}" for c in r["from"])
+        notes.append((r["sentence"], f"the model cited {cited}; it is in source [{r['to']['n']}]"))
+    return _checked_html(answer, "isnad-recited", notes)
+
+
+def _checked_html(answer: Answer, kind: str, notes: list[tuple[str, str]]) -> str:
     lang = answer.language
     items = "".join(
-        f'<li><bdi dir="auto">{escape(d["sentence"], quote=False)}</bdi>'
-        f'<span class="isnad-dropped-reason" dir="ltr"> — {escape(d["reason"], quote=False)}</span></li>'
-        for d in answer.dropped
+        f'<li><bdi dir="auto">{escape(sentence, quote=False)}</bdi>'
+        f'<span class="isnad-checker-note" dir="ltr"> — {escape(note, quote=False)}</span></li>'
+        for sentence, note in notes
     )
-    return f'<div class="isnad-msg isnad-dropped" dir="{direction(lang)}" lang="{lang}"><ul>{items}</ul></div>'
+    return f'<div class="isnad-msg {kind}" dir="{direction(lang)}" lang="{lang}"><ul>{items}</ul></div>'
 
 
 def error_html(message: str, lang: str, detail: str = "") -> str:

@@ -46,7 +46,7 @@ CSS = f"""
 .isnad-msg bdi[lang=ar] {{ font-size: 1.05em; }}
 .isnad-thinking {{ color: var(--body-text-color-subdued); font-style: italic; }}
 .isnad-draft {{ color: var(--body-text-color-subdued); }}
-.isnad-dropped li {{ color: var(--body-text-color-subdued); font-size: .9em; }}
+.isnad-dropped li, .isnad-recited li {{ color: var(--body-text-color-subdued); font-size: .9em; }}
 .isnad-refusal {{ border-inline-start: 4px solid #f59e0b; padding-inline-start: .7em; }}
 .isnad-hint {{ color: var(--body-text-color-subdued); font-size: .9em; }}
 .isnad-error {{ border-inline-start: 4px solid #dc2626; padding-inline-start: .7em; }}

@@ -21,7 +21,17 @@ from rag.split import chunks, paragraphs
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 QUESTION = "كم عدد عناصر داعش في أفغانستان؟"
-ANSWER_KEYS = {"question", "language", "answer", "refused", "citations", "generator", "dropped", "timings_ms"}
+ANSWER_KEYS = {
+    "question",
+    "language",
+    "answer",
+    "refused",
+    "citations",
+    "generator",
+    "dropped",
+    "recited",
+    "timings_ms",
+}
 CITATION_KEYS = {"n", "doc_id", "title", "paragraph", "text", "quote", "score"}
 SUMMARY = re.compile(
     r"^(\d+) articles ingested \((\d+) paragraphs, (\d+) chunks, (\d+) boilerplate lines removed\) in \d+\.\ds; "

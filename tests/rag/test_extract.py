@@ -107,7 +107,17 @@ def test_questions_the_seeds_answer_are_not_refused(seed_assistant, question, fa
 
 def test_timings_and_contract_fields(seed_assistant):
     d = seed_assistant.answer("كم وزير دفاع شارك في مؤتمر موسكو السابع للأمن الدولي؟").to_dict()
-    assert set(d) == {"question", "language", "answer", "refused", "citations", "generator", "dropped", "timings_ms"}
+    assert set(d) == {
+        "question",
+        "language",
+        "answer",
+        "refused",
+        "citations",
+        "generator",
+        "dropped",
+        "recited",
+        "timings_ms",
+    }
     assert (d["generator"], d["dropped"]) == ("extractive", [])
     assert set(d["citations"][0]) == {"n", "doc_id", "title", "paragraph", "text", "quote", "score"}
     assert d["timings_ms"]["total"] >= d["timings_ms"]["retrieve"] > 0

@@ -127,6 +127,31 @@ def test_ask_json_prints_generator_and_dropped(seed_index, chat_server, capsys):
     assert out["generator"] == EXTRACTIVE and out["dropped"] == []
 
 
+def test_miscited_true_sentence_is_recited_in_the_json_and_the_text(seed_index, chat_server, capsys):
+    from rag.cli import main
+
+    cited = {}
+
+    def reply(messages):  # the right fact, cited to a source that is not the paragraph stating it
+        cited["n"] = 1 if chat_server.source_number(messages, "4500") != 1 else 2
+        return f"Shoigu said there are 4500 ISIS fighters in Afghanistan [{cited['n']}]."
+
+    chat_server.reply = reply
+    spec = f"openai:scripted@{chat_server.url}"
+    assert main(["ask", EN_QUESTION, "--index", str(seed_index), "--generator", spec, "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert not out["refused"] and out["dropped"] == [] and out["answer"].endswith("[1]")
+    assert [(c["doc_id"], c["paragraph"]) for c in out["citations"]] == [("000_d5f7ec68f2725137", 8)]
+    (moved,) = out["recited"]
+    assert moved["sentence"] == "Shoigu said there are 4500 ISIS fighters in Afghanistan."
+    assert moved["to"] == {"n": 1, "doc_id": "000_d5f7ec68f2725137", "paragraph": 8}
+    assert [c["n"] for c in moved["from"]] == [cited["n"]]
+    assert (moved["from"][0]["doc_id"], moved["from"][0]["paragraph"]) != ("000_d5f7ec68f2725137", 8)
+    assert main(["ask", EN_QUESTION, "--index", str(seed_index), "--generator", spec]) == 0
+    text = capsys.readouterr().out
+    assert "re-cited by the support checker (1" in text and f"the model cited {moved['from'][0]['doc_id']}" in text
+
+
 def test_unreachable_server_is_a_clear_error(seed_index, capsys):
     from rag.cli import main
 

@@ -83,13 +83,52 @@ def test_right_sentence_kept_wrong_number_dropped(check, hits):
     assert a.generator == "test-model"
 
 
-def test_wrong_source_dropped_even_when_another_paragraph_supports_it(check):
-    # Right fact (Shoigu, 4500), cited to the paragraph about the conference: dropped, never re-attached.
-    a = check("أكد شويغو أن هناك 4500 عنصر لداعش في أفغانستان [1].")
-    assert a.refused and a.text == REFUSAL["ar"]
-    assert [d["reason"] for d in a.dropped] == [
-        "a figure it states is not in the cited paragraph (000_d5f7ec68f2725137, paragraph 2)"
+def test_true_sentence_cited_to_the_wrong_paragraph_is_recited_to_the_right_one(check):
+    # Right fact (Shoigu, 4500), cited to the paragraph about the conference [1]: the paragraph about Shoigu,
+    # source [2], supports it, so it is kept with that paragraph's marker, and the move is recorded.
+    a = check("شاركت وفود من 95 دولة [1]. أكد شويغو أن هناك 4500 عنصر لداعش في أفغانستان [1].")
+    assert not a.refused and not a.dropped, a.dropped
+    assert [(c.n, c.doc_id, c.paragraph) for c in a.citations] == [(1, *SOURCES[0]), (2, *SOURCES[1])]
+    assert a.text == "شاركت وفود من 95 دولة. [1] أكد شويغو أن هناك 4500 عنصر لداعش في أفغانستان. [2]"
+    assert "4500" in a.citations[1].quote
+    doc, paragraph = SOURCES[0]
+    assert a.recited == [
+        {
+            "sentence": "أكد شويغو أن هناك 4500 عنصر لداعش في أفغانستان.",
+            "from": [{"n": 1, "doc_id": doc, "paragraph": paragraph}],
+            "to": {"n": 2, "doc_id": SOURCES[1][0], "paragraph": SOURCES[1][1]},
+        }
     ]
+    assert a.to_dict()["recited"] == a.recited
+
+
+def test_english_sentence_recited_across_languages(check):
+    # "95 countries", cited to the paragraph about Shoigu: the conference paragraph (Arabic) supports it.
+    a = check("Delegations from 95 countries took part in the conference [2].", "en")
+    assert not a.refused and not a.dropped, a.dropped
+    assert [(c.doc_id, c.paragraph) for c in a.citations] == [SOURCES[0]]
+    assert [(r["from"][0]["n"], r["to"]["n"]) for r in a.recited] == [(2, 1)]
+
+
+def test_false_or_unsupported_miscited_sentence_is_still_removed(check):
+    a = check(
+        "أكد شويغو أن هناك 9000 عنصر لداعش في أفغانستان [1]. "  # a wrong figure: in no retrieved paragraph
+        "وتوقع خبراء انخفاض أسعار النفط العام المقبل [2]."  # what no retrieved paragraph says
+    )
+    assert a.refused and a.text == REFUSAL["ar"] and not a.recited
+    assert [d["reason"] for d in a.dropped] == [
+        "a figure it states is not in the cited paragraph (000_d5f7ec68f2725137, paragraph 2), "
+        "and no other retrieved paragraph supports it",
+        "the cited paragraph (000_d5f7ec68f2725137, paragraph 8) does not support it, "
+        "and no other retrieved paragraph supports it",
+    ]
+
+
+def test_supported_sentences_are_not_recited(check):
+    a = check("شاركت وفود من 95 دولة [1]. أكد شويغو أن هناك 4500 عنصر لداعش في أفغانستان [2].")
+    assert a.recited == [] and not a.dropped
+    a = check("أكد شويغو أن هناك 4500 عنصر لداعش في أفغانستان.")  # no marker: attached, not re-cited
+    assert a.recited == [] and [(c.doc_id, c.paragraph) for c in a.citations] == [SOURCES[1]]
 
 
 def test_marker_pointing_nowhere_is_removed(check):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from gradio_client import Client
 
-CONTRACT = {"question", "language", "answer", "refused", "citations", "generator", "dropped", "timings_ms"}
+CONTRACT = {"question", "language", "answer", "refused", "citations", "generator", "dropped", "recited", "timings_ms"}
 CITATION = {"n", "doc_id", "title", "paragraph", "text", "quote", "score"}
 
 

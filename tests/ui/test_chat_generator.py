@@ -88,3 +88,19 @@ def test_model_server_down_is_a_readable_message(seed_index):
     assert "isnad-error" in last["content"] and "تعذّر الوصول إلى النموذج اللغوي" in last["content"]
     last = list(chat.respond("How many countries took part?", [], 5, "ar"))[-1][-1]
     assert "language model cannot be reached" in last["content"]
+
+
+def test_recited_sentence_is_shown_with_the_paragraph_the_model_cited(chat, chat_server):
+    def miscited(messages):  # the right figure, cited to a source that does not state it
+        return f"شاركت وفود من 95 دولة [{1 if chat_server.source_number(messages, '95 دولة') != 1 else 2}]."
+
+    chat_server.reply = miscited
+    try:
+        question, answer, sources, recited = list(chat.respond(QUESTION, [], 5, "ar"))[-1]
+    finally:
+        chat_server.reply = replies(chat_server)
+    assert "95" in answer["content"] and 'href="#src-0-1"' in answer["content"]
+    assert "000_d5f7ec68f2725137" in sources["content"]
+    assert recited["metadata"]["title"] == "جمل نسبها المدقق إلى مصدر آخر (1)"
+    assert "isnad-recited" in recited["content"] and "95" in recited["content"]
+    assert "the model cited" in recited["content"] and "source [1]" in recited["content"]
