@@ -612,4 +612,13 @@ def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860, auth:
         log.warning("serving on %s without a password: anyone who reaches it can ask and upload (see --auth)", host)
     # Gradio receives uploads in GRADIO_TEMP_DIR: by default a folder of the index, so none is written elsewhere.
     os.environ.setdefault("GRADIO_TEMP_DIR", str(Path(assistant.index.dir) / UPLOADS / ".incoming"))
+    threading.Thread(target=_warm_up, args=(assistant,), name="isnad-warm-up", daemon=True).start()
     launch(build(assistant), server_name=host, server_port=port, auth=auth)
+
+
+def _warm_up(assistant: Assistant) -> None:
+    """`Assistant.warm_up` while the server starts, so the first question does not pay for loading."""
+    try:
+        log.info("warmed up in %.1f s: the first answer loads nothing more", assistant.warm_up())
+    except Exception:  # a failed warm-up costs the first question some seconds, nothing else
+        log.warning("warm-up failed; the first answer will load what it needs", exc_info=True)

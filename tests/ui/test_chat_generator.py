@@ -104,3 +104,27 @@ def test_recited_sentence_is_shown_with_the_paragraph_the_model_cited(chat, chat
     assert recited["metadata"]["title"] == "جمل نسبها المدقق إلى مصدر آخر (1)"
     assert "isnad-recited" in recited["content"] and "95" in recited["content"]
     assert "the model cited" in recited["content"] and "source [1]" in recited["content"]
+
+
+def test_serve_warms_up_in_the_background_without_delaying_start_up(seed_assistant, monkeypatch, tmp_path):
+    import threading
+
+    from ui import app
+
+    events, started, release = [], threading.Event(), threading.Event()
+
+    def warm_up() -> float:  # a warm-up that lasts until the test ends it (or 5 s)
+        started.set()
+        release.wait(5)
+        events.append("warmed up")
+        return 0.0
+
+    monkeypatch.setattr(seed_assistant, "warm_up", warm_up)
+    monkeypatch.setattr(app, "launch", lambda demo, **kwargs: events.append(f"launched on {kwargs['server_port']}"))
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path))
+    try:
+        app.serve(seed_assistant, port=7999)
+        assert started.wait(10)
+        assert events == ["launched on 7999"]  # the server started while the warm-up was still running
+    finally:
+        release.set()
