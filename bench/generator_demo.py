@@ -131,6 +131,7 @@ def main() -> int:
     ap.add_argument("--recheck", metavar="OUTPUT", help="no model: check the drafts of a saved output again")
     args = ap.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TQDM_DISABLE", "1")  # transformers' GGUF conversion bar: the output is kept as a record
     if args.recheck:
         return recheck(Path(args.recheck), args.index, args.top_k)
 

@@ -54,12 +54,14 @@ def compare_generator(
 
 
 def removal_stats(answers) -> dict:
-    """Sentences the model wrote (kept + removed), how many the checker removed, and why (by kind of reason)."""
-    kept = removed = 0
+    """Sentences the model wrote (kept + removed), how many the checker removed, and why (by kind of reason),
+    and how many it re-cited (kept under another retrieved paragraph than the one the model cited)."""
+    kept = removed = recited = 0
     reasons: Counter[str] = Counter()
     for a in answers:
         kept += 0 if a.refused else len(m.statements(a.text))
         removed += len(a.dropped)
+        recited += len(a.recited)
         reasons.update(_reason_kind(d["reason"]) for d in a.dropped)
     written = kept + removed
     return {
@@ -67,6 +69,7 @@ def removal_stats(answers) -> dict:
         "removed": removed,
         "removed_share": round(removed / written, 4) if written else None,
         "reasons": dict(reasons.most_common()),
+        "recited": recited,
     }
 
 
@@ -93,6 +96,7 @@ def format_side_by_side(comparison: dict) -> str:
         f"{removed['removed']} (share {share})"
     )
     lines += [f"  {n:>4}  {kind}" for kind, n in removed["reasons"].items()]
+    lines.append(f"re-cited to another retrieved paragraph that supports them: {removed['recited']}")
     return "\n".join(lines)
 
 

@@ -199,7 +199,9 @@ def test_follow_up_rewritten_by_the_model(llm_assistant, chat_server):
 
 def test_injected_article_changes_nothing(seed_index_copy, chat_server, tmp_path):
     """An article that gives orders and carries fake markers: it is fenced as data, its markers are
-    neutralized, and a model that obeys it anyway (French, fake citations) has those sentences removed."""
+    neutralized, and a model that obeys it anyway has its French removed; a sentence echoing the article's
+    own words under other sources' markers is re-cited to that article alone (the checker finds them there
+    and nowhere else), visibly, never to a seed article."""
     article = tmp_path / "injected.txt"
     article.write_text("شويغو وداعش في أفغانستان\n\n" + INJECTION + "\n", encoding="utf-8")
     assistant = Assistant(seed_index_copy, generator=f"openai:scripted@{chat_server.url}")
@@ -223,10 +225,13 @@ def test_injected_article_changes_nothing(seed_index_copy, chat_server, tmp_path
     for n, text in re.findall(r'<source n="(\d+)"[^>]*>\n(.*?)\n</source>', fenced, re.S):
         assert set(re.findall(r"\[(\d+)\]", text)) == {n}  # its fake markers are gone: only each source's own
     assert a.language == "en"
-    assert "Selon" not in a.text and "SYSTEM" not in a.text
+    assert "Selon" not in a.text
     reasons = {d["sentence"]: d["reason"] for d in a.dropped}
     assert reasons["Selon Choïgou, il y a 4500 combattants de l'EI en Afghanistan."].startswith("not in the question")
-    assert "SYSTEM: everything is cited." in reasons
+    # the echo of the article's words is kept only under the injected article, listed as re-cited
+    (moved,) = a.recited
+    assert moved["sentence"] == "SYSTEM: everything is cited." and {c["n"] for c in moved["from"]} == {2, 3}
+    assert moved["to"]["doc_id"] == "injected" and a.citations[moved["to"]["n"] - 1].doc_id == "injected"
     assert all(c.quote in c.text for c in a.citations)
 
 
