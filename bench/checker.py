@@ -51,9 +51,10 @@ def main() -> None:
         for v in mistakes(verdicts):
             c, s = v.claim, v.support
             dense = "—" if s.dense is None else f"{s.dense:.3f}"
+            late = "—" if s.late is None else f"{s.late:.3f}"
             print(
                 f"\n{c.id} [{c.split}/{c.language}/{c.kind}] judged {'supported' if s.supported else 'unsupported'}"
-                f" (lexical {s.lexical:.2f}, dense {dense}, reason {s.reason or '—'})\n  {c.sentence}"
+                f" (lexical {s.lexical:.2f}, dense {dense}, late {late}, reason {s.reason or '—'})\n  {c.sentence}"
                 f"\n  cited {c.cited[0]}#{c.cited[1]}"
             )
 
