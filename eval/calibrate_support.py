@@ -323,9 +323,10 @@ def _middle_of_best(cuts: list[float], quality) -> float:
 
 
 def fit_late_min(checker: SupportChecker, claims: list[Claim] | None = None) -> float:
-    """Choose `LATE_MIN` on the dev split's Arabic claims: the threshold on the weakest fifth of a lexically
-    supported claim's words (`SupportChecker.weakest`) with the best of (correct kept, wrong removed),
-    halfway between the two claims around it; print what it does on dev and test."""
+    """Choose `LATE_MIN` on the dev split's Arabic claims: the threshold on how well the paragraph matches the
+    words of a lexically supported claim that it lacks (`SupportChecker.weakest`) that keeps the most correct
+    claims and, among those, removes the most wrong ones, in the middle of the best thresholds; print what it
+    does on dev and test."""
     texts = paragraphs()
     off = SupportChecker(checker.embedder, checker.weights, late_min=0.0)
     rows = []  # (claim, weakest or None when another rule decided, fixed verdict)
@@ -344,7 +345,9 @@ def fit_late_min(checker: SupportChecker, claims: list[Claim] | None = None) -> 
 
     values = sorted({0.0} | {w for c, w, _ in rows if w is not None and c.split == "dev"})
     cuts = [(a + b) / 2 for a, b in zip(values, values[1:], strict=False)] or [0.0]
-    late_min = round(_middle_of_best(cuts, lambda t: (min(shares("dev", t)),)), 3)
+    # correct claims first: a word's match is noisy (a paraphrase's new word scores 0.77-0.80 as often as a
+    # changed verb), so the rule may cost no correct dev claim; then as many wrong ones as that allows
+    late_min = round(_middle_of_best(cuts, lambda t: shares("dev", t)), 3)
     print(f"LATE_MIN = {late_min}")
     for split in ("dev", "test"):
         kept, removed = shares(split, late_min)

@@ -130,7 +130,8 @@ def test_late_interaction_matches_each_word_of_a_claim_across_languages(checker,
     late = checker.late(faithful, [shawa])
     assert late.ndim == 1 and len(late) >= len(faithful.split()) and ((0 < late) & (late <= 1.0001)).all()
     assert checker.late(swapped, [shawa]).mean() < late.mean()
-    assert checker.weakest(swapped, [shawa]) < checker.weakest(faithful, [shawa])
+    words = checker.word_matches(swapped, [shawa])  # per word of the claim: the mean over its tokens
+    assert len(words) == len(swapped.split()) and min(words) == pytest.approx(min(words[4:6]), abs=0.01)  # Ali Ayoub
 
 
 def test_an_english_swapped_name_or_invented_circumstance_is_removed_and_a_paraphrase_kept(checker, paragraphs):
@@ -165,12 +166,13 @@ def test_an_on_topic_arabic_claim_the_paragraph_does_not_make_is_removed(checker
         "قال نائب وزير الدفاع السوري إن الجيش يتوقع استعادة كل الأراضي من داعش خلال شهر [1].", [share]
     )
     assert invented.lexical >= LEXICAL_MIN and not invented.supported and invented.reason == "unmatched words"
-    coalition = paragraphs[(FIFTH, 1)]  # Putin renewed his call for a broad coalition under UN auspices
+    assert invented.late < LATE_MIN  # its weakest new word ("month", "within") has no close token in the paragraph
+    # short paraphrases whose new words are other forms or near synonyms (شاركت for بمشاركة, بلاده for سوريا)
+    conference = paragraphs[(SEVENTH, 2)]
+    assert checker.check("شاركت وفود من 95 دولة [1].", [conference]).supported
     assert checker.check(
-        "جدد بوتين دعوته لتشكيل تحالف دولي واسع لمواجهة الإرهاب برعاية الأمم المتحدة [1].", [coalition]
+        "ألقى نائب وزير الدفاع السوري كلمة بلاده في المؤتمر [1].", [paragraphs[(SEVENTH, 11)]]
     ).supported
-    agreed = checker.check("أعلن بوتين أن الأمم المتحدة وافقت على قيادة التحالف الدولي ضد الإرهاب [1].", [coalition])
-    assert agreed.lexical >= LEXICAL_MIN and not agreed.supported and agreed.reason == "unmatched words"
 
 
 class _NoTokenStates(Embedder):
