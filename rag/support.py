@@ -374,16 +374,14 @@ class SupportChecker:
         unsupported-term rule reads them): the lowest `word_matches` among those words, 1.0 when there is none;
         None without token states. A paraphrase's new words find close tokens; a changed verb, a dropped
         negation's replacement or an invented circumstance does not."""
+        absent = _absence(paragraphs)
+        lacks = [any(absent(t) for t in _TOKEN.findall(dediac_ar(undecorated(w)))) for w in claim.split()]
+        if not any(lacks):  # nothing to match: no need to embed
+            return 1.0 if self._vectors.token_words(claim, query=True) is not None else None
         matches = self.word_matches(claim, paragraphs)
         if matches is None:
             return None
-        absent = _absence(paragraphs)
-        lacking = [
-            m
-            for word, m in zip(claim.split(), matches, strict=True)
-            if not np.isnan(m) and any(absent(t) for t in _TOKEN.findall(dediac_ar(undecorated(word))))
-        ]
-        return min(lacking, default=1.0)
+        return min((m for m, lack in zip(matches, lacks, strict=True) if lack and not np.isnan(m)), default=1.0)
 
     def dense(self, sentence: str, paragraphs: list[str]) -> float:
         """Best cosine similarity between the sentence (as a query) and each sentence of the paragraphs
