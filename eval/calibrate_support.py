@@ -310,8 +310,13 @@ def _fit_logistic(rows: list, dense_margin: float, late: bool) -> support.Englis
         kept, removed = _english_shares(rows, "dev", model(t), dense_margin)
         return (min(kept, removed),)
 
-    cuts = sorted(set(fit.decision_function((x - mean) / sd).tolist()))
-    return model(_middle_of_best(cuts, quality))
+    scores = sorted(set(fit.decision_function((x - mean) / sd).tolist()))
+    return model(_middle_of_best(_between(scores), quality))
+
+
+def _between(values: list[float]) -> list[float]:
+    """Thresholds halfway between consecutive sorted values (none on a value, where rounding could flip it)."""
+    return [(a + b) / 2 for a, b in zip(values, values[1:], strict=False)] or values
 
 
 def _middle_of_best(cuts: list[float], quality) -> float:
@@ -343,8 +348,7 @@ def fit_late_min(checker: SupportChecker, claims: list[Claim] | None = None) -> 
         removed = [not ok for c, ok in mine if not c.supported]
         return sum(kept) / len(kept), sum(removed) / len(removed)
 
-    values = sorted({0.0} | {w for c, w, _ in rows if w is not None and c.split == "dev"})
-    cuts = [(a + b) / 2 for a, b in zip(values, values[1:], strict=False)] or [0.0]
+    cuts = _between(sorted({0.0} | {w for c, w, _ in rows if w is not None and c.split == "dev"}))
     # correct claims first: a word's match is noisy (a paraphrase's new word scores 0.77-0.80 as often as a
     # changed verb), so the rule may cost no correct dev claim; then as many wrong ones as that allows
     late_min = round(_middle_of_best(cuts, lambda t: shares("dev", t)), 3)
