@@ -172,6 +172,25 @@ class StoredEmbedder(Embedder):
             self.vectors[("q", text)] = self.inner.embed_query(text)
         return self.vectors[("q", text)]
 
+    def embed_tokens(self, texts: list[str], query: bool = False) -> tuple[np.ndarray, list[np.ndarray]] | None:
+        kind = "q" if query else "p"
+        new = [t for t in dict.fromkeys(texts) if (kind + "t", t) not in self.vectors]
+        if new:
+            got = self.inner.embed_tokens(new, query=query)
+            if got is None:
+                return None
+            for t, v, states in zip(new, *got, strict=True):
+                self.vectors[(kind, t)], self.vectors[(kind + "t", t)] = v, states.astype(np.float16)
+        if not texts:
+            return np.zeros((0, self.dim), np.float32), []
+        return (
+            np.stack([self.vectors[(kind, t)] for t in texts]),
+            [self.vectors[(kind + "t", t)].astype(np.float32) for t in texts],
+        )
+
+    def token_words(self, text: str, query: bool = False) -> list[int] | None:
+        return self.inner.token_words(text, query=query)
+
     def count_tokens(self, text: str) -> int:
         return self.inner.count_tokens(text)
 

@@ -351,6 +351,18 @@ class E5Onnx:
         unit = [h / np.maximum(np.linalg.norm(h, axis=1, keepdims=True), 1e-12) for h in joined]
         return vectors, [h.astype(np.float32) for h in unit]
 
+    def token_words(self, text: str, query: bool = False) -> list[int]:
+        """For each word-token state `embed_tokens` gives for `text`, the index of the word (of `text.split()`)
+        it belongs to: a piece that starts with the word-start marker begins the next word."""
+        content = self.tokenizer.content_ids([_prefix(query) + text])[0]
+        skip = len(self.tokenizer.content_ids([_prefix(query).strip()])[0])
+        pieces, out, word = self.file.vocabulary.pieces, [], -1
+        for i in content[skip:]:
+            word += pieces[i].startswith(_META)
+            if self._wordlike[i]:
+                out.append(max(word, 0))
+        return out
+
     def word_vectors(self, ids: np.ndarray) -> np.ndarray:
         """The input embedding rows of token `ids` (any shape), dequantized: shape (*ids.shape, dim)."""
         return dequantize(self._word[ids])

