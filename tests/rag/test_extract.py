@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -218,3 +219,23 @@ def test_without_token_states_late_interaction_falls_back_to_dense_similarity(se
     found = plain.assess("How many ISIS fighters are in Afghanistan?", hits)
     assert all(ev.matches is None and ev.late == ev.dense for ev in found.evidence)
     assert found.signals["late"] == found.signals["weakest"] == found.signals["dense"]
+
+
+def test_the_same_sentence_scores_higher_in_the_better_retrieved_paragraph(seed_assistant):
+    # the retriever's ranking (fused with BM25, late interaction over whole paragraphs, names) weighs in the
+    # choice of sentence: of two copies of one sentence (articles that repeat a statement), the better-ranked
+    # paragraph's is quoted first
+    a = seed_assistant.answerer
+    sel = replace(a.calibration.selection, retrieval=0.05)
+    answerer = ExtractiveAnswerer(a.embedder, a.weights, replace(a.calibration, selection=sel))
+    hits = [
+        Hit("low", "t", 1, SHOIGU_SAYS, 0.2),
+        Hit("mid", "t", 1, FOOTBALL, 0.5),
+        Hit("high", "t", 1, SHOIGU_SAYS, 0.9),
+    ]
+    found = answerer.assess("How many ISIS fighters are in Afghanistan?", hits)
+    retrieval = {ev.hit.doc_id: ev.retrieval for ev in found.evidence}
+    assert retrieval == pytest.approx({"low": 0.0, "mid": 3 / 7, "high": 1.0})
+    first, second = found.evidence[:2]
+    assert (first.hit.doc_id, second.hit.doc_id) == ("high", "low")
+    assert first.score - second.score == pytest.approx(0.05, abs=1e-6)  # float32 similarities
