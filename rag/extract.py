@@ -5,8 +5,8 @@ interaction between the question's and the sentence's word tokens, the share of 
 terms in the sentence and in its paragraph, whether the sentence holds the kind of answer the question
 expects, and how well the retriever ranked its paragraph), decides from the evidence's signals whether the
 paragraphs answer at all (a calibrated logistic regression, `rag.calibration.Answerability`), and otherwise
-quotes the best sentences, one citation `[n]` per cited paragraph. Arabic questions get the Arabic sentences themselves;
-English questions get a short English frame around the quoted Arabic (never a made-up translation).
+quotes the best sentences, one citation `[n]` per cited paragraph. Arabic questions get the Arabic sentences
+themselves; English questions get a short English frame around the quoted Arabic (never a made-up translation).
 No rule reads the question's wording: what it names is weighed by rarity in the index, what it asks for is
 recognized from its embedding, in either language.
 """
