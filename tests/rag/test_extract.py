@@ -239,3 +239,18 @@ def test_the_same_sentence_scores_higher_in_the_better_retrieved_paragraph(seed_
     first, second = found.evidence[:2]
     assert (first.hit.doc_id, second.hit.doc_id) == ("high", "low")
     assert first.score - second.score == pytest.approx(0.05, abs=1e-6)  # float32 similarities
+
+
+def test_an_english_answer_reuses_the_token_states_the_retriever_computed(seed_assistant, monkeypatch):
+    # the retriever's second ranking and the answerer split paragraphs into the same sentences
+    # (rag.split.quotable_spans), so answering an English question runs the model on nothing new
+    inner = seed_assistant.answerer.embedder.inner
+    runs = []
+    real = inner.embed_tokens
+    monkeypatch.setattr(inner, "embed_tokens", lambda texts, query=False: runs.append(texts) or real(texts, query))
+    question = "Which two countries did Antonov say ISIS fighters were moving through?"
+    hits = seed_assistant.retrieve(question, top_k=5)
+    assert runs  # the retriever ran the question and its candidates' sentences
+    runs.clear()
+    found = seed_assistant.answerer.assess(question, hits)
+    assert runs == [] and all(ev.matches is not None for ev in found.evidence)
