@@ -10,8 +10,9 @@ Only the `dev` split (eval.sets.split_of) is fitted on; the `test` split is repo
 
 1. Question kinds: a softmax regression from the question's embedding to the kind of its answer (a date,
    a quantity, anything else: `rag.extract.answer_kinds` of the gold answer), on the answerable questions.
-2. Selection: the weight of the answer kind and the quoting margin, by a small grid: the most correct answers
-   among the settings that quote gold paragraphs at least as often as the defaults in each language.
+2. Selection: the weights of the answer kind, of the sentence's late interaction and of its paragraph's
+   retrieval score, and the quoting margin, by a small grid: the most correct answers among the settings that
+   quote gold paragraphs at least as often as the defaults in each language.
 3. Answerability: a logistic regression on the evidence's signals (`rag.extract.SIGNALS`), answerable vs
    unanswerable; each language's refusal threshold is the highest whose false refusals stay within
    `--max-false-refusals` on dev (one stored threshold, the English indicator's weight shifted to match).
@@ -158,21 +159,25 @@ def on_gold(assistant: Assistant, e: Example) -> float:
 
 
 def tune_selection(assistant: Assistant, examples: list[Example], base: Calibration) -> Selection:
-    """The answer-kind weight and quoting margin with the most correct answers on dev, among those that quote
-    gold paragraphs at least as often as the defaults in each language (correctness alone rewards quoting
-    more, from anywhere)."""
+    """The answer-kind, late-interaction and retrieval weights and the quoting margin with the most correct
+    answers on dev, among those that quote gold paragraphs at least as often as the defaults in each language
+    (correctness alone rewards quoting more, from anywhere)."""
     dev = [e for e in examples if e.answerable and e.split == "dev" and e.keys and e.gold]
     langs = sorted({e.language for e in dev})
     measured = []
-    for kind_w, keep in itertools.product((0.0, 0.03, 0.05, 0.1), (0.04, 0.06, 0.08)):
-        sel = replace(base.selection, answer_kind=kind_w, keep_within=keep)
+    grid = itertools.product((0.0, 0.05, 0.1), (0.0, 0.5, 1.0), (0.0, 0.02, 0.05, 0.1), (0.04, 0.06, 0.08, 0.1))
+    for kind_w, late, retrieval, keep in grid:
+        sel = replace(base.selection, answer_kind=kind_w, late=late, retrieval=retrieval, keep_within=keep)
         assistant.answerer.calibration = replace(base, selection=sel)
         for e in dev:  # only the weights change: re-rank in place, no new embeddings
             assistant.answerer.rescore(e.evidence)
         right = sum(correct(assistant, e) for e in dev) / len(dev)
         gold = {lang: m.mean(on_gold(assistant, e) for e in dev if e.language == lang) for lang in langs}
         shown = ", ".join(f"{lang} {g:.3f}" for lang, g in gold.items())
-        print(f"  answer_kind={kind_w} keep_within={keep}: dev correct {right:.3f}, quotes on gold {shown}")
+        print(
+            f"  answer_kind={kind_w} late={late} retrieval={retrieval} keep_within={keep}: "
+            f"dev correct {right:.3f}, quotes on gold {shown}"
+        )
         measured.append((sel, right, gold))
     floor = next(gold for sel, _, gold in measured if sel == base.selection)
     allowed = [x for x in measured if all(x[2][lang] >= floor[lang] for lang in langs)]

@@ -33,6 +33,8 @@ class Selection:
     sentence_terms: float = 0.25  # of the IDF-weighted share of question terms in the sentence
     paragraph_terms: float = 0.15  # ... in its paragraph and article title
     answer_kind: float = 0.05  # of the sentence holding the kind of answer the question expects (a figure, a date)
+    late: float = 0.0  # of the sentence's late-interaction score (mean of the question tokens' best matches)
+    retrieval: float = 0.0  # of its paragraph's retrieval score (min-max scaled over the paragraphs read)
     keep_within: float = 0.06  # further sentences are quoted when they score within this margin of the best
     max_sentences: int = 3
 

@@ -23,7 +23,7 @@ def test_a_calibration_survives_the_round_trip_through_its_file(tmp_path):
     kinds = QuestionKinds(("date", "other"), np.array([[1.0, 0.0], [0.0, 1.0]], np.float32), np.zeros(2, np.float32))
     c = Calibration(
         model="hf:some-model",
-        selection=Selection(answer_kind=0.1, keep_within=0.05),
+        selection=Selection(answer_kind=0.1, late=0.5, retrieval=0.1, keep_within=0.05),
         kinds=kinds,
         answerability=Answerability(("dense", "english"), (12.0, -1.5), -9.0, 0.4),
         fitted_on="a test",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,8 @@ import pytest
 from eval.metrics import statements
 from eval.sets import load_set
 from rag import Assistant, BadQuestion
-from rag.extract import answer_kinds, named
+from rag.embed import Embedder
+from rag.extract import ExtractiveAnswerer, answer_kinds, named
 from rag.normalize import terms
 from rag.schema import Hit
 from rag.split import sentence_spans
@@ -184,3 +186,81 @@ def test_a_rare_term_is_found_in_a_close_spelling_but_not_in_another_word():
     for question, share in [("ماذا قال شويجو؟", 1.0), ("ماذا قال أردوغان؟", 0.0), ("ماذا قال شويجو وأردوغان؟", 0.5)]:
         q_terms = terms(question)
         assert named(question, "ar", q_terms, dict.fromkeys(q_terms, 5.0), hit) == share
+
+
+SHOIGU_SAYS = "وقال وزير الدفاع سيرغي شويغو إن هناك 4500 عنصر لداعش في أفغانستان."
+FOOTBALL = "فاز ريال مدريد على برشلونة بثلاثة أهداف مقابل هدف في مباراة الأمس."
+
+
+def test_late_interaction_matches_each_english_word_in_the_arabic_sentence(seed_assistant):
+    # token states of the question and of each sentence: every word token of the question gets its best
+    # cosine in the sentence; the sentence that says it in Arabic matches far better than an unrelated one
+    answerer, question = seed_assistant.answerer, "How many ISIS fighters are in Afghanistan?"
+    on_topic = answerer.assess(question, [Hit("d", "مؤتمر موسكو", 3, SHOIGU_SAYS, 1.0)])
+    off_topic = answerer.assess(question, [Hit("e", "كرة القدم", 1, FOOTBALL, 1.0)])
+    (ev,) = on_topic.evidence
+    assert ev.matches is not None and len(ev.matches) >= 6  # How, many, ISIS, fighters, are, in, Afghanistan
+    assert ev.late == pytest.approx(float(ev.matches.mean()))
+    assert on_topic.signals["late"] > off_topic.signals["late"] + 0.1
+    assert on_topic.signals["weakest"] > off_topic.signals["weakest"] + 0.1
+    assert on_topic.signals["weakest"] == pytest.approx(float(ev.matches.min()))
+
+
+class _NoTokenStates(Embedder):
+    """The seed embedder without token states (as a remote server or sentence-transformers model)."""
+
+    def __init__(self, inner: Embedder):
+        self.inner, self.name, self.dim, self.max_tokens = inner, inner.name, inner.dim, inner.max_tokens
+
+    def embed_passages(self, texts):
+        return self.inner.embed_passages(texts)
+
+    def embed_query(self, text):
+        return self.inner.embed_query(text)
+
+    def count_tokens(self, text):
+        return self.inner.count_tokens(text)
+
+
+def test_without_token_states_late_interaction_falls_back_to_dense_similarity(seed_assistant):
+    a = seed_assistant.answerer
+    plain = ExtractiveAnswerer(_NoTokenStates(a.embedder), a.weights, a.calibration)
+    hits = [Hit("d", "مؤتمر موسكو", 3, SHOIGU_SAYS, 1.0), Hit("e", "كرة القدم", 1, FOOTBALL, 1.0)]
+    found = plain.assess("How many ISIS fighters are in Afghanistan?", hits)
+    assert all(ev.matches is None and ev.late == ev.dense for ev in found.evidence)
+    assert found.signals["late"] == found.signals["weakest"] == found.signals["dense"]
+
+
+def test_the_same_sentence_scores_higher_in_the_better_retrieved_paragraph(seed_assistant):
+    # the retriever's ranking (fused with BM25, late interaction over whole paragraphs, names) weighs in the
+    # choice of sentence: of two copies of one sentence (articles that repeat a statement), the better-ranked
+    # paragraph's is quoted first
+    a = seed_assistant.answerer
+    sel = replace(a.calibration.selection, retrieval=0.05)
+    answerer = ExtractiveAnswerer(a.embedder, a.weights, replace(a.calibration, selection=sel))
+    hits = [
+        Hit("low", "t", 1, SHOIGU_SAYS, 0.2),
+        Hit("mid", "t", 1, FOOTBALL, 0.5),
+        Hit("high", "t", 1, SHOIGU_SAYS, 0.9),
+    ]
+    found = answerer.assess("How many ISIS fighters are in Afghanistan?", hits)
+    retrieval = {ev.hit.doc_id: ev.retrieval for ev in found.evidence}
+    assert retrieval == pytest.approx({"low": 0.0, "mid": 3 / 7, "high": 1.0})
+    first, second = found.evidence[:2]
+    assert (first.hit.doc_id, second.hit.doc_id) == ("high", "low")
+    assert first.score - second.score == pytest.approx(0.05, abs=1e-6)  # float32 similarities
+
+
+def test_an_english_answer_reuses_the_token_states_the_retriever_computed(seed_assistant, monkeypatch):
+    # the retriever's second ranking and the answerer split paragraphs into the same sentences
+    # (rag.split.quotable_spans), so answering an English question runs the model on nothing new
+    inner = seed_assistant.answerer.embedder.inner
+    runs = []
+    real = inner.embed_tokens
+    monkeypatch.setattr(inner, "embed_tokens", lambda texts, query=False: runs.append(texts) or real(texts, query))
+    question = "Which two countries did Antonov say ISIS fighters were moving through?"
+    hits = seed_assistant.retrieve(question, top_k=5)
+    assert runs  # the retriever ran the question and its candidates' sentences
+    runs.clear()
+    found = seed_assistant.answerer.assess(question, hits)
+    assert runs == [] and all(ev.matches is not None for ev in found.evidence)
