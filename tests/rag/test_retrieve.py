@@ -127,3 +127,37 @@ def test_late_interaction_lifts_paragraphs_whose_words_answer_the_question(seed_
         after = [(h.doc_id, h.paragraph) for h in seed_assistant.retrieve(question, 10)]
         key = ("004_6c5c1c1384cff0d9", gold)
         assert after.index(key) < before.index(key) and after.index(key) < 3, question
+
+
+def test_common_english_words_count_less_in_late_interaction(seed_assistant):
+    q = "How many militant drones did Shoigu say had been destroyed in Syria?"
+    retriever = Retriever(seed_assistant.index, seed_assistant.embedder)
+    weights = dict(
+        zip(seed_assistant.embedder.token_words([q], query=True)[0], retriever._word_weights(q), strict=True)
+    )
+    f = Fusion()
+    assert weights["Shoigu"] == weights["drones"] == weights["militant"] == 1.0
+    assert weights["How"] == weights["had"] == weights["in"] == f.common_word_weight  # Zipf 6.2-7.3
+    # weighted MaxSim: a paragraph matching only the heavy word beats one matching only the light word
+    e = np.eye(3, dtype=np.float32)
+    scores = dict(_max_sim(e[[0, 1]], [("a", 1), ("b", 1)], [e[[0]], e[[1]]], np.array([1.0, 0.3])))
+    assert scores[("a", 1)] > scores[("b", 1)]
+
+
+def test_static_word_match_brings_in_a_paragraph_the_vectors_ranked_low(seed_assistant):
+    # seed-set question s050: the paragraph with the 68 foreign experts ranks 49th by the paragraph vectors,
+    # beyond the 30 candidates late interaction sees; matching the question's words to the other paragraphs'
+    # words by the model's context-free token vectors adds it as one of 5 more candidates, and it ranks first
+    q = "Beyond the official delegations, how many outside specialists came to the Moscow gathering?"
+    gold = ("000_d5f7ec68f2725137", 2)
+    without = Retriever(seed_assistant.index, seed_assistant.embedder, Fusion(word_candidates=0))
+    assert gold not in [(h.doc_id, h.paragraph) for h in without.retrieve(q, 10)]
+    hits = seed_assistant.retrieve(q, 10)
+    assert (hits[0].doc_id, hits[0].paragraph) == gold
+    arabic = "كم عدد الخبراء الأجانب المشاركين في المؤتمر؟"  # terms the index knows: no second ranking at all
+    assert [h.paragraph for h in seed_assistant.retrieve(arabic, 5)] == [
+        h.paragraph
+        for h in Retriever(seed_assistant.index, seed_assistant.embedder, Fusion(sentence_weight=0.0)).retrieve(
+            arabic, 5
+        )
+    ]
