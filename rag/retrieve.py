@@ -52,6 +52,7 @@ class Fusion:
     common_word_weight: float = 0.3  # counts this much in late interaction (rarer words count 1)
     sentence_known_max: float = 0.5  # ranked again when the index knows less than this share of the terms
     name_weight: float = 0.5  # added for the share of the question's Latin-script names a candidate holds
+    title_tokens: bool = True  # the article title's word tokens join each candidate's in late interaction
 
 
 class Retriever:
@@ -94,16 +95,19 @@ class Retriever:
     def _by_sentences(self, question: str, ranked: list[tuple[Key, float]], weight: float) -> list[tuple[Key, float]]:
         """`ranked` again, by its fused score blended with how closely its sentences match the question: the
         best sentence's similarity, and (where the embedder gives token states) late interaction, the mean
-        over the question's words of their best match among the paragraph's word tokens."""
+        over the question's words of their best match among the paragraph's word tokens (and, with
+        `Fusion.title_tokens`, its article title's: a paragraph that says "he added" holds the speaker there)."""
         texts = {key: self.index.catalog.paragraph_text(*key) or "" for key, _ in ranked}
         sentences = [
             (key, text[s:e]) for key, text in texts.items() for s, e in quotable_spans(text) or [(0, len(text))]
         ]
+        titles = [(key, self._title(key[0])) for key in texts] if self.fusion.title_tokens else []
+        titles = [(key, title) for key, title in titles if title]
         late = self.fusion.late_interaction
-        passages = self.embedder.embed_tokens([t for _, t in sentences]) if late > 0 else None
+        passages = self.embedder.embed_tokens([t for _, t in sentences + titles]) if late > 0 else None
         query = self.embedder.embed_tokens([question], query=True) if passages else None
         if passages and query and len(query[1][0]):
-            vectors, states = passages
+            vectors, states = passages[0][: len(sentences)], passages[1]
             q_vector, q_states = query[0][0], query[1][0]
             q_weights = self._word_weights(question)
         else:
@@ -113,7 +117,8 @@ class Retriever:
         for (key, _), sim in zip(sentences, vectors @ q_vector, strict=True):
             best[key] = max(best.get(key, -1.0), float(sim))
         fused, sentence = _min_max(ranked), _min_max(list(best.items()))
-        tokens = _min_max(_max_sim(q_states, [key for key, _ in sentences], states, q_weights)) if late else {}
+        token_keys = [key for key, _ in sentences + titles]
+        tokens = _min_max(_max_sim(q_states, token_keys, states, q_weights)) if late else {}
         blended = {
             key: (1 - weight) * fused[key]
             + weight * ((1 - late) * sentence.get(key, 0.0) + late * tokens.get(key, 0.0))
@@ -161,10 +166,13 @@ class Retriever:
             return ranked
         boosted = []
         for key, score in ranked:
-            info = self.index.catalog.article(key[0])
-            held = words(f"{info.title if info else ''} {self.index.catalog.paragraph_text(*key) or ''}")
+            held = words(f"{self._title(key[0])} {self.index.catalog.paragraph_text(*key) or ''}")
             boosted.append((key, score + weight * sum(name_in(n, held, strict=True) for n in names) / len(names)))
         return sorted(boosted, key=lambda kv: -kv[1])
+
+    def _title(self, doc_id: str) -> str:
+        info = self.index.catalog.article(doc_id)
+        return info.title if info else ""
 
     def _fuse(self, dense: list[tuple[Key, float]], lexical: list[tuple[Key, float]], known: float) -> dict:
         f = self.fusion
