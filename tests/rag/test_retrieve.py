@@ -161,3 +161,24 @@ def test_static_word_match_brings_in_a_paragraph_the_vectors_ranked_low(seed_ass
             arabic, 5
         )
     ]
+
+
+def test_article_titles_join_late_interaction(seed_assistant):
+    # seed-set questions s012 and s052: their gold paragraphs name the speaker by rank ("the chief of the General
+    # Staff", "Shoigu said") while the question's other words sit in the article's title (the conference, Russia's
+    # defence ministry); with the title's word tokens in late interaction they come 1st and 3rd instead of 6th and 14th
+    no_titles = Retriever(seed_assistant.index, seed_assistant.embedder, Fusion(title_tokens=False))
+    for question, gold in [
+        (
+            "Who is the Russian chief of the General Staff quoted at the fifth Moscow conference?",
+            ("001_9eeaefb4c80e2381", 27),
+        ),
+        (
+            "Which North African state's collapse did Russia's defence chief say had repercussions across the"
+            " continent?",
+            ("000_d5f7ec68f2725137", 7),
+        ),
+    ]:
+        before = [(h.doc_id, h.paragraph) for h in no_titles.retrieve(question, 10)]
+        after = [(h.doc_id, h.paragraph) for h in seed_assistant.retrieve(question, 10)]
+        assert gold in after[:3] and gold not in before[:3], question
