@@ -14,6 +14,9 @@ as the embedder states them before pooling, and the candidate scores the mean; a
 states gives the best sentence's similarity instead (eval/README.md measures both: ARCD-en R@5 0.91 against
 0.86). (Arabic questions, whose terms the index knows, skip it: on ARCD it changed nothing and it costs
 about a hundred sentence embeddings per new question.)
+Common English words ("the", "how") count 0.3 in that mean (wordfreq's Zipf >= 6); the article title's
+word tokens join each candidate's; and 5 more candidates come from below the 30, chosen by the same match
+on the model's context-free input vectors (a tokenizer pass, no model run). eval/README.md has the figures.
 Those candidates then gain for each name of the question (a capitalized Latin-script word) that their
 words hold in Arabic script (rag.names, strict skeletons: Shoigu/شويغو), as a reader scanning for the name would.
 """
