@@ -39,7 +39,13 @@ ENGLISH_ROWS = [
     ("+ best sentence of the best 30", Fusion(late_interaction=0.0, name_weight=0.0)),
     ("+ best sentence of the best 30 + names", Fusion(late_interaction=0.0)),
     ("+ half best sentence, half late interaction + names", Fusion(late_interaction=0.5)),
-    ("+ late interaction of the best 30 + names (default)", Fusion()),
+    (
+        "+ late interaction of the best 30 + names",
+        Fusion(word_candidates=0, common_word_weight=1.0, title_tokens=False),
+    ),
+    ("+ common English words count 0.3", Fusion(word_candidates=0, title_tokens=False)),
+    ("+ 5 more candidates by static word match", Fusion(title_tokens=False)),
+    ("+ title tokens in late interaction (default)", Fusion()),
 ]
 
 

@@ -188,8 +188,8 @@ class StoredEmbedder(Embedder):
             [self.vectors[(kind + "t", t)].astype(np.float32) for t in texts],
         )
 
-    def token_words(self, text: str, query: bool = False) -> list[int] | None:
-        return self.inner.token_words(text, query=query)
+    def token_words(self, texts: list[str], query: bool = False) -> list[list[int]] | None:
+        return self.inner.token_words(texts, query=query)
 
     def count_tokens(self, text: str) -> int:
         return self.inner.count_tokens(text)

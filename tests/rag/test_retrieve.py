@@ -127,3 +127,57 @@ def test_late_interaction_lifts_paragraphs_whose_words_answer_the_question(seed_
         after = [(h.doc_id, h.paragraph) for h in seed_assistant.retrieve(question, 10)]
         key = ("004_6c5c1c1384cff0d9", gold)
         assert after.index(key) < before.index(key) and after.index(key) < 3, question
+
+
+def test_common_english_words_count_less_in_late_interaction(seed_assistant):
+    q = "How many militant drones did Shoigu say had been destroyed in Syria?"
+    retriever = Retriever(seed_assistant.index, seed_assistant.embedder)
+    words = [q.split()[i] for i in seed_assistant.embedder.token_words([q], query=True)[0]]
+    weights = dict(zip(words, retriever._word_weights(q), strict=True))
+    f = Fusion()
+    assert weights["Shoigu"] == weights["drones"] == weights["militant"] == 1.0
+    assert weights["How"] == weights["had"] == weights["in"] == f.common_word_weight  # Zipf 6.2-7.3
+    # weighted MaxSim: a paragraph matching only the heavy word beats one matching only the light word
+    e = np.eye(3, dtype=np.float32)
+    scores = dict(_max_sim(e[[0, 1]], [("a", 1), ("b", 1)], [e[[0]], e[[1]]], np.array([1.0, 0.3])))
+    assert scores[("a", 1)] > scores[("b", 1)]
+
+
+def test_static_word_match_brings_in_a_paragraph_the_vectors_ranked_low(seed_assistant):
+    # seed-set question s050: the paragraph with the 68 foreign experts ranks 49th by the paragraph vectors,
+    # beyond the 30 candidates late interaction sees; matching the question's words to the other paragraphs'
+    # words by the model's context-free token vectors adds it as one of 5 more candidates, and it ranks first
+    q = "Beyond the official delegations, how many outside specialists came to the Moscow gathering?"
+    gold = ("000_d5f7ec68f2725137", 2)
+    without = Retriever(seed_assistant.index, seed_assistant.embedder, Fusion(word_candidates=0))
+    assert gold not in [(h.doc_id, h.paragraph) for h in without.retrieve(q, 10)]
+    hits = seed_assistant.retrieve(q, 10)
+    assert (hits[0].doc_id, hits[0].paragraph) == gold
+    arabic = "كم عدد الخبراء الأجانب المشاركين في المؤتمر؟"  # terms the index knows: no second ranking at all
+    assert [h.paragraph for h in seed_assistant.retrieve(arabic, 5)] == [
+        h.paragraph
+        for h in Retriever(seed_assistant.index, seed_assistant.embedder, Fusion(sentence_weight=0.0)).retrieve(
+            arabic, 5
+        )
+    ]
+
+
+def test_article_titles_join_late_interaction(seed_assistant):
+    # seed-set questions s012 and s052: their gold paragraphs name the speaker by rank ("the chief of the General
+    # Staff", "Shoigu said") while the question's other words sit in the article's title (the conference, Russia's
+    # defence ministry); with the title's word tokens in late interaction they come 1st and 3rd instead of 6th and 14th
+    no_titles = Retriever(seed_assistant.index, seed_assistant.embedder, Fusion(title_tokens=False))
+    for question, gold in [
+        (
+            "Who is the Russian chief of the General Staff quoted at the fifth Moscow conference?",
+            ("001_9eeaefb4c80e2381", 27),
+        ),
+        (
+            "Which North African state's collapse did Russia's defence chief say had repercussions across the"
+            " continent?",
+            ("000_d5f7ec68f2725137", 7),
+        ),
+    ]:
+        before = [(h.doc_id, h.paragraph) for h in no_titles.retrieve(question, 10)]
+        after = [(h.doc_id, h.paragraph) for h in seed_assistant.retrieve(question, 10)]
+        assert gold in after[:3] and gold not in before[:3], question

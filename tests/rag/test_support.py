@@ -130,7 +130,7 @@ def test_late_interaction_matches_each_word_of_a_claim_across_languages(checker,
     late = checker.late(faithful, [shawa])
     assert late.ndim == 1 and len(late) >= len(faithful.split()) and ((0 < late) & (late <= 1.0001)).all()
     assert checker.late(swapped, [shawa]).mean() < late.mean()
-    owners = checker.embedder.token_words(swapped, query=True)  # each token state's word
+    owners = checker.embedder.token_words([swapped], query=True)[0]  # each token state's word
     assert owners == sorted(owners) and set(owners) == set(range(len(swapped.split())))
     assert len(owners) == len(checker.late(swapped, [shawa])) > len(swapped.split())  # names split into pieces
     words = checker.word_matches(swapped, [shawa])  # per word of the claim: the mean over its tokens
