@@ -9,6 +9,7 @@ article is written last, in one transaction, so an interrupted ingestion is simp
 from __future__ import annotations
 
 import json
+import logging
 import math
 import sqlite3
 import threading
@@ -31,6 +32,7 @@ from .schema import Article, Chunk, Paragraph
 CONNECT_SECONDS = 5.0
 REQUEST_SECONDS = 120.0
 RETRY_PAUSES = (0.5, 1.0)
+log = logging.getLogger(__name__)
 # HNSW's search breadth: several times the 100 candidates a question fetches, so the nearest chunks are found
 # (not a graph walk's approximation) and found again after the graph is rebuilt from Chroma's log on open
 SEARCH_EF = 500
@@ -277,7 +279,7 @@ class Vectors:
             )
             hnsw = (self._collection.configuration or {}).get("hnsw") or {}
             if hnsw.get("ef_search", SEARCH_EF) < SEARCH_EF:  # an index built before SEARCH_EF
-                self._collection.modify(configuration={"hnsw": {"ef_search": SEARCH_EF}})
+                self._raise_search_breadth()
         except Exception as e:  # chromadb raises several types for a server that is down
             if chroma_url:
                 raise StoreUnavailable(
@@ -285,6 +287,17 @@ class Vectors:
                     "Start it (chroma run --path DIR --host 127.0.0.1 --port 8000) or unset ISNAD_CHROMA_URL."
                 ) from e
             raise
+
+    def _raise_search_breadth(self) -> None:
+        """Give an older collection SEARCH_EF. Where another process holds Chroma's database at that moment
+        ("database is locked"), this process searches at the old breadth and says so: the index is unharmed,
+        and a later open raises it."""
+        try:
+            self._collection.modify(configuration={"hnsw": {"ef_search": SEARCH_EF}})
+        except Exception as e:  # chromadb raises several types; nothing was changed
+            log.warning(
+                "searching %s at Chroma's default breadth this time (could not set ef_search: %s)", self.where, e
+            )
 
     def _call(self, what: str, fn, *args, **kwargs):
         """Call Chroma. A server that cannot be reached is tried again after each pause of RETRY_PAUSES

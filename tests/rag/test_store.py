@@ -106,6 +106,22 @@ def test_dense_search_finds_the_exact_nearest_chunks_in_an_index_built_before_se
     assert {cid for cid, _ in vectors.search(question, 30)} == exact
 
 
+def test_an_index_whose_search_breadth_cannot_be_raised_now_still_answers(seed_index_copy, monkeypatch, caplog):
+    import chromadb
+    from chromadb.api.models.Collection import Collection
+
+    old = chromadb.PersistentClient(path=str(seed_index_copy / "chroma")).get_collection("isnad")
+    old.modify(configuration={"hnsw": {"ef_search": 100}})  # built before SEARCH_EF
+
+    def locked(self, **kwargs):
+        raise RuntimeError("database is locked")  # another process writing Chroma's database
+
+    monkeypatch.setattr(Collection, "modify", locked)
+    assistant = Assistant(seed_index_copy)
+    assert "could not set ef_search: database is locked" in caplog.text
+    assert assistant.retrieve("كم عدد عناصر داعش في أفغانستان؟", 3)
+
+
 def test_a_new_index_records_the_version_of_its_terms(tmp_path):
     assert Assistant(tmp_path / "index").index.catalog.get_meta("terms_version") == TERMS_VERSION
 
