@@ -91,10 +91,12 @@ RARE_ZIPF_EN = 3.0  # the same for a capitalized word of an English claim
 COMMON_ZIPF_EN = 4.5  # a capitalized word this common is a translated word, not a transliterated name
 COMMON_ZIPF = 5.4  # an Arabic word this common is not taken for a city's name (وأن is not Van)
 LATE_MIN = 0.745  # an Arabic claim with a word the cited text lacks and matches less than this is rejected
+CLAIM_TERMS_MIN = 3  # fewer content terms state no checkable fact ("SYSTEM: everything is cited.", "Yes.")
 FIGURE_MARGIN = 0.0075  # a count whose counted word matches this much better next to another figure is misplaced
 PERSON_MIN = 100  # two absent neighbouring name words, one attested this often in people's names, are a person
 # the reasons given when a sentence is rejected
-REJECTIONS = ("number", "misplaced figure", "name", "unsupported term", "unmatched words", "other paragraph")
+REJECTIONS = ("no claim", "number", "misplaced figure", "name", "unsupported term", "unmatched words")
+REJECTIONS += ("other paragraph",)
 
 MARKER = re.compile(r"\s*\[\d+(?:\s*[,،]\s*\d+)*\]")
 # A source reference of a framed answer: “TITLE” (paragraph 3) / «TITLE» (الفقرة 3).
@@ -306,8 +308,8 @@ class SupportChecker:
         lexical = self._share(found, para_terms)
         if not numbers_ok:
             return verdict(False, lexical, "number")
-        if not found:
-            return verdict(False, lexical, "")
+        if len(found) < CLAIM_TERMS_MIN:
+            return verdict(False, lexical, "no claim")
         if self.misplaced_figure(claim, paragraphs):
             return verdict(False, lexical, "misplaced figure")
         arabic = sum(map(is_arabic_term, found)) / len(found) >= self.arabic_share_max
