@@ -492,15 +492,28 @@ class SupportChecker:
                 return f"{a} {b}"
         return None
 
+    def _named(self, name: str, cited: list[str]) -> bool:
+        """Whether the cited paragraphs' words (`cited`) hold the English `name`, by any of the name rules."""
+        name = re.sub(r"['’]s$", "", name)
+        return bool(
+            territory_in(name, cited)
+            or person_in(name, cited, attested=self.person_min)
+            or name_in(name, cited)
+            or any(arabic_name_in(w, cited) for w in place(name) or ())
+        )
+
     def _foreign_name(self, claim: str, paragraphs: list[str], others: list[str]) -> str | None:
         """A name of the (non-Arabic) claim that the cited paragraphs lack and that is a country or region,
         a city, rare (`RARE_ZIPF_EN`) or found in one of the other paragraphs; None when there is none."""
         cited = [w for p in paragraphs for w in words(p)]
         elsewhere = [words(o) for o in others]
+        titles = {m[1]: m[2] for m in _TITLE_OF.finditer(claim)}
         for name in names(claim):
             inside = territory_in(name, cited)
             if inside:
                 continue
+            if name in titles and self._named(titles[name], cited):
+                continue  # the Emirate of Diriyah, the Colossus of Rhodes: a translated title of a name found
             # A country's adjective ("Russian strikes") is often implied by who speaks ("our strikes"): only
             # the name of a country or region itself must be in the paragraph.
             if inside is False and territory(name, adjectives=False):
@@ -522,6 +535,10 @@ class SupportChecker:
                 return name
         return None
 
+
+# "Emirate of Diriyah", "Colossus of Rhodes", "Battle of Badr": a capitalized title before a name, often a
+# translated common word (إمارة, تمثال) rather than a name of its own.
+_TITLE_OF = re.compile(r"\b([A-Z][a-z]+) of (?:the )?([A-Z][\w'’-]+)")
 
 _CLITICS = ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
 _ENDINGS = ("تين", "تان", "هما", "هم", "ها", "ه", "ة", "ون", "ين", "ات", "ان", "ت")
