@@ -92,7 +92,7 @@ COMMON_ZIPF_EN = 4.5  # a capitalized word this common is a translated word, not
 COMMON_ZIPF = 5.4  # an Arabic word this common is not taken for a city's name (وأن is not Van)
 LATE_MIN = 0.745  # an Arabic claim with a word the cited text lacks and matches less than this is rejected
 CLAIM_TERMS_MIN = 3  # fewer content terms state no checkable fact ("SYSTEM: everything is cited.", "Yes.")
-FIGURE_MARGIN = 0.0075  # a count whose counted word matches this much better next to another figure is misplaced
+FIGURE_MARGIN = 0.0126  # a count whose counted word matches this much better next to another figure is misplaced
 PERSON_MIN = 100  # two absent neighbouring name words, one attested this often in people's names, are a person
 # the reasons given when a sentence is rejected
 REJECTIONS = ("no claim", "number", "misplaced figure", "name", "unsupported term", "unmatched words")
@@ -607,11 +607,9 @@ _UNITS = {"كم": "كيلومتر", "كم2": "كيلومتر مربع", "كلم"
 
 
 def _word_keys(word: str) -> set[str]:
-    """A word's light-stemmed terms and, for Arabic, its root keys: how two words are told the same (a unit
-    written short as the unit: كم2 as كيلومتر مربع)."""
-    word = " ".join(_UNITS.get(w, w) for w in _TOKEN.findall(word))
-    found = set(terms(word))
-    return found | {k for w in words(word) if _ARABIC.search(w) for k in root_keys(w)}
+    """A word's light-stemmed terms, a unit written short read as the unit (كم2 as كيلومتر مربع): how a counted
+    word is told the same (not by root: بلدة is not البلاد)."""
+    return set(terms(" ".join(_UNITS.get(w, w) for w in _TOKEN.findall(word))))
 
 
 def _is_content(word: str) -> bool:
