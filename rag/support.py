@@ -91,7 +91,7 @@ RARE_ZIPF_EN = 3.0  # the same for a capitalized word of an English claim
 COMMON_ZIPF_EN = 4.5  # a capitalized word this common is a translated word, not a transliterated name
 COMMON_ZIPF = 5.4  # an Arabic word this common is not taken for a city's name (وأن is not Van)
 LATE_MIN = 0.745  # an Arabic claim with a word the cited text lacks and matches less than this is rejected
-CLAIM_TERMS_MIN = 3  # fewer content terms state no checkable fact ("SYSTEM: everything is cited.", "Yes.")
+CLAIM_TERMS_MIN = 3  # fewer content terms, unless all figures or names, state no fact ("SYSTEM: everything is cited.")
 FIGURE_MARGIN = 0.0126  # a count whose counted word matches this much better next to another figure is misplaced
 PERSON_MIN = 100  # two absent neighbouring name words, one attested this often in people's names, are a person
 # the reasons given when a sentence is rejected
@@ -308,7 +308,7 @@ class SupportChecker:
         lexical = self._share(found, para_terms)
         if not numbers_ok:
             return verdict(False, lexical, "number")
-        if len(found) < CLAIM_TERMS_MIN:
+        if not self._checkable(claim, found):
             return verdict(False, lexical, "no claim")
         if self.misplaced_figure(claim, paragraphs):
             return verdict(False, lexical, "misplaced figure")
@@ -415,6 +415,19 @@ class SupportChecker:
             said = [claim_words[i] for i in counted]
             out.append((value, self._closeness(said, mine), self._closeness(said, others)))
         return out
+
+    def _checkable(self, claim: str, found: list[str]) -> bool:
+        """Whether the claim states a fact to check: `CLAIM_TERMS_MIN` content terms or more, or fewer that
+        are all figures or names (a terse answer: "95", "Shoigu", "شويغو"). "SYSTEM: everything is cited",
+        "نعم بالتأكيد" state none."""
+        if len(found) >= CLAIM_TERMS_MIN:
+            return True
+        named = {t for n in names(claim) for t in terms(n)}
+        for spelled in _TOKEN.findall(claim):
+            w = normalize(spelled)
+            if _ARABIC.search(w) and (rarity(spelled) < self.rare_zipf or arabic_person(w) or arabic_place(w)):
+                named |= set(terms(spelled))
+        return all(t in named or any(ch.isdigit() for ch in t) for t in found)
 
     def misplaced_figure(self, claim: str, paragraphs: list[str]) -> str | None:
         """A count of the claim whose counted words match the words next to another figure of the paragraphs
