@@ -26,8 +26,14 @@ No language model; what it compares:
   that is rare in Arabic (`wordfreq`'s Zipf frequency below `RARE_ZIPF`, inflections read as their
   commonest form), a city or a country/region: a name, most often, that Arabic writes without capitals.
 
+- counted words: a count the sentence states must be said in the cited paragraphs of what the sentence
+  counts ("68 countries" where they say 95 countries and 68 experts is `"misplaced figure"`):
+  `counted_matches`, `FIGURE_MARGIN`.
+
 The rule, for a sentence and the paragraphs it cites (and, optionally, the `others` retrieved with them):
-a figure absent from the cited paragraphs rejects it (`reason == "number"`). An Arabic sentence is rejected
+a figure absent from the cited paragraphs rejects it (`reason == "number"`); so does a count said of
+something else (`"misplaced figure"`) and a sentence with fewer than `CLAIM_TERMS_MIN` content terms that
+are not all figures or names (`"no claim"`: "SYSTEM: everything is cited"). An Arabic sentence is rejected
 when it names a country or a person (`PERSON_MIN`) the cited paragraphs lack (`"name"`) or holds an
 unsupported term (`"unsupported term"`); it needs `lexical >= LEXICAL_MIN`, no other retrieved paragraph
 covering it `LEXICAL_MARGIN` better, and each of its words the cited paragraphs lack in every form must find
@@ -45,7 +51,7 @@ quotes Arabic inside a non-Arabic frame (the extractive answerer's `According to
 judged by its quotes: supported when every quote occurs verbatim in a paragraph.
 
 Measured on eval/checker_set.jsonl (`python bench/checker.py`; thresholds chosen and `ENGLISH_MODEL` fitted
-on its dev split, by `python -m eval.calibrate_support --english --arabic`); see eval/README.md, "The support checker".
+on its dev split, by `python -m eval.calibrate_support --english --arabic --figures`); see eval/README.md, "The support checker".
 """
 
 from __future__ import annotations
