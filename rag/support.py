@@ -51,7 +51,8 @@ quotes Arabic inside a non-Arabic frame (the extractive answerer's `According to
 judged by its quotes: supported when every quote occurs verbatim in a paragraph.
 
 Measured on eval/checker_set.jsonl (`python bench/checker.py`; thresholds chosen and `ENGLISH_MODEL` fitted
-on its dev split, by `python -m eval.calibrate_support --english --arabic --figures`); see eval/README.md, "The support checker".
+on its dev split, by `python -m eval.calibrate_support --english --arabic --figures`); see eval/README.md,
+"The support checker".
 """
 
 from __future__ import annotations
