@@ -401,7 +401,8 @@ class SupportChecker:
         """For each count the claim states with the word(s) it counts ("500 drones", "4500 عنصر"; not years,
         dates, ranks, or a figure that ends a clause: `_counted_words`), how closely the words next to that
         figure in the cited paragraphs' sentences match them (`near`) and how closely the words next to their
-        other counts do (`other`, 0 without any): 1.0 when two words share a term or a root, else the cosine
+        other counts do (`other`; counts of paragraphs with no other count are left out): 1.0 when two words
+        share a stem, else the cosine
         between the counted words (embedded as a query) and those words (as passages), which reads across
         languages (militants/مسلح). A figure the paragraphs give for something else ("500 towns" said of
         drones, "68 experts" of countries) matches worse near it than next to another figure. (value, near,
@@ -419,6 +420,8 @@ class SupportChecker:
             if not mine:
                 continue  # found only through a multiplier said once for two numbers: nothing to compare
             others = [[ws[i] for i in near] for ws, v, near in places if not _same(v, value) and near]
+            if not others:
+                continue  # no other count to have taken the words from: nothing to compare (and no embedding)
             said = [claim_words[i] for i in counted]
             out.append((value, self._closeness(said, mine), self._closeness(said, others)))
         return out
