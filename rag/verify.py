@@ -230,8 +230,12 @@ def _miscited(cited: list[int], verdicts: list[Support], hits: list[Hit]) -> str
     where = "; ".join(_where(hits[n - 1]) for n in cited)
     paragraphs = f"{'paragraph' if len(cited) == 1 else 'paragraphs'} ({where})"
     reasons = {v.reason for v in verdicts}
-    if "number" in reasons:
+    if "no claim" in reasons:
+        why = "it states no checkable fact (fewer than three content words)"
+    elif "number" in reasons:
         why = f"a figure it states is not in the cited {paragraphs}"
+    elif "misplaced figure" in reasons:
+        why = f"a figure it states counts something else in the cited {paragraphs}"
     elif "name" in reasons:
         why = f"a name it states is not in the cited {paragraphs}"
     elif "other paragraph" in reasons:

@@ -77,3 +77,20 @@ def test_a_changed_ordinal_is_a_changed_figure():
     assert not figures_found("Erdoğan is the eleventh president of Turkey", [ERDOGAN])
     assert figures_found("صنفت زيوريخ وجنيف في المرتبتين الثانية والثامنة", [ZURICH])
     assert not figures_found("صنفت زيوريخ وجنيف في المرتبتين الثالثة والثامنة", [ZURICH])
+
+
+def test_where_each_figure_is_stated():
+    from rag.figures import Stated, stated, year
+
+    text = "نحو خمسين ألف مسلح في أكثر من 4,000 مجموعة منذ 2016"
+    assert stated(text) == [
+        Stated("50000", 1, 3),  # خمسين ألف: the words that say it, multiplier included
+        Stated("4000", 7, 8, digits=True),
+        Stated("2016", 10, 11, digits=True),
+    ]
+    assert [year(f) for f in stated(text)] == [False, False, True]
+    assert [(f.value, f.kind) for f in stated("the seventh conference, half of them, in the 1990s")] == [
+        ("7", "ordinal"),
+        ("1/2", "fraction"),
+        ("1990s", "decade"),
+    ]
