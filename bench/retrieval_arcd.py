@@ -3,6 +3,7 @@
     python bench/retrieval_arcd.py [--index DIR]              # ARCD's 692 Arabic questions
     python bench/retrieval_arcd.py --english [--index DIR]    # eval/arcd_en.jsonl: dev and test columns
     python bench/retrieval_arcd.py --english --articles --index DIR2   # paragraphs grouped by article
+    python bench/retrieval_arcd.py --english --articles --index DIR2 --cost 20   # time: default / before
 
 Ingests the 231 ARCD paragraphs (one article each, titled by their Wikipedia article; the eval
 suite's SQuAD loader) into DIR (default /tmp/isnad-arcd-index, reused when present) and asks its questions.
@@ -10,6 +11,8 @@ suite's SQuAD loader) into DIR (default /tmp/isnad-arcd-index, reused when prese
 paragraphs), split by article into `dev` (tune on it) and `test` (report it). `--articles` ingests each
 Wikipedia article's three paragraphs as one article of three paragraphs (77 articles; give it its own
 index), so that mechanisms that read a paragraph's neighbours or its article have something to read.
+`--cost N` times instead a cold `retrieve` (a fresh cache: nothing embedded) of the first N questions with the
+default and with the row before it, alternating, in this one process, and prints the medians and their ratio.
 """
 
 from __future__ import annotations
@@ -17,7 +20,9 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import statistics
 import sys
+import time
 from pathlib import Path
 
 from eval.sets import EvalSet, Gold, ensure_corpus, load_set
@@ -103,11 +108,29 @@ def by_article(arcd: EvalSet) -> EvalSet:
     return dataclasses.replace(arcd, questions=questions, corpus=corpus, paragraphs={})
 
 
+def cost(assistant: Assistant, questions, runs: int = 3) -> None:
+    """Median seconds of a cold `retrieve` (fresh cache) with the last two rows' fusions, alternating."""
+    rows = (ENGLISH_ROWS if questions and questions[0].language == "en" else ARABIC_ROWS)[-2:]
+    times: dict[str, list[float]] = {label: [] for label, _ in rows}
+    for _ in range(runs):
+        for q in questions:
+            for label, fusion in rows:
+                retriever = Retriever(assistant.index, CachedEmbedder(assistant.embedder), fusion)
+                start = time.perf_counter()
+                retriever.retrieve(q.question, top_k=5)
+                times[label].append(time.perf_counter() - start)
+    medians = [statistics.median(times[label]) for label, _ in rows]
+    for (label, _), m in zip(rows, medians, strict=True):
+        print(f"{label:<48} median cold retrieve {m * 1000:.0f} ms")
+    print(f"ratio default / before: {medians[1] / medians[0]:.2f}x ({len(questions)} questions x {runs} runs)")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--index", default="/tmp/isnad-arcd-index")
     ap.add_argument("--english", action="store_true", help="ask eval/arcd_en.jsonl (dev and test columns)")
     ap.add_argument("--articles", action="store_true", help="each article's paragraphs as one article (own --index)")
+    ap.add_argument("--cost", type=int, default=0, metavar="N", help="time the first N questions instead")
     args = ap.parse_args()
     if not ARCD.exists():
         print(f"skipped: {ARCD} is absent")
@@ -121,6 +144,9 @@ def main() -> int:
     if args.english:
         split = splits(ARCD_EN)
         groups = {name: [q for q in questions if split[q.id] == name] for name in ("dev", "test")}
+    if args.cost:
+        cost(assistant, questions[: args.cost])
+        return 0
     print(f"{arcd.name}: {assistant.index.catalog.counts()}, " + ", ".join(f"{len(v)} {k}" for k, v in groups.items()))
     print(f"{'ranker':<48}" + "".join(f" {k + ' R@1':>9} {k + ' R@5':>9}" for k in groups))
     embedder = CachedEmbedder(assistant.embedder)
