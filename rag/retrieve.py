@@ -19,6 +19,10 @@ word tokens join each candidate's; and 5 more candidates come from below the 30,
 on the model's context-free input vectors (a tokenizer pass, no model run). eval/README.md has the figures.
 Those candidates then gain for each name of the question (a capitalized Latin-script word) that their
 words hold in Arabic script (rag.names, strict skeletons: Shoigu/شويغو), as a reader scanning for the name would.
+A paragraph is read with the one before it, as a reader reads "he added": that paragraph's word tokens join
+the candidate's in late interaction (their cosines less `Fusion.previous_margin`) and its names count as the
+candidate's; and the paragraph after each of the 5 best fused paragraphs joins the candidates
+(`Fusion.next_candidates`), so that what a named speaker said next can be found.
 """
 
 from __future__ import annotations
