@@ -1,6 +1,7 @@
 """Fit the answerer's calibration (rag/calibration.py) for one embedding model, on the dev splits.
 
     python -m eval.calibrate_answers [--embedder SPEC] [--seed-index DIR] [--arcd-index DIR] [--out FILE]
+    python -m eval.calibrate_answers ... --without late weakest   # an ablation: printed, not written
 
 The examples: every question of the seed set (over the seed index) and of ARCD-train and its English
 translations eval/arcd_en.jsonl (over an ARCD index) as asked, and every ARCD question again with its
@@ -184,18 +185,19 @@ def tune_selection(assistant: Assistant, examples: list[Example], base: Calibrat
     return max(allowed, key=lambda x: x[1])[0]
 
 
-def fit_answerability(examples: list[Example], max_false: float) -> Answerability:
-    """The refusal model, and its threshold: per language, the highest that refuses at most `max_false` of
-    the answerable dev questions. One threshold serves both: the English indicator's weight is shifted by
-    the difference of the two thresholds' log-odds, so an English question is refused exactly below its own."""
+def fit_answerability(examples: list[Example], max_false: float, signals: tuple[str, ...] = SIGNALS) -> Answerability:
+    """The refusal model over `signals` (which must hold "english"), and its threshold: per language, the
+    highest that refuses at most `max_false` of the answerable dev questions. One threshold serves both: the
+    English indicator's weight is shifted by the difference of the two thresholds' log-odds, so an English
+    question is refused exactly below its own."""
     dev = [e for e in examples if e.split == "dev" and e.evidence]
-    x = np.array([[e.signals[f] for f in SIGNALS] for e in dev])
+    x = np.array([[e.signals[f] for f in signals] for e in dev])
     y = np.array([e.answerable for e in dev])
     mu, sd = x.mean(0), x.std(0) + 1e-9
     model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=5000).fit((x - mu) / sd, y)
     w = model.coef_[0] / sd
     b = float(model.intercept_[0] - (model.coef_[0] * mu / sd).sum())
-    model_a = Answerability(SIGNALS, tuple(float(v) for v in w), b, 0.0)
+    model_a = Answerability(signals, tuple(float(v) for v in w), b, 0.0)
     p = np.array([model_a.probability(e.signals) for e in dev])
     threshold = {}
     for lang in sorted({e.language for e in dev}):
@@ -206,8 +208,8 @@ def fit_answerability(examples: list[Example], max_false: float) -> Answerabilit
         threshold[lang] = math.floor((at - 1e-4) * 1e5) / 1e5
     chosen = threshold.get("ar", min(threshold.values()))
     if "en" in threshold:
-        w[SIGNALS.index("english")] += _logit(chosen) - _logit(threshold["en"])
-    return Answerability(SIGNALS, tuple(round(float(v), 5) for v in w), round(b, 5), chosen)
+        w[signals.index("english")] += _logit(chosen) - _logit(threshold["en"])
+    return Answerability(signals, tuple(round(float(v), 5) for v in w), round(b, 5), chosen)
 
 
 def _logit(p: float) -> float:
@@ -264,6 +266,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--max-false-refusals", type=float, default=0.03, help="per language, on dev (default 0.03)")
     ap.add_argument("--cache", type=Path, help="keep the retrieved paragraphs here (pickle) to refit quickly")
     ap.add_argument("--out", type=Path, help="where to write it (default: rag/calibrations/<model>.json)")
+    ap.add_argument(
+        "--without",
+        nargs="+",
+        default=[],
+        choices=[s for s in SIGNALS if s != "english"],
+        metavar="SIGNAL",
+        help="an ablation: leave these signals out of the refusal model and print what it does; writes only with --out",
+    )
     args = ap.parse_args(argv)
 
     base = Calibration()  # the defaults (never refusing) while the signals are collected
@@ -293,7 +303,9 @@ def main(argv: list[str] | None = None) -> int:
     for assistant, group in by_index:
         assistant.answerer.calibration = calibration
         rescore(assistant, group)
-    answerability = fit_answerability(examples, args.max_false_refusals)
+    answerability = fit_answerability(
+        examples, args.max_false_refusals, tuple(s for s in SIGNALS if s not in args.without)
+    )
     model = seed.embedder.name
     calibration = replace(
         calibration,
@@ -307,8 +319,11 @@ def main(argv: list[str] | None = None) -> int:
     print(report([e for e in examples if e.source.startswith("seed")], seed))
     print(report([e for e in examples if e.source.startswith("arcd")], arcd))
     print(tradeoff(examples, answerability))
-    print(f"selection: {selection}\nanswerability: {dict(zip(SIGNALS, answerability.weights, strict=True))}")
+    weights = dict(zip(answerability.features, answerability.weights, strict=True))
+    print(f"selection: {selection}\nanswerability: {weights}")
     print(f"bias {answerability.bias}, threshold {answerability.threshold}")
+    if args.without and not args.out:
+        return 0
     out = calibration.save(args.out or packaged_path(model))
     print(f"calibration written to {out}")
     return 0

@@ -31,6 +31,9 @@ from .schema import Article, Chunk, Paragraph
 CONNECT_SECONDS = 5.0
 REQUEST_SECONDS = 120.0
 RETRY_PAUSES = (0.5, 1.0)
+# HNSW's search breadth: several times the 100 candidates a question fetches, so the nearest chunks are found
+# (not a graph walk's approximation) and found again after the graph is rebuilt from Chroma's log on open
+SEARCH_EF = 500
 
 
 class IndexUnusable(Exception):
@@ -270,8 +273,11 @@ class Vectors:
             else:
                 self._client = chromadb.PersistentClient(path=self.where, settings=settings)
             self._collection = self._client.get_or_create_collection(
-                collection, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
+                collection, configuration={"hnsw": {"space": "cosine", "ef_search": SEARCH_EF}}, embedding_function=None
             )
+            hnsw = (self._collection.configuration or {}).get("hnsw") or {}
+            if hnsw.get("ef_search", SEARCH_EF) < SEARCH_EF:  # an index built before SEARCH_EF
+                self._collection.modify(configuration={"hnsw": {"ef_search": SEARCH_EF}})
         except Exception as e:  # chromadb raises several types for a server that is down
             if chroma_url:
                 raise StoreUnavailable(

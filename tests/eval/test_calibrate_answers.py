@@ -29,3 +29,24 @@ def test_each_language_is_refused_below_its_own_threshold():
         # (one threshold for both would leave one language well under the limit, refusing less than it may)
         assert 0.02 <= np.mean(refused[True]) <= 0.03
         assert np.mean(refused[False]) > 0.5  # and most unanswerable questions refused, English too
+
+
+def test_an_ablation_leaves_its_signals_out_of_the_model():
+    rng = np.random.default_rng(1)
+    # `late` separates answerable from unanswerable questions here, `dense` does not
+    examples = []
+    for language in ("ar", "en"):
+        for answerable, late in ((True, 0.9), (False, 0.8)):
+            for d, noise in zip(rng.normal(0.85, 0.02, 200), rng.normal(0, 0.01, 200), strict=True):
+                e = example(language, answerable, d)
+                e.signals["late"] = late + noise
+                examples.append(e)
+    full = fit_answerability(examples, max_false=0.03)
+    without = fit_answerability(examples, 0.03, tuple(s for s in SIGNALS if s != "late"))
+    assert "late" in full.features and "late" not in without.features
+    assert len(without.weights) == len(without.features) == len(SIGNALS) - 1
+
+    def recall(model):
+        return np.mean([not model.answerable(e.signals) for e in examples if not e.answerable])
+
+    assert recall(full) > 0.9 and recall(without) < 0.3  # without its one useful signal, it cannot tell them apart

@@ -11,7 +11,6 @@ import pytest
 from eval.metrics import statements
 from eval.sets import load_set
 from rag import Assistant, BadQuestion
-from rag.embed import Embedder
 from rag.extract import ExtractiveAnswerer, answer_kinds, named
 from rag.normalize import terms
 from rag.schema import Hit
@@ -109,19 +108,7 @@ def test_questions_the_seeds_answer_are_not_refused(seed_assistant, question, fa
 
 def test_timings_and_contract_fields(seed_assistant):
     d = seed_assistant.answer("كم وزير دفاع شارك في مؤتمر موسكو السابع للأمن الدولي؟").to_dict()
-    assert set(d) == {
-        "question",
-        "language",
-        "answer",
-        "refused",
-        "citations",
-        "generator",
-        "dropped",
-        "recited",
-        "timings_ms",
-    }
-    assert (d["generator"], d["dropped"]) == ("extractive", [])
-    assert set(d["citations"][0]) == {"n", "doc_id", "title", "paragraph", "text", "quote", "score"}
+    assert (d["generator"], d["dropped"], d["recited"]) == ("extractive", [], [])  # keys: tests/rag/test_cli.py
     assert d["timings_ms"]["total"] >= d["timings_ms"]["retrieve"] > 0
 
 
@@ -206,25 +193,9 @@ def test_late_interaction_matches_each_english_word_in_the_arabic_sentence(seed_
     assert on_topic.signals["weakest"] == pytest.approx(float(ev.matches.min()))
 
 
-class _NoTokenStates(Embedder):
-    """The seed embedder without token states (as a remote server or sentence-transformers model)."""
-
-    def __init__(self, inner: Embedder):
-        self.inner, self.name, self.dim, self.max_tokens = inner, inner.name, inner.dim, inner.max_tokens
-
-    def embed_passages(self, texts):
-        return self.inner.embed_passages(texts)
-
-    def embed_query(self, text):
-        return self.inner.embed_query(text)
-
-    def count_tokens(self, text):
-        return self.inner.count_tokens(text)
-
-
-def test_without_token_states_late_interaction_falls_back_to_dense_similarity(seed_assistant):
+def test_without_token_states_late_interaction_falls_back_to_dense_similarity(seed_assistant, without_token_states):
     a = seed_assistant.answerer
-    plain = ExtractiveAnswerer(_NoTokenStates(a.embedder), a.weights, a.calibration)
+    plain = ExtractiveAnswerer(without_token_states(a.embedder), a.weights, a.calibration)
     hits = [Hit("d", "مؤتمر موسكو", 3, SHOIGU_SAYS, 1.0), Hit("e", "كرة القدم", 1, FOOTBALL, 1.0)]
     found = plain.assess("How many ISIS fighters are in Afghanistan?", hits)
     assert all(ev.matches is None and ev.late == ev.dense for ev in found.evidence)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rag.embed import CachedEmbedder
 from rag.retrieve import Fusion, Retriever, _max_sim, question_names
 
 
@@ -98,17 +97,12 @@ def test_late_interaction_scores_each_question_word_by_its_best_match():
     assert dict(_max_sim(question, keys, states)) == {("a", 1): 1.0, ("b", 1): 0.5, ("c", 1): 0.0}
 
 
-class _NoTokenStates(CachedEmbedder):
-    """The seed embedder as a backend without token states (a remote server, sentence-transformers)."""
-
-    def embed_tokens(self, texts, query=False):
-        return None
-
-
-def test_without_token_states_the_best_sentence_ranks_alone(seed_assistant):
+def test_without_token_states_the_best_sentence_ranks_alone(seed_assistant, without_token_states):
     q = "What did Patrushev warn about 'colour revolutions'?"
-    no_tokens = Retriever(seed_assistant.index, _NoTokenStates(seed_assistant.embedder), Fusion())
-    sentence_only = Retriever(seed_assistant.index, seed_assistant.embedder, Fusion(late_interaction=0.0))
+    no_tokens = Retriever(seed_assistant.index, without_token_states(seed_assistant.embedder), Fusion())
+    sentence_only = Retriever(
+        seed_assistant.index, seed_assistant.embedder, Fusion(late_interaction=0.0, word_candidates=0)
+    )
     ranked = [(h.doc_id, h.paragraph, h.score) for h in no_tokens.retrieve(q, 10)]
     assert ranked == [(h.doc_id, h.paragraph, h.score) for h in sentence_only.retrieve(q, 10)]
     late = [(h.doc_id, h.paragraph, h.score) for h in seed_assistant.retrieve(q, 10)]
@@ -118,7 +112,9 @@ def test_without_token_states_the_best_sentence_ranks_alone(seed_assistant):
 def test_late_interaction_lifts_paragraphs_whose_words_answer_the_question(seed_assistant):
     # seed-set questions s061, s063, s047: ranked by the best sentence alone their gold paragraphs came 4th,
     # 5th and 5th (s047's second); matching the question's words one by one brings each to the top 3
-    sentence_only = Retriever(seed_assistant.index, seed_assistant.embedder, Fusion(late_interaction=0.0))
+    sentence_only = Retriever(
+        seed_assistant.index, seed_assistant.embedder, Fusion(late_interaction=0.0, word_candidates=0)
+    )
     for question, gold in [
         ("Is there a set end date for Russia's air campaign in Syria, according to what Putin told CIS leaders?", 5),
         ("What did CIS leaders agree to set up to handle trouble along the bloc's outer frontiers?", 2),

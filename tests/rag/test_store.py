@@ -8,10 +8,12 @@ import sys
 from contextlib import closing
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from rag import Assistant, StoreUnavailable
 from rag.normalize import TERMS_VERSION
+from rag.store import SEARCH_EF
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
@@ -88,6 +90,20 @@ def test_bm25_terms_made_by_an_older_version_are_recomputed_when_the_index_opens
     assert assistant.index.catalog.get_meta("terms_version") == TERMS_VERSION
     assert [(h.doc_id, h.paragraph) for h in assistant.retrieve(question, 5)] == expected
     assert not assistant.index.catalog.ensure_terms()  # up to date: nothing to do
+
+
+def test_dense_search_finds_the_exact_nearest_chunks_in_an_index_built_before_search_ef(seed_index_copy):
+    import chromadb
+
+    old = chromadb.PersistentClient(path=str(seed_index_copy / "chroma")).get_collection("isnad")
+    old.modify(configuration={"hnsw": {"ef_search": 10}})  # the breadth an older index was built with (or less)
+    vectors = Assistant(seed_index_copy).index.vectors
+    assert vectors._collection.configuration["hnsw"]["ef_search"] == SEARCH_EF
+    stored = vectors._collection.get(include=["embeddings"])
+    question = Assistant(seed_index_copy).embedder.embed_query("How many ISIS fighters are in Afghanistan?")
+    cosine = np.asarray(stored["embeddings"]) @ question
+    exact = {stored["ids"][i] for i in np.argsort(-cosine)[:30]}
+    assert {cid for cid, _ in vectors.search(question, 30)} == exact
 
 
 def test_a_new_index_records_the_version_of_its_terms(tmp_path):

