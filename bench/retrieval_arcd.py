@@ -2,21 +2,30 @@
 
     python bench/retrieval_arcd.py [--index DIR]              # ARCD's 692 Arabic questions
     python bench/retrieval_arcd.py --english [--index DIR]    # eval/arcd_en.jsonl: dev and test columns
+    python bench/retrieval_arcd.py --english --articles --index DIR2   # paragraphs grouped by article
+    python bench/retrieval_arcd.py --english --articles --index DIR2 --cost 20   # time: default / before
 
 Ingests the 231 ARCD paragraphs (one article each, titled by their Wikipedia article; the eval
 suite's SQuAD loader) into DIR (default /tmp/isnad-arcd-index, reused when present) and asks its questions.
 `--english` asks the English ARCD set instead (hand translations of ARCD-train questions over the same
-paragraphs), split by article into `dev` (tune on it) and `test` (report it).
+paragraphs), split by article into `dev` (tune on it) and `test` (report it). `--articles` ingests each
+Wikipedia article's three paragraphs as one article of three paragraphs (77 articles; give it its own
+index), so that mechanisms that read a paragraph's neighbours or its article have something to read.
+`--cost N` times instead a cold `retrieve` (a fresh cache: nothing embedded) of the first N questions with the
+default and with the row before it, alternating, in this one process, and prints the medians and their ratio.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
+import statistics
 import sys
+import time
 from pathlib import Path
 
-from eval.sets import ensure_corpus, load_set
+from eval.sets import EvalSet, Gold, ensure_corpus, load_set
 from rag import Assistant
 from rag.embed import CachedEmbedder
 from rag.retrieve import Fusion, Retriever
@@ -24,28 +33,32 @@ from rag.retrieve import Fusion, Retriever
 ARCD = Path(__file__).resolve().parents[2] / "shared" / "data" / "arcd-train.json"
 ARCD_EN = Path(__file__).resolve().parents[1] / "eval" / "arcd_en.jsonl"
 
+# The fourth round's neighbouring-paragraph context switched off (rows before it)
+NO_NEIGHBOURS = {"previous_margin": 0.0, "previous_names": False, "next_candidates": 0}
 # One row per mechanism, each added to the row before it (the last is the default).
 ARABIC_ROWS = [
     ("dense only (e5-small, title + chunk)", Fusion(dense_weight=1.0, sentence_weight=0.0)),
     ("BM25 only (normalized, stemmed paragraphs)", Fusion(dense_weight=0.0, sentence_weight=0.0)),
     ("reciprocal rank fusion", Fusion(method="rrf", sentence_weight=0.0)),
     ("weighted score fusion", Fusion(sentence_weight=0.0)),
-    ("weighted score fusion + sentences + names (default)", Fusion()),
+    ("weighted score fusion + sentences + names", Fusion(**NO_NEIGHBOURS)),
+    ("+ paragraph before, paragraph after (default)", Fusion()),
 ]
 # English questions: the BM25 side only hears the terms the index knows (names in Latin script, numbers).
 ENGLISH_ROWS = [
     ("dense only (e5-small, title + chunk)", Fusion(dense_weight=1.0, sentence_weight=0.0)),
     ("weighted score fusion (BM25 on known terms)", Fusion(sentence_weight=0.0)),
-    ("+ best sentence of the best 30", Fusion(late_interaction=0.0, name_weight=0.0)),
-    ("+ best sentence of the best 30 + names", Fusion(late_interaction=0.0)),
-    ("+ half best sentence, half late interaction + names", Fusion(late_interaction=0.5)),
+    ("+ best sentence of the best 30", Fusion(late_interaction=0.0, name_weight=0.0, **NO_NEIGHBOURS)),
+    ("+ best sentence of the best 30 + names", Fusion(late_interaction=0.0, **NO_NEIGHBOURS)),
+    ("+ half best sentence, half late interaction + names", Fusion(late_interaction=0.5, **NO_NEIGHBOURS)),
     (
         "+ late interaction of the best 30 + names",
-        Fusion(word_candidates=0, common_word_weight=1.0, title_tokens=False),
+        Fusion(word_candidates=0, common_word_weight=1.0, title_tokens=False, **NO_NEIGHBOURS),
     ),
-    ("+ common English words count 0.3", Fusion(word_candidates=0, title_tokens=False)),
-    ("+ 5 more candidates by static word match", Fusion(title_tokens=False)),
-    ("+ title tokens in late interaction (default)", Fusion()),
+    ("+ common English words count 0.3", Fusion(word_candidates=0, title_tokens=False, **NO_NEIGHBOURS)),
+    ("+ 5 more candidates by static word match", Fusion(title_tokens=False, **NO_NEIGHBOURS)),
+    ("+ title tokens in late interaction", Fusion(**NO_NEIGHBOURS)),
+    ("+ paragraph before, paragraph after (default)", Fusion()),
 ]
 
 
@@ -80,15 +93,50 @@ def splits(path: Path) -> dict[str, str]:
     return {r["id"]: r.get("split", "dev") for r in map(json.loads, filter(str.strip, lines))}
 
 
+def by_article(arcd: EvalSet) -> EvalSet:
+    """`arcd` with the paragraphs of each article (consecutive records of one title) as one article
+    (`arcd-train-article-<n>`, paragraphs in order) and the questions' gold paragraphs renumbered to match."""
+    corpus: list[dict] = []
+    where: dict[str, Gold] = {}
+    for record in arcd.corpus or []:
+        if not corpus or corpus[-1]["title"] != record["title"]:
+            corpus.append({**record, "id": f"{record['id'].rsplit('-', 1)[0]}-article-{len(corpus)}", "text": ""})
+        article = corpus[-1]
+        article["text"] = f"{article['text']}\n\n{record['text']}".strip()
+        where[record["id"]] = Gold(article["id"], article["text"].count("\n\n") + 1)
+    questions = [dataclasses.replace(q, gold=tuple(where[g.doc_id] for g in q.gold)) for q in arcd.questions]
+    return dataclasses.replace(arcd, questions=questions, corpus=corpus, paragraphs={})
+
+
+def cost(assistant: Assistant, questions, runs: int = 3) -> None:
+    """Median seconds of a cold `retrieve` (fresh cache) with the last two rows' fusions, alternating."""
+    rows = (ENGLISH_ROWS if questions and questions[0].language == "en" else ARABIC_ROWS)[-2:]
+    times: dict[str, list[float]] = {label: [] for label, _ in rows}
+    for _ in range(runs):
+        for q in questions:
+            for label, fusion in rows:
+                retriever = Retriever(assistant.index, CachedEmbedder(assistant.embedder), fusion)
+                start = time.perf_counter()
+                retriever.retrieve(q.question, top_k=5)
+                times[label].append(time.perf_counter() - start)
+    medians = [statistics.median(times[label]) for label, _ in rows]
+    for (label, _), m in zip(rows, medians, strict=True):
+        print(f"{label:<48} median cold retrieve {m * 1000:.0f} ms")
+    print(f"ratio default / before: {medians[1] / medians[0]:.2f}x ({len(questions)} questions x {runs} runs)")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--index", default="/tmp/isnad-arcd-index")
     ap.add_argument("--english", action="store_true", help="ask eval/arcd_en.jsonl (dev and test columns)")
+    ap.add_argument("--articles", action="store_true", help="each article's paragraphs as one article (own --index)")
+    ap.add_argument("--cost", type=int, default=0, metavar="N", help="time the first N questions instead")
     args = ap.parse_args()
     if not ARCD.exists():
         print(f"skipped: {ARCD} is absent")
         return 0
     arcd = load_set(ARCD_EN if args.english else ARCD)
+    arcd = by_article(arcd) if args.articles else arcd
     assistant = Assistant(args.index)
     ensure_corpus(assistant, arcd)
     questions = [q for q in arcd.questions if q.gold]
@@ -96,6 +144,9 @@ def main() -> int:
     if args.english:
         split = splits(ARCD_EN)
         groups = {name: [q for q in questions if split[q.id] == name] for name in ("dev", "test")}
+    if args.cost:
+        cost(assistant, questions[: args.cost])
+        return 0
     print(f"{arcd.name}: {assistant.index.catalog.counts()}, " + ", ".join(f"{len(v)} {k}" for k, v in groups.items()))
     print(f"{'ranker':<48}" + "".join(f" {k + ' R@1':>9} {k + ' R@5':>9}" for k in groups))
     embedder = CachedEmbedder(assistant.embedder)

@@ -19,6 +19,10 @@ word tokens join each candidate's; and 5 more candidates come from below the 30,
 on the model's context-free input vectors (a tokenizer pass, no model run). eval/README.md has the figures.
 Those candidates then gain for each name of the question (a capitalized Latin-script word) that their
 words hold in Arabic script (rag.names, strict skeletons: Shoigu/شويغو), as a reader scanning for the name would.
+A paragraph is read with the one before it, as a reader reads "he added": that paragraph's word tokens join
+the candidate's in late interaction (their cosines less `Fusion.previous_margin`) and its names count as the
+candidate's; and the paragraph after each of the 5 best fused paragraphs joins the candidates
+(`Fusion.next_candidates`), so that what a named speaker said next can be found.
 """
 
 from __future__ import annotations
@@ -56,6 +60,10 @@ class Fusion:
     sentence_known_max: float = 0.5  # ranked again when the index knows less than this share of the terms
     name_weight: float = 0.5  # added for the share of the question's Latin-script names a candidate holds
     title_tokens: bool = True  # the article title's word tokens join each candidate's in late interaction
+    previous_margin: float = 0.05  # >0: the paragraph before's word tokens join too, their cosines less this
+    previous_names: bool = True  # names are credited from the paragraph before too
+    next_candidates: int = 5  # the paragraph after each of this many best fused paragraphs joins the candidates
+    next_share: float = 0.9  # with at least this share of the fused score of the paragraph before it
 
 
 class Retriever:
@@ -81,6 +89,7 @@ class Retriever:
         if known < f.sentence_known_max and f.sentence_weight > 0:
             n = max(top_k, f.sentence_candidates)
             more = self._by_static_words(question, ranked[n:], f.word_candidates)
+            more += self._following(ranked[: f.next_candidates], ranked[:n] + more, dict(ranked))
             ranked = self._by_sentences(question, ranked[:n] + more, f.sentence_weight)
             ranked = self._by_names(question, ranked, f.name_weight)
         return [self._hit(key, score) for key, score in ranked[:top_k]]
@@ -106,8 +115,9 @@ class Retriever:
         ]
         titles = [(key, self._title(key[0])) for key in texts] if self.fusion.title_tokens else []
         titles = [(key, title) for key, title in titles if title]
+        before = self._previous_sentences(list(texts)) if self.fusion.previous_margin > 0 else []
         late = self.fusion.late_interaction
-        passages = self.embedder.embed_tokens([t for _, t in sentences + titles]) if late > 0 else None
+        passages = self.embedder.embed_tokens([t for _, t in sentences + titles + before]) if late > 0 else None
         query = self.embedder.embed_tokens([question], query=True) if passages else None
         if passages and query and len(query[1][0]):
             vectors, states = passages[0][: len(sentences)], passages[1]
@@ -120,14 +130,37 @@ class Retriever:
         for (key, _), sim in zip(sentences, vectors @ q_vector, strict=True):
             best[key] = max(best.get(key, -1.0), float(sim))
         fused, sentence = _min_max(ranked), _min_max(list(best.items()))
-        token_keys = [key for key, _ in sentences + titles]
-        tokens = _min_max(_max_sim(q_states, token_keys, states, q_weights)) if late else {}
+        token_keys = [key for key, _ in sentences + titles + before]
+        margins = [0.0] * len(sentences + titles) + [self.fusion.previous_margin] * len(before)
+        tokens = _min_max(_max_sim(q_states, token_keys, states, q_weights, margins)) if late else {}
         blended = {
             key: (1 - weight) * fused[key]
             + weight * ((1 - late) * sentence.get(key, 0.0) + late * tokens.get(key, 0.0))
             for key, _ in ranked
         }
         return sorted(blended.items(), key=lambda kv: -kv[1])
+
+    def _previous_sentences(self, keys: list[Key]) -> list[tuple[Key, str]]:
+        """The sentences of the paragraph before each of `keys` in its article, as (key, sentence): what a
+        reader of a paragraph that says "he added" has in mind (`Fusion.previous_margin`)."""
+        out = []
+        for doc_id, paragraph in keys:
+            text = self.index.catalog.paragraph_text(doc_id, paragraph - 1) if paragraph > 1 else None
+            out += (
+                [((doc_id, paragraph), text[s:e]) for s, e in quotable_spans(text) or [(0, len(text))]] if text else []
+            )
+        return out
+
+    def _following(self, best: list[tuple[Key, float]], pool: list[tuple[Key, float]], fused: dict) -> list:
+        """The paragraph after each of `best` that `pool` lacks, with its fused score (0 where it had none)."""
+        have = {key for key, _ in pool}
+        out = []
+        for (doc_id, paragraph), score in best:
+            key = (doc_id, paragraph + 1)
+            if key not in have and self.index.catalog.paragraph_text(*key) is not None:
+                have.add(key)
+                out.append((key, max(fused.get(key, 0.0), self.fusion.next_share * score)))
+        return out
 
     def _word_weights(self, question: str) -> np.ndarray | None:
         """How much each of the question's token states counts in late interaction: 1 for a word rarer than
@@ -169,7 +202,8 @@ class Retriever:
             return ranked
         boosted = []
         for key, score in ranked:
-            held = words(f"{self._title(key[0])} {self.index.catalog.paragraph_text(*key) or ''}")
+            before = self.index.catalog.paragraph_text(key[0], key[1] - 1) if self.fusion.previous_names else ""
+            held = words(f"{self._title(key[0])} {before or ''} {self.index.catalog.paragraph_text(*key) or ''}")
             boosted.append((key, score + weight * sum(name_in(n, held, strict=True) for n in names) / len(names)))
         return sorted(boosted, key=lambda kv: -kv[1])
 
@@ -216,19 +250,21 @@ def question_names(question: str) -> list[str]:
 
 
 def _max_sim(
-    question: np.ndarray, keys: list[Key], states: list[np.ndarray], weights: np.ndarray | None = None
+    question: np.ndarray,
+    keys: list[Key],
+    states: list[np.ndarray],
+    weights: np.ndarray | None = None,
+    margins: list[float] | None = None,
 ) -> list[tuple[Key, float]]:
     """Late interaction (ColBERT's MaxSim): each paragraph scores the mean (weighted by `weights`, one per
     question token), over the question's token states, of the best cosine among its own (`states[i]`
-    belongs to the paragraph `keys[i]`)."""
+    belongs to the paragraph `keys[i]`, its cosines less `margins[i]`, 0 by default)."""
     by_key: dict[Key, list[np.ndarray]] = {}
-    for key, s in zip(keys, states, strict=True):
-        by_key.setdefault(key, []).append(s)
-    scores = []
-    for key, parts in by_key.items():
-        tokens = np.concatenate(parts)
-        scores.append((key, _weighted_mean((question @ tokens.T).max(axis=1), weights) if len(tokens) else 0.0))
-    return scores
+    for i, (key, s) in enumerate(zip(keys, states, strict=True)):
+        if len(s):
+            by_key.setdefault(key, []).append((question @ s.T).max(axis=1) - (margins[i] if margins else 0.0))
+    scores = [(key, _weighted_mean(np.max(parts, axis=0), weights)) for key, parts in by_key.items()]
+    return scores + [(key, 0.0) for key in dict.fromkeys(keys) if key not in by_key]
 
 
 def _weighted_mean(values: np.ndarray, weights: np.ndarray | None) -> float:

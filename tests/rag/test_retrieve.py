@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from rag.retrieve import Fusion, Retriever, _max_sim, question_names
 
@@ -177,3 +178,31 @@ def test_article_titles_join_late_interaction(seed_assistant):
         before = [(h.doc_id, h.paragraph) for h in no_titles.retrieve(question, 10)]
         after = [(h.doc_id, h.paragraph) for h in seed_assistant.retrieve(question, 10)]
         assert gold in after[:3] and gold not in before[:3], question
+
+
+def test_a_paragraph_that_goes_on_from_the_one_before_is_found_by_it(seed_assistant):
+    # seed-set question s062: the gold paragraph ("وتابع ..." he went on: we cannot let them use at home the
+    # experience they gain in Syria) names neither Putin nor the CIS fighters; the paragraph before it does.
+    # The paragraph after a best hit joins the candidates (without it: not among them), and each candidate
+    # reads the paragraph before (its word tokens, its names; without them: 8th)
+    q = "ما الذي يخشاه بوتين من عودة المقاتلين القادمين من بلدان الرابطة إلى أوطانهم؟"
+    gold = ("004_6c5c1c1384cff0d9", 11)
+
+    def ranked(fusion: Fusion) -> list[tuple[str, int]]:
+        return [
+            (h.doc_id, h.paragraph)
+            for h in Retriever(seed_assistant.index, seed_assistant.embedder, fusion).retrieve(q, 30)
+        ]
+
+    assert gold in ranked(Fusion())[:5]
+    assert gold not in ranked(Fusion(next_candidates=0))
+    assert gold not in ranked(Fusion(previous_margin=0.0, previous_names=False))[:5]
+
+
+def test_late_interaction_counts_context_tokens_less_their_margin():
+    e = np.eye(3, dtype=np.float32)
+    question = e[[0, 1]]
+    keys = [("a", 2), ("a", 2), ("b", 2)]  # a: its own sentence holds word 0, the paragraph before word 1
+    states = [e[[0]], e[[1]], e[[0, 1]]]
+    scores = dict(_max_sim(question, keys, states, margins=[0.0, 0.2, 0.0]))
+    assert scores == pytest.approx({("a", 2): 0.9, ("b", 2): 1.0})  # (1 + 0.8) / 2: context counts, own words more
