@@ -189,8 +189,11 @@ def _checker(c: dict) -> str:
     if not c:
         return "?"
     return (
-        f"lexical ≥ {c['lexical_min']}, or dense ≥ {c['dense_min']} for claims under "
-        f"{c['arabic_share_max']:.0%} Arabic terms; {c['weights']} term weights"
+        f"figures and names must be in the cited paragraphs, a count said of what it counts there (margin "
+        f"{c.get('figure_margin', '?')}); Arabic: lexical ≥ {c['lexical_min']} and each word they lack matched "
+        f"≥ {c.get('late_min', '?')} by late interaction; English (under {c['arabic_share_max']:.0%} Arabic "
+        f"terms): a fitted model, similarity ≥ {c['dense_min']:.3f} with no figure and no lead; "
+        f"{c['weights']} term weights"
     )
 
 

@@ -116,6 +116,8 @@ def evaluate(
         "support_checker": {
             "lexical_min": checker.lexical_min,
             "dense_min": checker.dense_min,
+            "late_min": checker.late_min,
+            "figure_margin": checker.figure_margin,
             "arabic_share_max": checker.arabic_share_max,
             "weights": "idf" if checker.weights else "uniform",
         },
