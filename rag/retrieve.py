@@ -87,10 +87,10 @@ class Retriever:
         ranked = sorted(fused.items(), key=lambda kv: -kv[1])
         f = self.fusion
         if known < f.sentence_known_max and f.sentence_weight > 0:
-            n = max(top_k, f.sentence_candidates)
-            more = self._by_static_words(question, ranked[n:], f.word_candidates)
+            n, weights = max(top_k, f.sentence_candidates), self._word_weights(question)
+            more = self._by_static_words(question, ranked[n:], f.word_candidates, weights)
             more += self._following(ranked[: f.next_candidates], ranked[:n] + more, dict(ranked))
-            ranked = self._by_sentences(question, ranked[:n] + more, f.sentence_weight)
+            ranked = self._by_sentences(question, ranked[:n] + more, f.sentence_weight, weights)
             ranked = self._by_names(question, ranked, f.name_weight)
         return [self._hit(key, score) for key, score in ranked[:top_k]]
 
@@ -104,15 +104,16 @@ class Retriever:
                 best.setdefault(rows[cid][:2], sim)
         return list(best.items())
 
-    def _by_sentences(self, question: str, ranked: list[tuple[Key, float]], weight: float) -> list[tuple[Key, float]]:
+    def _by_sentences(
+        self, question: str, ranked: list[tuple[Key, float]], weight: float, word_weights: np.ndarray | None
+    ) -> list[tuple[Key, float]]:
         """`ranked` again, by its fused score blended with how closely its sentences match the question: the
         best sentence's similarity, and (where the embedder gives token states) late interaction, the mean
-        over the question's words of their best match among the paragraph's word tokens (and, with
-        `Fusion.title_tokens`, its article title's: a paragraph that says "he added" holds the speaker there)."""
+        over the question's words (weighted by `word_weights`, from `_word_weights`) of their best match among
+        the paragraph's word tokens (and, with `Fusion.title_tokens`, its article title's: a paragraph that says
+        "he added" holds the speaker there)."""
         texts = {key: self.index.catalog.paragraph_text(*key) or "" for key, _ in ranked}
-        sentences = [
-            (key, text[s:e]) for key, text in texts.items() for s, e in quotable_spans(text) or [(0, len(text))]
-        ]
+        sentences = [sentence for key, text in texts.items() for sentence in _sentences(key, text)]
         titles = [(key, self._title(key[0])) for key in texts] if self.fusion.title_tokens else []
         titles = [(key, title) for key, title in titles if title]
         before = self._previous_sentences(list(texts)) if self.fusion.previous_margin > 0 else []
@@ -121,8 +122,7 @@ class Retriever:
         query = self.embedder.embed_tokens([question], query=True) if passages else None
         if passages and query and len(query[1][0]):
             vectors, states = passages[0][: len(sentences)], passages[1]
-            q_vector, q_states = query[0][0], query[1][0]
-            q_weights = self._word_weights(question)
+            q_vector, q_states, q_weights = query[0][0], query[1][0], word_weights
         else:
             vectors, states, late = self.embedder.embed_passages([t for _, t in sentences]), [], 0.0
             q_vector, q_states, q_weights = self.embedder.embed_query(question), None, None
@@ -146,9 +146,7 @@ class Retriever:
         out = []
         for doc_id, paragraph in keys:
             text = self.index.catalog.paragraph_text(doc_id, paragraph - 1) if paragraph > 1 else None
-            out += (
-                [((doc_id, paragraph), text[s:e]) for s, e in quotable_spans(text) or [(0, len(text))]] if text else []
-            )
+            out += _sentences((doc_id, paragraph), text) if text else []
         return out
 
     def _following(self, best: list[tuple[Key, float]], pool: list[tuple[Key, float]], fused: dict) -> list:
@@ -173,7 +171,9 @@ class Retriever:
         rare = [frequency(w, "en") < f.common_word_zipf for w in words]  # wordfreq drops edge punctuation
         return np.array([1.0 if rare[i] else f.common_word_weight for i in got[0]], dtype=np.float32)
 
-    def _by_static_words(self, question: str, rest: list[tuple[Key, float]], n: int) -> list[tuple[Key, float]]:
+    def _by_static_words(
+        self, question: str, rest: list[tuple[Key, float]], n: int, weights: np.ndarray | None
+    ) -> list[tuple[Key, float]]:
         """The `n` paragraphs of `rest` (the fused ranking below the candidates) whose words match the
         question's best by the model's context-free token vectors (weighted MaxSim, as `_by_sentences`):
         a gold paragraph the paragraph vectors ranked low still reaches the second ranking, for a
@@ -187,7 +187,6 @@ class Retriever:
         )
         if not question_tokens or paragraphs is None or not len(question_tokens[0]):
             return []
-        weights = self._word_weights(question)
         scores = [
             (i, _weighted_mean((question_tokens[0] @ t.T).max(axis=1), weights) if len(t) else -1.0)
             for i, t in enumerate(paragraphs)
@@ -265,6 +264,11 @@ def _max_sim(
             by_key.setdefault(key, []).append((question @ s.T).max(axis=1) - (margins[i] if margins else 0.0))
     scores = [(key, _weighted_mean(np.max(parts, axis=0), weights)) for key, parts in by_key.items()]
     return scores + [(key, 0.0) for key in dict.fromkeys(keys) if key not in by_key]
+
+
+def _sentences(key: Key, text: str) -> list[tuple[Key, str]]:
+    """The sentences of a paragraph's `text` (the text itself when none is found), each as (key, sentence)."""
+    return [(key, text[s:e]) for s, e in quotable_spans(text) or [(0, len(text))]]
 
 
 def _weighted_mean(values: np.ndarray, weights: np.ndarray | None) -> float:

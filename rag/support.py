@@ -57,6 +57,7 @@ on its dev split, by `python -m eval.calibrate_support --english --arabic --figu
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -388,7 +389,7 @@ class SupportChecker:
         unsupported-term rule reads them): the lowest `word_matches` among those words, 1.0 when there is none;
         None without token states. A paraphrase's new words find close tokens; a changed verb, a dropped
         negation's replacement or an invented circumstance does not."""
-        absent = _absence(paragraphs)
+        absent = _absence(tuple(paragraphs))
         lacks = [any(absent(t) for t in _TOKEN.findall(dediac_ar(undecorated(w)))) for w in claim.split()]
         if not any(lacks):  # nothing to match: no need to embed
             return 1.0 if self._vectors.token_words([claim], query=True) is not None else None
@@ -482,7 +483,7 @@ class SupportChecker:
     def _absent(self, claim: str, paragraphs: list[str]) -> list[tuple[str, str] | None]:
         """Each word of the (Arabic) claim, as (as spelled, normalized) when the paragraphs lack it in every
         form (`_absence`), else None (stop words, figures and non-Arabic words too)."""
-        absent = _absence(paragraphs)
+        absent = _absence(tuple(paragraphs))
         return [absent(spelled) for spelled in _TOKEN.findall(dediac_ar(undecorated(claim)))]
 
     def _novel_term(self, claim: str, paragraphs: list[str]) -> str | None:
@@ -591,7 +592,8 @@ def rarity(word: str) -> float:
     return max(arabic_frequency(f) for f in _affixless(word) | {w + "ة" for w in _affixless(word)})
 
 
-def _absence(paragraphs: list[str]) -> Callable[[str], tuple[str, str] | None]:
+@functools.lru_cache(maxsize=32)  # one check asks three rules (_novel_term, _unnamed_person, weakest)
+def _absence(paragraphs: tuple[str, ...]) -> Callable[[str], tuple[str, str] | None]:
     """A test of one word (`\\w+`) of an Arabic claim: (as spelled, normalized) when the paragraphs lack it in
     every form (as a term, by `root_keys`, or spelled another way: `arabic_name_in`), else None (stop words,
     figures and non-Arabic words too)."""
