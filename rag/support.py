@@ -103,8 +103,15 @@ CLAIM_TERMS_MIN = 3  # fewer content terms, unless all figures or names, state n
 FIGURE_MARGIN = 0.0126  # a count whose counted word matches this much better next to another figure is misplaced
 PERSON_MIN = 100  # two absent neighbouring name words, one attested this often in people's names, are a person
 # the reasons given when a sentence is rejected
-REJECTIONS = ("no claim", "number", "misplaced figure", "name", "unsupported term", "unmatched words")
-REJECTIONS += ("other paragraph",)
+REJECTIONS = (
+    "no claim",
+    "number",
+    "misplaced figure",
+    "name",
+    "unsupported term",
+    "unmatched words",
+    "other paragraph",
+)
 
 MARKER = re.compile(r"\s*\[\d+(?:\s*[,،]\s*\d+)*\]")
 # A source reference of a framed answer: “TITLE” (paragraph 3) / «TITLE» (الفقرة 3).

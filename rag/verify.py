@@ -27,7 +27,7 @@ from .language import REFUSAL, detect_language
 from .normalize import normalize
 from .schema import Answer, Citation, Draft, Hit
 from .split import sentence_spans
-from .support import Support, SupportChecker
+from .support import CLAIM_TERMS_MIN, Support, SupportChecker
 
 _DIGITS = r"[0-9٠-٩۰-۹]+"
 _LIST = rf"{_DIGITS}(?:\s*(?:[,،;؛]|and|و)\s*{_DIGITS})*"
@@ -231,7 +231,7 @@ def _miscited(cited: list[int], verdicts: list[Support], hits: list[Hit]) -> str
     paragraphs = f"{'paragraph' if len(cited) == 1 else 'paragraphs'} ({where})"
     reasons = {v.reason for v in verdicts}
     if "no claim" in reasons:
-        why = "it states no checkable fact (fewer than three content words)"
+        why = f"it states no checkable fact (fewer than {CLAIM_TERMS_MIN} content words)"
     elif "number" in reasons:
         why = f"a figure it states is not in the cited {paragraphs}"
     elif "misplaced figure" in reasons:
