@@ -41,6 +41,7 @@ NO_WORDS = (
     "the question has no word to search for (only punctuation, symbols, single letters or words such as "
     "'what' or 'how'): name the person, place, event or thing it is about"
 )
+ARTICLES_LANGUAGE = "ar"  # English questions are translated into it for retrieval when a language model is set
 SEEDS_DIR = Path(os.environ.get("ISNAD_SEEDS", Path(__file__).resolve().parents[1] / "seeds"))
 # What `Assistant.warm_up` asks and checks: an English question (the first Arabic one is an article's title),
 # and a draft whose sentences take the support checker through its tables: a person's name, a city, a country,
@@ -197,7 +198,9 @@ class Assistant:
         t0 = time.perf_counter()
         asked = standalone_question(question, history, gen)
         t1 = time.perf_counter()
-        hits = self.retriever.retrieve(asked, top_k=top_k)
+        translation = self._translation(asked, gen)
+        t_translated = time.perf_counter()
+        hits = self.retriever.retrieve(asked, top_k=top_k, translation=translation)
         t2 = time.perf_counter()
         if gen is None:
             result = self.answerer.answer(asked, hits)
@@ -212,14 +215,30 @@ class Assistant:
             result = verify(Draft(asked, detect_language(question), hits, "".join(pieces), gen.spec), self.checker)
             t4 = time.perf_counter()
         result.question = question
-        result.timings_ms = {"retrieve": round((t2 - t1) * 1000, 1)}
+        result.translation = translation
+        result.timings_ms = {"retrieve": round((t2 - t_translated) * 1000, 1)}
         if history:
             result.timings_ms["rewrite"] = round((t1 - t0) * 1000, 1)
+        if gen is not None and detect_language(asked) != ARTICLES_LANGUAGE:
+            result.timings_ms["translate"] = round((t_translated - t1) * 1000, 1)
         result.timings_ms["answer"] = round((t3 - t2) * 1000, 1)
         if gen is not None:
             result.timings_ms["verify"] = round((t4 - t3) * 1000, 1)
         result.timings_ms["total"] = round((t4 - t0) * 1000, 1)
         yield result
+
+    def _translation(self, question: str, gen: Generator | None) -> str:
+        """With a language model, `question` translated into the articles' language when it is in another, for
+        retrieval beside it: "" without a model, for a question in the articles' language, and when the model
+        fails or its translation does not lie close to the question (`Retriever.faithful`)."""
+        if gen is None or detect_language(question) == ARTICLES_LANGUAGE:
+            return ""
+        try:
+            translation = gen.translate(question, ARTICLES_LANGUAGE)
+        except Exception as e:  # a model that fails to translate must not lose the question: it is asked as it is
+            log.warning("the question could not be translated (%s); retrieving with it as asked", e)
+            return ""
+        return translation if self.retriever.faithful(question, translation) else ""
 
     def warm_up(self) -> float:
         """Load now what the first answer would otherwise load on its way (the index's stores, the embedding
