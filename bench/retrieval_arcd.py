@@ -25,7 +25,7 @@ import sys
 import time
 from pathlib import Path
 
-from eval.sets import EvalSet, Gold, ensure_corpus, load_set
+from eval.sets import SEED_SET, EvalSet, Gold, ensure_corpus, load_set
 from rag import Assistant
 from rag.embed import CachedEmbedder
 from rag.retrieve import Fusion, Retriever, blend
@@ -127,7 +127,7 @@ def llama_index_rank(assistant: Assistant):
     return rank
 
 
-GUARD_FLOORS = (0.70, 0.74, 0.76, 0.78, 0.80, 0.82, 0.84, 0.86)
+GUARD_FLOORS = (0.74, 0.76, 0.78, 0.80, 0.82, 0.84)
 
 
 def translation_rows(assistant: Assistant, groups: dict, translations: dict[str, dict[str, str]]) -> None:
@@ -149,19 +149,22 @@ def translation_rows(assistant: Assistant, groups: dict, translations: dict[str,
 
 def _translator_rows(retriever: Retriever, groups: dict, english: dict, name: str, of: dict[str, str]) -> None:
     arabic = {i: retriever.ranked(text, 5) for i, text in of.items()}
-    embed = retriever.embedder.embed_query
     questions = {q.id: q.question for qs in groups.values() for q in qs}
-    similarity = {i: float(embed(questions[i]) @ embed(text)) for i, text in of.items()}
+    similarity = {i: retriever.translation_similarity(questions[i], text) for i, text in of.items()}
     print(f"-- {name}: {len(arabic)} of {len(questions)} questions translated (the others keep the English ranking)")
     _row(groups, f"{name}: translation alone", lambda q: arabic.get(q.id) or english[q.id])
-    for weight in (0.3, 0.5, 0.7, 0.9):
+    for weight in (0.2, 0.3, 0.5, 0.7, 0.9):
         _row(groups, f"{name}: blend, translation weight {weight}", lambda q, w=weight: _blended(english, arabic, q, w))
     _row(groups, f"{name}: reciprocal rank fusion (k=60)", lambda q: _rrf(english[q.id], arabic.get(q.id, [])))
-    weight = Fusion().translation_weight
-    for floor in GUARD_FLOORS:
-        kept = {i: a for i, a in arabic.items() if similarity[i] >= floor}
-        label = f"{name}: blend {weight} + guard {floor:.2f} ({len(kept) / max(1, len(arabic)):.0%} kept)"
-        _row(groups, label, lambda q, k=kept: _blended(english, k, q, weight))
+    for weight in (0.2, 0.3, 0.5, 0.7):
+        for floor in GUARD_FLOORS:
+            kept = {i: a for i, a in arabic.items() if similarity[i] >= floor}
+            label = f"{name}: blend {weight} + guard {floor:.2f} ({len(kept) / max(1, len(arabic)):.0%} kept)"
+            _row(groups, label, lambda q, k=kept, w=weight: _blended(english, k, q, w))
+    f = Fusion()
+    kept = {i: a for i, a in arabic.items() if similarity[i] >= f.translation_similarity}
+    label = f"{name}: default (blend {f.translation_weight} + guard {f.translation_similarity})"
+    _row(groups, label, lambda q: _blended(english, kept, q, f.translation_weight))
     values = sorted(similarity.values())
     if values:
         cut = " ".join(f"{values[int(p * (len(values) - 1))]:.3f}" for p in (0.1, 0.25, 0.5, 0.75, 0.9))
@@ -231,6 +234,7 @@ def main() -> int:
     ap.add_argument("--articles", action="store_true", help="each article's paragraphs as one article (own --index)")
     ap.add_argument("--cost", type=int, default=0, metavar="N", help="time the first N questions instead")
     ap.add_argument("--oracle", action="store_true", help="with --english: rows with the ARCD Arabic originals")
+    ap.add_argument("--seeds", action="store_true", help="the seed set's English questions instead (a seed --index)")
     ap.add_argument(
         "--translations",
         type=Path,
@@ -242,16 +246,16 @@ def main() -> int:
     )
     ap.add_argument("--translator", metavar="SPEC", help="generator spec that fills in the last --translations FILE")
     args = ap.parse_args()
-    if not ARCD.exists():
+    if not ARCD.exists() and not args.seeds:
         print(f"skipped: {ARCD} is absent")
         return 0
-    arcd = load_set(ARCD_EN if args.english else ARCD)
+    arcd = load_set(SEED_SET if args.seeds else ARCD_EN if args.english else ARCD)
     arcd = by_article(arcd) if args.articles else arcd
-    assistant = Assistant(args.index)
+    assistant = Assistant.default(index_dir=args.index) if args.seeds else Assistant(args.index)
     ensure_corpus(assistant, arcd)
-    questions = [q for q in arcd.questions if q.gold]
+    questions = [q for q in arcd.questions if q.gold and (q.language == "en" or not args.seeds)]
     groups = {"all": questions}
-    if args.english:
+    if args.english and not args.seeds:
         split = splits(ARCD_EN)
         groups = {name: [q for q in questions if split[q.id] == name] for name in ("dev", "test")}
     if args.cost:

@@ -64,8 +64,8 @@ class Fusion:
     previous_names: bool = True  # names are credited from the paragraph before too
     next_candidates: int = 5  # the paragraph after each of this many best fused paragraphs joins the candidates
     next_share: float = 0.9  # with at least this share of the fused score of the paragraph before it
-    translation_weight: float = 0.5  # of the translated question's ranking, blended with the question's
-    translation_similarity: float = 0.78  # a translation less similar to the question than this is ignored
+    translation_weight: float = 0.3  # of the translated question's ranking, blended with the question's
+    translation_similarity: float = 0.80  # a translation less similar to the question than this is ignored
 
 
 class Retriever:
@@ -88,12 +88,18 @@ class Retriever:
         return [self._hit(key, score) for key, score in ranked[:top_k]]
 
     def faithful(self, question: str, translation: str) -> bool:
-        """Whether `translation` lies close enough to `question` in the embedder's space to be a translation of
-        it (`Fusion.translation_similarity`) rather than an answer, another question or nonsense."""
-        if not translation.strip():
-            return False
-        similarity = float(self.embedder.embed_query(question) @ self.embedder.embed_query(translation))
-        return similarity >= self.fusion.translation_similarity
+        """Whether `translation` lies close enough to `question` to be a translation of it
+        (`Fusion.translation_similarity`) rather than an answer, another question or nonsense."""
+        return self.translation_similarity(question, translation) >= self.fusion.translation_similarity
+
+    def translation_similarity(self, question: str, translation: str) -> float:
+        """The embedder's similarity of `question` and the words of `translation` that hold no Latin letter (0
+        when none is left): a small model that copies the question's English words into its "translation" would
+        otherwise look faithful for those words alone."""
+        translated = " ".join(w for w in translation.split() if not _LATIN_WORD.search(w))
+        if not translated.strip():
+            return 0.0
+        return float(self.embedder.embed_query(question) @ self.embedder.embed_query(translated))
 
     def ranked(self, question: str, top_k: int = 10) -> list[tuple[Key, float]]:
         """The candidate paragraphs with their scores, best first (at least `top_k` where the index has them)."""

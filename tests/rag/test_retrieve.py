@@ -229,6 +229,10 @@ def test_the_guard_accepts_a_translation_and_ignores_what_is_not_one(seed_assist
     assert not retriever.faithful(S042, "ما حالة الطقس في القاهرة اليوم؟")  # another question
     assert not retriever.faithful(S042, "السكان في جنوب أفريقيا")  # what Qwen2.5-0.5B wrote for another question
     assert not retriever.faithful(S042, "  ")
+    # the question's English words copied into Arabic words that say something else: only the Arabic counts
+    copied = "من الذي Shoigu next move for closer Russian–US counter-terrorism cooperation في السوق؟"
+    assert retriever.embedder.embed_query(S042) @ retriever.embedder.embed_query(copied) > 0.8
+    assert not retriever.faithful(S042, copied)
 
 
 def test_blend_adds_the_two_rankings_scaled():
