@@ -4,6 +4,8 @@
     python bench/retrieval_arcd.py --english [--index DIR]    # eval/arcd_en.jsonl: dev and test columns
     python bench/retrieval_arcd.py --english --articles --index DIR2   # paragraphs grouped by article
     python bench/retrieval_arcd.py --english --articles --index DIR2 --cost 20   # time: default / before
+    python bench/retrieval_arcd.py --english --oracle --translations FILE [--translator SPEC]  # with translations
+    python bench/retrieval_arcd.py --seeds --english --index SEED_INDEX --translations FILE   # seed English set
 
 Ingests the 231 ARCD paragraphs (one article each, titled by their Wikipedia article; the eval
 suite's SQuAD loader) into DIR (default /tmp/isnad-arcd-index, reused when present) and asks its questions.
@@ -13,6 +15,9 @@ Wikipedia article's three paragraphs as one article of three paragraphs (77 arti
 index), so that mechanisms that read a paragraph's neighbours or its article have something to read.
 `--cost N` times instead a cold `retrieve` (a fresh cache: nothing embedded) of the first N questions with the
 default and with the row before it, alternating, in this one process, and prints the medians and their ratio.
+`--oracle` / `--translations FILE` ask the English questions with an Arabic translation beside them (the ARCD
+originals; a generator's translations cached in FILE, which `--translator SPEC` fills in), eval/README.md's fifth
+round.
 """
 
 from __future__ import annotations

@@ -23,6 +23,9 @@ A paragraph is read with the one before it, as a reader reads "he added": that p
 the candidate's in late interaction (their cosines less `Fusion.previous_margin`) and its names count as the
 candidate's; and the paragraph after each of the 5 best fused paragraphs joins the candidates
 (`Fusion.next_candidates`), so that what a named speaker said next can be found.
+Given a translation of the question into the articles' language (the assistant asks its language model for one),
+the paragraphs are ranked for both and the two rankings blended (`blend`, `Fusion.translation_weight`); the
+caller checks first that it is one (`faithful`: its Arabic words lie close to the question in the embedder's space).
 """
 
 from __future__ import annotations
