@@ -121,15 +121,15 @@ REASONS: dict[str, dict[Reason, str]] = {
     },
 }
 # The words around the particulars, by language: {where} lists the cited paragraphs ("paragraph" for one,
-# "paragraphs" for more; Arabic has a dual), "nor" ends the reasons of a mis-cited sentence.
-_WORDS = {
+# "paragraphs" for more; Arabic has a dual), "nor" ends the reasons of a mis-cited sentence, "languages" name
+# the question's language.
+_WORDS: dict[str, dict] = {
     "en": {
         "cited": ("paragraph ({where})", "paragraphs ({where})", "paragraphs ({where})"),
         "where": "{doc_id}, paragraph {paragraph}",
         "nor": ", and no other retrieved paragraph supports it",
         "recited": "the model cited {where}; it is in source {n}",
-        "ar": "ar",
-        "en": "en",
+        "languages": {"ar": "ar", "en": "en"},
     },
     "ar": {
         "cited": (
@@ -140,8 +140,7 @@ _WORDS = {
         "where": "الفقرة {paragraph} من المقال {doc_id}",
         "nor": "، ولا تدعمها أي فقرة أخرى من نتائج البحث",
         "recited": "نسبها النموذج إلى غير مصدرها ({where})، وهي واردة في المصدر {n}",
-        "ar": "العربية",
-        "en": "الإنجليزية",
+        "languages": {"ar": "العربية", "en": "الإنجليزية"},
     },
 }
 _NOR = frozenset(_MISCITED.values()) | {Reason.UNSUPPORTED}
@@ -155,12 +154,13 @@ def explain(removal: dict, lang: str, language: str | None = None, text: Format 
     isolates the other, so that Latin ids and numbers read naturally inside Arabic."""
     lang = lang if lang in REASONS else "en"
     words, code, cited = _WORDS[lang], Reason(removal["code"]), removal["paragraphs"]
-    where = text(words["cited"][min(len(cited), 3) - 1]).format(where=_where(cited, lang, text, value))
     values = {
-        "cited": where if cited else "",
+        "cited": text(words["cited"][min(len(cited), 3) - 1]).format(where=_where(cited, lang, text, value))
+        if cited
+        else "",
         "markers": value(", ".join(f"[{n}]" for n in removal["markers"])),
         "min": value(str(CLAIM_TERMS_MIN)),
-        "language": text(words[language or lang]),
+        "language": text(words["languages"][language or lang]),
         "nor": text(words["nor"]) if code in _NOR else "",
         "does": text("does" if len(cited) == 1 else "do"),
     }
