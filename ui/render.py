@@ -4,7 +4,9 @@ Every message is one `<div class="isnad-msg" dir=... lang=...>` laid out by its 
 it, runs of the other script are isolated in `<bdi>` (Latin names inside Arabic, quoted Arabic inside
 English), so mixed text reads naturally. Markers `[n]` become links to the card of the cited paragraph
 (`#src-T-N`, T the answer's turn in the conversation); the card shows the paragraph with the quoted
-span in `<mark>`. The HTML never contains a blank line, so the chat's Markdown leaves it untouched.
+span in `<mark>`. The checker's notes (why a sentence was removed or re-cited) are worded in the answer's
+language from their codes (`rag.verify.explain`), article ids and numbers isolated left to right. The HTML
+never contains a blank line, so the chat's Markdown leaves it untouched.
 
 >>> answer_html("هُزم داعش [1]", "ar", turn=0, cited={1})  # doctest: +ELLIPSIS
 '<div class="isnad-msg isnad-answer" dir="rtl" lang="ar"><p>هُزم داعش <a ... href="#src-0-1" ...>[1]</a></p></div>'
