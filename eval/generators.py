@@ -10,7 +10,6 @@ the sentences the model wrote and those the support checker removed from its ans
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 from rag.schema import EXTRACTIVE, Answer
@@ -62,7 +61,7 @@ def removal_stats(answers) -> dict:
         kept += 0 if a.refused else len(m.statements(a.text))
         removed += len(a.dropped)
         recited += len(a.recited)
-        reasons.update(_reason_kind(d["reason"]) for d in a.dropped)
+        reasons.update(d["code"] for d in a.dropped)  # by kind: a rag.verify.Reason
     written = kept + removed
     return {
         "written": written,
@@ -71,11 +70,6 @@ def removal_stats(answers) -> dict:
         "reasons": dict(reasons.most_common()),
         "recited": recited,
     }
-
-
-def _reason_kind(reason: str) -> str:
-    """A reason without its particulars (the paragraphs, markers or language in parentheses), by kind."""
-    return re.sub(r"\s*\([^)]*\)", "", reason).strip()
 
 
 def format_side_by_side(comparison: dict) -> str:

@@ -12,11 +12,13 @@ The format is found from the content, whatever the extension: a JSON object with
 SQuAD (1.1, or 2.0 with `is_impossible`); anything else is isnad's format, as JSON Lines (one
 question per line) or as one JSON list of questions. See eval/README.md for the fields. An isnad set
 whose questions name a SQuAD file in `corpus` (eval/arcd_en.jsonl: English questions over ARCD) brings
-that file's paragraphs as its corpus, like the SQuAD set itself.
+that file's paragraphs as its corpus, like the SQuAD set itself; one that names a news articles file and
+`corpus_ids` (eval/news_set.jsonl: questions over 150 ANT news articles) brings those articles.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import re
@@ -170,24 +172,57 @@ def _question(record: object, where: str) -> Question:
 
 
 def _named_corpus(records: list, path: Path) -> tuple[list[dict] | None, dict[Gold, str]]:
-    """The articles an isnad set's questions name in `corpus`: SQuAD files (relative to the set's folder)
-    whose paragraphs become articles exactly as when the SQuAD file itself is the set (e.g. English
-    questions over ARCD's Arabic paragraphs). None when no question names one."""
-    names = list(dict.fromkeys(str(r["corpus"]) for r in records if r.get("corpus")))
+    """The articles an isnad set's questions name in `corpus` (a path relative to the set's folder): a SQuAD
+    file, whose paragraphs become articles exactly as when the SQuAD file itself is the set (e.g. English
+    questions over ARCD's Arabic paragraphs), or, with `corpus_ids` (a file of article ids, one a line), the
+    records of a news articles file with those ids (JSON Lines, `.gz` accepted: what `isnad ingest` reads).
+    None when no question names one."""
+    names = list(dict.fromkeys((str(r["corpus"]), str(r.get("corpus_ids") or "")) for r in records if r.get("corpus")))
     if not names:
         return None, {}
     corpus: list[dict] = []
     paragraphs: dict[Gold, str] = {}
-    for name in names:
+    for name, ids in names:
         file = path.parent / name
         if not file.is_file():
             raise EvalSetError(f"{path}: the corpus its questions name, {name}, is not found ({file})")
+        if ids:
+            corpus += _articles(file, path.parent / ids, path)
+            continue
         source = load_set(file)
         if source.corpus is None:
             raise EvalSetError(f"{path}: the corpus its questions name, {name}, is not a SQuAD file")
         corpus += source.corpus
         paragraphs.update(source.paragraphs)
     return corpus, paragraphs
+
+
+def _articles(file: Path, ids_file: Path, path: Path) -> list[dict]:
+    """The records of the articles file `file` whose ids `ids_file` lists, in that file's order."""
+    try:
+        wanted = list(dict.fromkeys(line.strip() for line in ids_file.read_text(encoding="utf-8").splitlines()))
+    except OSError as e:
+        raise EvalSetError(f"{path}: cannot read its article ids {ids_file}: {e.strerror or e}") from e
+    wanted = [i for i in wanted if i]
+    wanted_set = set(wanted)
+    found: dict[str, dict] = {}
+    try:
+        with (gzip.open if file.name.endswith(".gz") else open)(file, "rt", encoding="utf-8") as f:
+            for n, line in enumerate(f, 1):
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as e:
+                    raise EvalSetError(f"{file}:{n}: invalid JSON ({e.msg}); expected one article a line") from e
+                if isinstance(record, dict) and str(record.get("id")) in wanted_set:
+                    found[str(record["id"])] = record
+    except (OSError, EOFError, UnicodeDecodeError) as e:
+        raise EvalSetError(f"{path}: cannot read the articles file {file}: {e}") from e
+    absent = [i for i in wanted if i not in found]
+    if absent:
+        raise EvalSetError(f"{path}: {len(absent)} article ids are not in {file} ({', '.join(absent[:5])})")
+    return [found[i] for i in wanted]
 
 
 def _squad(data: dict, path: Path) -> EvalSet:
@@ -285,7 +320,8 @@ def _sentence_at(context: str, start: object, answer: str) -> str:
 
 
 def ensure_corpus(assistant, eval_set: EvalSet, *, progress: bool = False) -> list[str]:
-    """Ingest a SQuAD set's paragraphs into the assistant's index (unchanged articles are skipped).
+    """Ingest a set's corpus (SQuAD paragraphs, or the news articles it names) into the assistant's index
+    (unchanged articles are skipped).
 
     Returns warnings: gold paragraphs that are not in the index afterwards.
     """

@@ -161,6 +161,8 @@ def _ingest(args) -> int:
 
 
 def _ask(args) -> int:
+    from .verify import explain, recited_note
+
     result = _assistant(args).answer(args.question, top_k=args.top_k)
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
@@ -171,12 +173,11 @@ def _ask(args) -> int:
     if result.dropped:
         print(f"\nremoved by the support checker ({len(result.dropped)}):")
         for d in result.dropped:
-            print(f"  - {d['sentence']}\n    ({d['reason']})")
+            print(f"  - {d['sentence']}\n    ({explain(d, result.language)})")
     if result.recited:
         print(f"\nre-cited by the support checker ({len(result.recited)}: the paragraph cited does not support it):")
         for r in result.recited:
-            cited = "; ".join(f"{c['doc_id']}, paragraph {c['paragraph']}" for c in r["from"])
-            print(f"  - {r['sentence']} [{r['to']['n']}]\n    (the model cited {cited})")
+            print(f"  - {r['sentence']} [{r['to']['n']}]\n    ({recited_note(r, result.language)})")
     return 0
 
 

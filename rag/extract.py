@@ -35,7 +35,12 @@ _MONTHS = (
     "يناير فبراير مارس ابريل مايو يونيو يوليو اغسطس سبتمبر اكتوبر نوفمبر ديسمبر كانون شباط اذار نيسان ايار "
     "حزيران تموز اب ايلول تشرين محرم صفر ربيع جمادي رجب شعبان رمضان شوال القعده الحجه"
 )
-_DATE = re.compile(_YEAR + r"|(?<!\w)(?:ال)?(?:" + "|".join(_MONTHS.split()) + r")(?!\w)|\bالقرن\b")
+# weekdays: news dates its events by them, and الاثنين (Monday) is not the number two
+_WEEKDAYS = "السبت الاحد الاثنين الثلاثا الاربعا الخميس الجمعه"  # as `normalize` writes them
+_DATE = re.compile(
+    _YEAR + r"|(?<!\w)(?:ال)?(?:" + "|".join(_MONTHS.split()) + r")(?!\w)|\bالقرن\b"
+    r"|(?<!\w)[وفبل]?(?:" + "|".join(_WEEKDAYS.split()) + r")(?!\w)"
+)
 _NUMBER_WORDS = (
     "واحد اثن اثنين ثلاث اربع خمس ست سبع ثمان ثماني تسع عشر عشره عشرات عشرين مييه مايه ميات مءات الف الاف الوف "
     "مليون ملايين مليار مليارات بليون نصف ربع ثلث بالمييه بالمايه"
@@ -45,7 +50,7 @@ _QUANTITY = re.compile(r"\d|" + _NUMBER_WORD)
 
 
 def answer_kinds(text: str) -> set[str]:
-    """The kinds of answer `text` holds: "date" (a year, a month, a century), "quantity" (any other figure,
+    """The kinds of answer `text` holds: "date" (a year, a month, a weekday, a century), "quantity" (any other figure,
     written in digits or words), "other" always."""
     norm = normalize(text)
     kinds = {"other"}

@@ -110,7 +110,10 @@ class Answer:
     """A reply: `text` carries markers `[n]` that index `citations`; `refused` when the sources lack it.
 
     `generator` names what wrote it ("extractive", or a language model's spec); `dropped` lists the
-    sentences of a generated reply that the support checker removed: {"sentence", "reason"}; `recited`, those
+    sentences of a generated reply that the support checker removed: {"sentence", "reason" (in English
+    words), "code" (`rag.verify.Reason`), "paragraphs": [{"n", "doc_id", "paragraph"}] (the retrieved
+    paragraphs it cites, `n` as in the draft), "markers": [n] (its markers that point at no retrieved
+    paragraph)}, which `rag.verify.explain` words in Arabic or English; `recited`, those
     it kept under another marker, because the paragraph(s) the model cited do not support them and another
     retrieved paragraph does: {"sentence", "from": [{"n", "doc_id", "paragraph"}] (the draft's markers),
     "to": {"n", "doc_id", "paragraph"} (the answer's marker)}. `translation`: the question translated into the
@@ -125,7 +128,7 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
     generator: str = EXTRACTIVE
-    dropped: list[dict[str, str]] = field(default_factory=list)
+    dropped: list[dict] = field(default_factory=list)
     recited: list[dict] = field(default_factory=list)
     translation: str = ""
 

@@ -32,6 +32,7 @@ from .schema import Article, Chunk, Paragraph
 CONNECT_SECONDS = 5.0
 REQUEST_SECONDS = 120.0
 RETRY_PAUSES = (0.5, 1.0)
+LOCK_PAUSES = (0.1, 0.3, 1.0)  # seconds between tries of a change to a Chroma database another connection is writing
 log = logging.getLogger(__name__)
 # HNSW's search breadth: several times the 100 candidates a question fetches, so the nearest chunks are found
 # (not a graph walk's approximation) and found again after the graph is rebuilt from Chroma's log on open
@@ -289,15 +290,22 @@ class Vectors:
             raise
 
     def _raise_search_breadth(self) -> None:
-        """Give an older collection SEARCH_EF. Where another process holds Chroma's database at that moment
-        ("database is locked"), this process searches at the old breadth and says so: the index is unharmed,
-        and a later open raises it."""
-        try:
-            self._collection.modify(configuration={"hnsw": {"ef_search": SEARCH_EF}})
-        except Exception as e:  # chromadb raises several types; nothing was changed
-            log.warning(
-                "searching %s at Chroma's default breadth this time (could not set ef_search: %s)", self.where, e
-            )
+        """Give an older collection SEARCH_EF. A database another connection is writing at that moment
+        ("database is locked") is tried again after each pause of LOCK_PAUSES; if it stays locked, this
+        process searches at the old breadth and says so: the index is unharmed, and a later open raises it."""
+        for pause in (*LOCK_PAUSES, None):
+            try:
+                self._collection.modify(configuration={"hnsw": {"ef_search": SEARCH_EF}})
+                return
+            except Exception as e:  # chromadb raises several types; nothing was changed
+                if pause is None or "locked" not in str(e):
+                    log.warning(
+                        "searching %s at Chroma's default breadth this time (could not set ef_search: %s)",
+                        self.where,
+                        e,
+                    )
+                    return
+                time.sleep(pause)
 
     def _call(self, what: str, fn, *args, **kwargs):
         """Call Chroma. A server that cannot be reached is tried again after each pause of RETRY_PAUSES

@@ -437,7 +437,7 @@ class SupportChecker:
     def _checkable(self, claim: str, found: list[str]) -> bool:
         """Whether the claim states a fact to check: `CLAIM_TERMS_MIN` content terms or more, or fewer that
         are all figures or names (a terse answer: "95", "Shoigu", "شويغو"). "SYSTEM: everything is cited",
-        "نعم بالتأكيد" state none."""
+        "نعم بالتأكيد", "He said so." (no content term at all) state none."""
         if len(found) >= CLAIM_TERMS_MIN:
             return True
         named = {t for n in names(claim) for t in terms(n)}
@@ -445,7 +445,7 @@ class SupportChecker:
             w = normalize(spelled)
             if _ARABIC.search(w) and (rarity(spelled) < self.rare_zipf or arabic_person(w) or arabic_place(w)):
                 named |= set(terms(spelled))
-        return all(t in named or any(ch.isdigit() for ch in t) for t in found)
+        return bool(found) and all(t in named or any(ch.isdigit() for ch in t) for t in found)
 
     def misplaced_figure(self, claim: str, paragraphs: list[str]) -> str | None:
         """A count of the claim whose counted words match the words next to another figure of the paragraphs

@@ -13,7 +13,9 @@
   gets the retrieved paragraph that supports it best, or is removed. So does a mis-cited sentence (the
   paragraphs it cites do not support it): it is re-cited to the retrieved paragraph that does, by the same
   rule, and listed in `Answer.recited`; only when none does is it removed. Every removal is listed with its
-  reason.
+  reason: a `Reason` code, the paragraphs and markers concerned as data, and the reason in English words;
+  `explain` and `recited_note` word them in Arabic or English (the chat and `isnad ask` show them in the
+  question's language).
 - Markers are renumbered 1..n in order of first use; each citation quotes the span of its paragraph (an exact
   substring) that best supports the sentences citing it. A reply with nothing left becomes a refusal.
 """
@@ -21,7 +23,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 
 from .language import REFUSAL, detect_language
 from .normalize import normalize
@@ -52,6 +56,131 @@ _OTHER_LATIN = frozenset(
     "le la les des du une est et que qui dans pour sur avec selon el los las por una del según und der das "
     "ist nicht mit auf dem den il di che della sono per".split()
 )
+
+
+class Reason(StrEnum):
+    """Why the support checker removed a sentence: `Answer.dropped[i]["code"]`. The last seven are a
+    sentence whose markers point at retrieved paragraphs that do not support it, nor does any other one."""
+
+    MARKERS_ONLY = "markers_only"  # markers and no statement ("[1] [2]")
+    REPEATED = "repeated"  # an earlier sentence again
+    WRONG_LANGUAGE = "wrong_language"  # not in the question's language
+    NO_MARKER = "no_marker"  # no marker, and no retrieved paragraph supports it
+    MARKER_NOWHERE = "marker_nowhere"  # its markers point at no retrieved paragraph, and none supports it
+    NO_CLAIM = "no_claim"  # fewer than CLAIM_TERMS_MIN content words: no checkable fact
+    NUMBER = "number"  # a figure the cited paragraphs lack
+    MISPLACED_FIGURE = "misplaced_figure"  # a figure the cited paragraphs give for something else
+    NAME = "name"  # a name (person, place) the cited paragraphs lack
+    WORD = "word"  # a word the cited paragraphs lack in every form (and nothing close to it)
+    OTHER_PARAGRAPH = "other_paragraph"  # another retrieved paragraph is clearly closer to it
+    UNSUPPORTED = "unsupported"  # the cited paragraphs do not support it (too little in common)
+
+
+# `Support.reason` (rag/support.py REJECTIONS) to the reason a mis-cited sentence is removed for; when the
+# paragraphs it cites give different reasons, the first of this order is given.
+_MISCITED = {
+    "no claim": Reason.NO_CLAIM,
+    "number": Reason.NUMBER,
+    "misplaced figure": Reason.MISPLACED_FIGURE,
+    "name": Reason.NAME,
+    "other paragraph": Reason.OTHER_PARAGRAPH,
+    "unsupported term": Reason.WORD,
+    "unmatched words": Reason.WORD,
+}
+
+# The reasons in words, by language; {cited}: the paragraphs the sentence cites, {markers}: its markers that
+# point nowhere, {min}: CLAIM_TERMS_MIN, {language}: the question's language.
+REASONS: dict[str, dict[Reason, str]] = {
+    "en": {
+        Reason.MARKERS_ONLY: "markers without a statement",
+        Reason.REPEATED: "repeats an earlier sentence",
+        Reason.WRONG_LANGUAGE: "not in the question's language ({language})",
+        Reason.NO_MARKER: "no marker, and no retrieved paragraph supports it",
+        Reason.MARKER_NOWHERE: "its marker ({markers}) points at no retrieved paragraph, and none supports it",
+        Reason.NO_CLAIM: "it states no checkable fact (fewer than {min} content words){nor}",
+        Reason.NUMBER: "a figure it states is not in the cited {cited}{nor}",
+        Reason.MISPLACED_FIGURE: "a figure it states counts something else in the cited {cited}{nor}",
+        Reason.NAME: "a name it states is not in the cited {cited}{nor}",
+        Reason.WORD: "a word it uses is not in the cited {cited} in any form{nor}",
+        Reason.OTHER_PARAGRAPH: "another retrieved paragraph is closer to it than the cited {cited}{nor}",
+        Reason.UNSUPPORTED: "the cited {cited} {does} not support it{nor}",
+    },
+    "ar": {
+        Reason.MARKERS_ONLY: "إحالات إلى مصادر لا تصحبها أي عبارة",
+        Reason.REPEATED: "تكرّر جملة سابقة",
+        Reason.WRONG_LANGUAGE: "ليست بلغة السؤال ({language})",
+        Reason.NO_MARKER: "لا تحيل إلى أي مصدر، ولا تدعمها أي فقرة من نتائج البحث",
+        Reason.MARKER_NOWHERE: "تحيل إلى ما ليس في نتائج البحث ({markers})، ولا تدعمها أي فقرة منها",
+        Reason.NO_CLAIM: "لا تتضمن معلومة يمكن التحقق منها (أقل من {min} من الكلمات ذات المعنى){nor}",
+        Reason.NUMBER: "تذكر رقمًا لا يرد في {cited}{nor}",
+        Reason.MISPLACED_FIGURE: "تذكر رقمًا يرد في {cited} لكنه يخص شيئًا آخر{nor}",
+        Reason.NAME: "تذكر اسمًا لا يرد في {cited}{nor}",
+        Reason.WORD: "تستعمل كلمة لا ترد في {cited} بأي صيغة{nor}",
+        Reason.OTHER_PARAGRAPH: "في نتائج البحث فقرة أخرى أقرب إليها من {cited}{nor}",
+        Reason.UNSUPPORTED: "ليس في {cited} ما يدعمها{nor}",
+    },
+}
+# The words around the particulars, by language: {where} lists the cited paragraphs ("paragraph" for one,
+# "paragraphs" for more; Arabic has a dual), "nor" ends the reasons of a mis-cited sentence, "languages" name
+# the question's language.
+_WORDS: dict[str, dict] = {
+    "en": {
+        "cited": ("paragraph ({where})", "paragraphs ({where})", "paragraphs ({where})"),
+        "where": "{doc_id}, paragraph {paragraph}",
+        "nor": ", and no other retrieved paragraph supports it",
+        "recited": "the model cited {where}; it is in source {n}",
+        "languages": {"ar": "ar", "en": "en"},
+    },
+    "ar": {
+        "cited": (
+            "الفقرة التي تحيل إليها ({where})",
+            "الفقرتين اللتين تحيل إليهما ({where})",
+            "الفقرات التي تحيل إليها ({where})",
+        ),
+        "where": "الفقرة {paragraph} من المقال {doc_id}",
+        "nor": "، ولا تدعمها أي فقرة أخرى من نتائج البحث",
+        "recited": "نسبها النموذج إلى غير مصدرها ({where})، وهي واردة في المصدر {n}",
+        "languages": {"ar": "العربية", "en": "الإنجليزية"},
+    },
+}
+_NOR = frozenset(_MISCITED.values()) | {Reason.UNSUPPORTED}
+Format = Callable[[str], str]
+
+
+def explain(removal: dict, lang: str, language: str | None = None, text: Format = str, value: Format = str) -> str:
+    """Why a sentence was removed (an `Answer.dropped` entry), in `lang` ("ar" or "en"), from its code and
+    particulars; `language` is the question's (the answer's: `lang` unless given). `text` formats the words
+    and `value` each particular (an article id, a paragraph number, a marker): the chat escapes the one and
+    isolates the other, so that Latin ids and numbers read naturally inside Arabic."""
+    lang = lang if lang in REASONS else "en"
+    words, code, cited = _WORDS[lang], Reason(removal["code"]), removal["paragraphs"]
+    values = {
+        "cited": text(words["cited"][min(len(cited), 3) - 1]).format(where=_where(cited, lang, text, value))
+        if cited
+        else "",
+        "markers": value(", ".join(f"[{n}]" for n in removal["markers"])),
+        "min": value(str(CLAIM_TERMS_MIN)),
+        "language": text(words["languages"][language or lang]),
+        "nor": text(words["nor"]) if code in _NOR else "",
+        "does": text("does" if len(cited) == 1 else "do"),
+    }
+    return text(REASONS[lang][code]).format(**values)
+
+
+def recited_note(recited: dict, lang: str, text: Format = str, value: Format = str) -> str:
+    """What happened to a re-cited sentence (an `Answer.recited` entry), in `lang`: the paragraph(s) the
+    model cited, and the answer's source that supports it; `text` and `value` as for `explain`."""
+    lang = lang if lang in _WORDS else "en"
+    where = _where(recited["from"], lang, text, value)
+    return text(_WORDS[lang]["recited"]).format(where=where, n=value(f"[{recited['to']['n']}]"))
+
+
+def _where(paragraphs: list[dict], lang: str, text: Format, value: Format) -> str:
+    """Paragraphs as a reader finds them: paragraph number and article id."""
+    return text("; " if lang == "en" else "؛ ").join(
+        text(_WORDS[lang]["where"]).format(doc_id=value(p["doc_id"]), paragraph=value(str(p["paragraph"])))
+        for p in paragraphs
+    )
 
 
 @dataclass
@@ -137,21 +266,21 @@ def verify(draft: Draft, checker: SupportChecker) -> Answer:
     seen: set[str] = set()
     for s in sentences(draft.text):
         if not _CONTENT.search(MARKER.sub("", s.text)):
-            dropped.append({"sentence": s.text, "reason": "markers without a statement"})
+            dropped.append(_removal(s, Reason.MARKERS_ONLY, hits, language))
             continue
         if _is_refusal(s.text):
             continue
         key = normalize(s.text)
         if key in seen:
-            dropped.append({"sentence": s.text, "reason": "repeats an earlier sentence"})
+            dropped.append(_removal(s, Reason.REPEATED, hits, language))
             continue
         seen.add(key)
         if not in_language(s.text, language):
-            dropped.append({"sentence": s.text, "reason": f"not in the question's language ({language})"})
+            dropped.append(_removal(s, Reason.WRONG_LANGUAGE, hits, language))
             continue
         sources, reason = _supporting(s, hits, checker)
-        if not sources:
-            dropped.append({"sentence": s.text, "reason": reason})
+        if reason:
+            dropped.append(_removal(s, reason, hits, language))
             continue
         kept.append((s, sources))
         cited = [n for n in s.cites if 1 <= n <= len(hits)]
@@ -171,9 +300,8 @@ def verify(draft: Draft, checker: SupportChecker) -> Answer:
     citations = [
         _citation(renumber[n], hits[n - 1], [s.text for s, sources in kept if n in sources], checker) for n in order
     ]
-    where = {n: {"doc_id": h.doc_id, "paragraph": h.paragraph} for n, h in enumerate(hits, start=1)}
     recited = [
-        {"sentence": s.text, "from": [{"n": n, **where[n]} for n in cited], "to": {"n": renumber[to], **where[to]}}
+        {"sentence": s.text, "from": [_paragraph(n, hits) for n in cited], "to": _paragraph(to, hits, renumber[to])}
         for s, cited, to in moved
     ]
     return Answer(
@@ -188,13 +316,31 @@ def verify(draft: Draft, checker: SupportChecker) -> Answer:
     )
 
 
-def _supporting(s: Sentence, hits: list[Hit], checker: SupportChecker) -> tuple[list[int], str]:
+def _removal(s: Sentence, reason: Reason, hits: list[Hit], language: str) -> dict:
+    """An `Answer.dropped` entry: the sentence, its reason in English words, the reason's code, the retrieved
+    paragraphs it cites (`[{"n", "doc_id", "paragraph"}]`, `n` as in the draft) and its markers that point
+    at no retrieved paragraph."""
+    valid = [n for n in s.cites if 1 <= n <= len(hits)]
+    entry = {
+        "sentence": s.text,
+        "code": reason.value,
+        "paragraphs": [_paragraph(n, hits) for n in valid],
+        "markers": [n for n in s.cites if n not in valid],
+    }
+    return {"sentence": s.text, "reason": explain(entry, "en", language), **entry}
+
+
+def _paragraph(n: int, hits: list[Hit], marker: int | None = None) -> dict:
+    """Source `n` of the draft as data: its marker (`marker`, else `n`), article id and paragraph number."""
+    return {"n": marker or n, "doc_id": hits[n - 1].doc_id, "paragraph": hits[n - 1].paragraph}
+
+
+def _supporting(s: Sentence, hits: list[Hit], checker: SupportChecker) -> tuple[list[int], Reason | None]:
     """The source numbers that support the sentence, or [] and why not: the drafted ones that support it, else
     (no valid marker, or mis-cited) the one retrieved paragraph it did not cite that supports it best. The
     retrieved paragraphs a check does not cite are the checker's `others`: a sentence that one of them
     supports better, or that takes a name only one of them holds, cites the wrong paragraph."""
     valid = [n for n in s.cites if 1 <= n <= len(hits)]
-    nowhere = [n for n in s.cites if n not in valid]
     verdicts: list[Support] = []
     if valid:
         others = _others(hits, valid)
@@ -207,7 +353,7 @@ def _supporting(s: Sentence, hits: list[Hit], checker: SupportChecker) -> tuple[
         ):
             supported = valid
         if supported:
-            return supported, ""
+            return supported, None
     best: tuple[float, int] | None = None
     for n, hit in enumerate(hits, start=1):
         if n in valid:
@@ -216,43 +362,22 @@ def _supporting(s: Sentence, hits: list[Hit], checker: SupportChecker) -> tuple[
         if v.supported and (best is None or _strength(v) > best[0]):
             best = (_strength(v), n)
     if best:
-        return [best[1]], ""
+        return [best[1]], None
     if valid:
-        return [], _miscited(valid, verdicts, hits)
-    if nowhere:
-        missing = ", ".join(f"[{n}]" for n in nowhere)
-        return [], f"its marker ({missing}) points at no retrieved paragraph, and none supports it"
-    return [], "no marker, and no retrieved paragraph supports it"
+        return [], _miscited(verdicts)
+    return [], Reason.MARKER_NOWHERE if s.cites else Reason.NO_MARKER
 
 
-def _miscited(cited: list[int], verdicts: list[Support], hits: list[Hit]) -> str:
-    """Why a sentence was removed that the paragraphs it cites do not support, nor any other retrieved one."""
-    where = "; ".join(_where(hits[n - 1]) for n in cited)
-    paragraphs = f"{'paragraph' if len(cited) == 1 else 'paragraphs'} ({where})"
+def _miscited(verdicts: list[Support]) -> Reason:
+    """Why a sentence was removed that the paragraphs it cites do not support, nor any other retrieved one:
+    the first of `_MISCITED`'s order among the cited paragraphs' verdicts."""
     reasons = {v.reason for v in verdicts}
-    if "no claim" in reasons:
-        why = f"it states no checkable fact (fewer than {CLAIM_TERMS_MIN} content words)"
-    elif "number" in reasons:
-        why = f"a figure it states is not in the cited {paragraphs}"
-    elif "misplaced figure" in reasons:
-        why = f"a figure it states counts something else in the cited {paragraphs}"
-    elif "name" in reasons:
-        why = f"a name it states is not in the cited {paragraphs}"
-    elif "other paragraph" in reasons:
-        why = f"another retrieved paragraph is closer to it than the cited {paragraphs}"
-    else:
-        why = f"the cited {paragraphs} does not support it"
-    return why + ", and no other retrieved paragraph supports it"
+    return next((code for why, code in _MISCITED.items() if why in reasons), Reason.UNSUPPORTED)
 
 
 def _others(hits: list[Hit], cited: list[int]) -> list[str]:
     """The texts of the retrieved paragraphs a sentence does not cite (numbers from 1)."""
     return [h.text for n, h in enumerate(hits, start=1) if n not in cited]
-
-
-def _where(hit: Hit) -> str:
-    """A paragraph as a reader finds it: article id and paragraph number."""
-    return f"{hit.doc_id}, paragraph {hit.paragraph}"
 
 
 def _strength(v: Support) -> float:

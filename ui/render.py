@@ -4,7 +4,9 @@ Every message is one `<div class="isnad-msg" dir=... lang=...>` laid out by its 
 it, runs of the other script are isolated in `<bdi>` (Latin names inside Arabic, quoted Arabic inside
 English), so mixed text reads naturally. Markers `[n]` become links to the card of the cited paragraph
 (`#src-T-N`, T the answer's turn in the conversation); the card shows the paragraph with the quoted
-span in `<mark>`. The HTML never contains a blank line, so the chat's Markdown leaves it untouched.
+span in `<mark>`. The checker's notes (why a sentence was removed or re-cited) are worded in the answer's
+language from their codes (`rag.verify.explain`), article ids and numbers isolated left to right. The HTML
+never contains a blank line, so the chat's Markdown leaves it untouched.
 
 >>> answer_html("هُزم داعش [1]", "ar", turn=0, cited={1})  # doctest: +ELLIPSIS
 '<div class="isnad-msg isnad-answer" dir="rtl" lang="ar"><p>هُزم داعش <a ... href="#src-0-1" ...>[1]</a></p></div>'
@@ -18,6 +20,7 @@ from html import escape
 from rag import Answer, Citation, IngestReport
 from rag.language import ARABIC_LETTERS, detect_language
 from rag.store import ArticleInfo
+from rag.verify import explain, recited_note
 
 from .labels import label
 
@@ -151,24 +154,36 @@ def refusal_html(answer: Answer) -> str:
 
 
 def dropped_html(answer: Answer) -> str:
-    """The sentences of a generated reply that the support checker removed, each with its reason."""
-    return _checked_html(answer, "isnad-dropped", [(d["sentence"], d["reason"]) for d in answer.dropped])
+    """The sentences of a generated reply that the support checker removed, each with its reason, in the
+    answer's language (`rag.verify.explain`)."""
+    lang = answer.language
+    notes = [(d["sentence"], explain(d, lang, text=_note_text, value=_note_value)) for d in answer.dropped]
+    return _checked_html(answer, "isnad-dropped", notes)
 
 
 def recited_html(answer: Answer) -> str:
-    """The sentences the support checker re-cited: the paragraph the model cited, and the marker they now carry."""
-    notes = []
-    for r in answer.recited:
-        cited = "; ".join(f"{c['doc_id']}, paragraph {c['paragraph']}" for c in r["from"])
-        notes.append((r["sentence"], f"the model cited {cited}; it is in source [{r['to']['n']}]"))
+    """The sentences the support checker re-cited: the paragraph the model cited, and the marker they now
+    carry, in the answer's language (`rag.verify.recited_note`)."""
+    lang = answer.language
+    notes = [(r["sentence"], recited_note(r, lang, text=_note_text, value=_note_value)) for r in answer.recited]
     return _checked_html(answer, "isnad-recited", notes)
 
 
+def _note_text(text: str) -> str:
+    return escape(text, quote=False)
+
+
+def _note_value(value: str) -> str:
+    """An article id, a paragraph number or a marker in a checker's note: isolated, left to right."""
+    return f'<bdi class="isnad-note-value" dir="ltr">{escape(value, quote=False)}</bdi>'
+
+
 def _checked_html(answer: Answer, kind: str, notes: list[tuple[str, str]]) -> str:
+    """Sentences (each isolated in its own direction) with the checker's notes (HTML) in the answer's language."""
     lang = answer.language
     items = "".join(
         f'<li><bdi dir="auto">{escape(sentence, quote=False)}</bdi>'
-        f'<span class="isnad-checker-note" dir="ltr"> — {escape(note, quote=False)}</span></li>'
+        f'<span class="isnad-checker-note" dir="{direction(lang)}" lang="{lang}"> — {note}</span></li>'
         for sentence, note in notes
     )
     return f'<div class="isnad-msg {kind}" dir="{direction(lang)}" lang="{lang}"><ul>{items}</ul></div>'

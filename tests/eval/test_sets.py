@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -9,9 +10,12 @@ import pytest
 
 from eval.metrics import key_found
 from eval.sets import SEED_SET, UNANSWERABLE, EvalSetError, Gold, load_set
+from rag.clean import clean
+from rag.load import read_articles
 
 SHARED_DATA = Path(__file__).parents[2].parent / "shared" / "data"
 ARCD = SHARED_DATA / "arcd-train.json"
+ANT = SHARED_DATA / "ant_news.jsonl.gz"
 
 
 def write(tmp_path: Path, name: str, data) -> Path:
@@ -98,6 +102,45 @@ def test_isnad_set_brings_the_corpus_it_names(tmp_path, tiny_squad):
         load_set(write(tmp_path, "lost.jsonl", {**record, "corpus": "absent.json"}))
     with pytest.raises(EvalSetError, match="not a SQuAD file"):
         load_set(write(tmp_path, "self.jsonl", {**record, "corpus": "plain.jsonl"}))
+
+
+def test_isnad_set_brings_the_news_articles_it_names(tmp_path):
+    articles = [
+        {"id": f"a{i}", "title": f"عنوان {i}", "text": f"الفقرة الأولى {i}\nالفقرة الثانية {i}", "source": "s"}
+        for i in range(4)
+    ]
+    with gzip.open(tmp_path / "news.jsonl.gz", "wt", encoding="utf-8") as f:
+        f.write("\n".join(json.dumps(a, ensure_ascii=False) for a in articles) + "\n")
+    (tmp_path / "ids.txt").write_text("a2\na0\n\na2\n", encoding="utf-8")
+    record = {"id": "n1", "question": "ما الفقرة الثانية؟", "gold": [{"doc_id": "a2", "paragraph": 2}], "keys": ["2"]}
+    news = {**record, "corpus": "news.jsonl.gz", "corpus_ids": "ids.txt"}
+    s = load_set(write(tmp_path, "set.jsonl", news))
+    assert s.corpus == [articles[2], articles[0]]  # the listed ones, in the list's order, once each
+    (tmp_path / "ids.txt").write_text("a1\nmissing\n", encoding="utf-8")
+    with pytest.raises(EvalSetError, match="1 article ids are not in .*missing"):
+        load_set(tmp_path / "set.jsonl")
+    (tmp_path / "broken.jsonl").write_text('{"id": "a1", "text": "x"}\n{"id": \n', encoding="utf-8")
+    with pytest.raises(EvalSetError, match="broken.jsonl:2: invalid JSON"):
+        load_set(write(tmp_path, "set2.jsonl", {**news, "corpus": "broken.jsonl"}))
+    with pytest.raises(EvalSetError, match="cannot read its article ids"):
+        load_set(write(tmp_path, "set3.jsonl", {**news, "corpus_ids": "absent.txt"}))
+
+
+NEWS_SET = Path(__file__).parents[2] / "eval" / "news_set.jsonl"
+
+
+@pytest.mark.skipif(not ANT.exists(), reason="../shared/data/ant_news.jsonl.gz is absent")
+def test_news_set_points_into_the_ant_corpus(tmp_path):
+    """Every gold paragraph, numbered as ingestion numbers it (after cleaning), holds its evidence and a key."""
+    s = load_set(NEWS_SET)
+    assert len(s.corpus) == 150 and {q.language for q in s.questions} == {"ar", "en"}
+    assert sum(not q.answerable for q in s.questions) >= 10 and all(q.split == "test" for q in s.questions)
+    corpus = write(tmp_path, "news.json", s.corpus)
+    articles = {a.doc_id: clean(a) for a in read_articles(corpus)}
+    for q in s.questions:
+        texts = [articles[g.doc_id].paragraphs[g.paragraph - 1] for g in q.gold]
+        assert all(e in t for e, t in zip(q.evidence, texts, strict=True)), q.id
+        assert all(any(key_found(t, k) for k in q.keys) for t in texts[:1]), q.id
 
 
 ARCD_EN = Path(__file__).parents[2] / "eval" / "arcd_en.jsonl"

@@ -230,6 +230,32 @@ def test_ask_json_prints_exactly_the_contract(capsys, seed_index_copy):
     assert any("4500" in c["quote"] for c in citations)
 
 
+def test_ask_tells_what_the_checker_removed_and_why_in_the_questions_language(capsys, seed_index, chat_server):
+    """A language model's wrong figure: `--json` gives the removal's code, English reason and cited paragraph
+    as data; the printed answer gives the reason in Arabic, the question's language."""
+    question = "كم عدد الدول المشاركة في مؤتمر موسكو السابع للأمن الدولي؟"
+
+    def reply(messages):
+        n = chat_server.source_number(messages, "95 دولة")
+        return f"شاركت وفود من 95 دولة في المؤتمر [{n}]. وشاركت فيه وفود من 120 دولة [{n}]."
+
+    chat_server.reply = reply
+    spec = f"openai:scripted@{chat_server.url}"
+    code, out, err = run(capsys, "ask", question, "--index", seed_index, "--generator", spec, "--json")
+    assert code == 0, err
+    (removed,) = json.loads(out)["dropped"]
+    assert removed["sentence"] == "وشاركت فيه وفود من 120 دولة."
+    assert removed["code"] == "number" and removed["markers"] == []
+    assert removed["reason"].startswith("a figure it states is not in the cited paragraph (000_d5f7ec68f2725137")
+    (cited,) = removed["paragraphs"]
+    assert (cited["doc_id"], cited["paragraph"]) == ("000_d5f7ec68f2725137", 2)
+    code, out, err = run(capsys, "ask", question, "--index", seed_index, "--generator", spec)
+    assert code == 0, err
+    why = "(تذكر رقمًا لا يرد في الفقرة التي تحيل إليها (الفقرة 2 من المقال 000_d5f7ec68f2725137)"
+    assert f"  - وشاركت فيه وفود من 120 دولة.\n    {why}" in out
+    assert "a figure it states" not in out
+
+
 def test_ask_empty_question_is_a_clean_error(capsys, tmp_path):
     for question in ("", "   \n "):
         line = assert_clean_error(*run(capsys, "ask", question, "--index", tmp_path))

@@ -147,6 +147,9 @@ def test_adjacent_answer_sentences_are_one_quote_and_each_carries_the_marker(tmp
         ("ولد سنة ١٩٥٨ وتوفي عام 2018 عن 60 عاما", {"date", "quantity"}),
         ("ستكون العاصمة الروسية مقر المؤتمر", set()),  # "ست" (six) only as a whole word
         ("قال بوتين إن داعش هزم في سوريا", set()),
+        ("تحطمت طائرة ركاب بنغالية قرب مطار كاتماندو الاثنين", {"date"}),  # Monday, not the number two
+        ("وقال الأربعاء إن الاجتماع سيعقد الخميس", {"date"}),
+        ("أصيب اثنين من الجنود", {"quantity"}),
     ],
 )
 def test_answer_kinds_are_read_from_figures_in_digits_or_words(text, kinds):

@@ -126,7 +126,7 @@ def test_ask_json_prints_generator_and_dropped(seed_index, chat_server, capsys):
     out = json.loads(capsys.readouterr().out)
     assert out["generator"] == spec
     assert any(d["sentence"] == "He said 9000 more are coming." for d in out["dropped"])
-    assert all(set(d) == {"sentence", "reason"} for d in out["dropped"])
+    assert all(set(d) == {"sentence", "reason", "code", "paragraphs", "markers"} for d in out["dropped"])
     assert main(["ask", EN_QUESTION, "--index", str(seed_index), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["generator"] == EXTRACTIVE and out["dropped"] == []

@@ -113,13 +113,39 @@ def test_an_index_whose_search_breadth_cannot_be_raised_now_still_answers(seed_i
     old = chromadb.PersistentClient(path=str(seed_index_copy / "chroma")).get_collection("isnad")
     old.modify(configuration={"hnsw": {"ef_search": 100}})  # built before SEARCH_EF
 
+    tries = []
+
     def locked(self, **kwargs):
+        tries.append(kwargs)
         raise RuntimeError("database is locked")  # another process writing Chroma's database
 
     monkeypatch.setattr(Collection, "modify", locked)
+    monkeypatch.setattr("rag.store.LOCK_PAUSES", (0.0, 0.0))
     assistant = Assistant(seed_index_copy)
+    assert len(tries) == 3  # tried again after each pause, then given up
     assert "could not set ef_search: database is locked" in caplog.text
     assert assistant.retrieve("كم عدد عناصر داعش في أفغانستان؟", 3)
+
+
+def test_a_lock_that_passes_does_not_lower_the_search_breadth(seed_index_copy, monkeypatch, caplog):
+    import chromadb
+    from chromadb.api.models.Collection import Collection
+
+    old = chromadb.PersistentClient(path=str(seed_index_copy / "chroma")).get_collection("isnad")
+    old.modify(configuration={"hnsw": {"ef_search": 100}})  # built before SEARCH_EF
+    modify, tries = Collection.modify, []
+
+    def locked_once(self, **kwargs):
+        tries.append(kwargs)
+        if len(tries) == 1:
+            raise RuntimeError("database is locked")  # a write by another connection, over by the next try
+        return modify(self, **kwargs)
+
+    monkeypatch.setattr(Collection, "modify", locked_once)
+    monkeypatch.setattr("rag.store.LOCK_PAUSES", (0.0,))
+    vectors = Assistant(seed_index_copy).index.vectors
+    assert len(tries) == 2 and "could not set ef_search" not in caplog.text
+    assert vectors._collection.configuration["hnsw"]["ef_search"] == SEARCH_EF
 
 
 def test_a_new_index_records_the_version_of_its_terms(tmp_path):

@@ -3,11 +3,15 @@ renumbering and quotes, on real seed paragraphs and the real support checker."""
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 
 from rag.language import REFUSAL
 from rag.schema import Draft, Hit
-from rag.verify import in_language, marker_numbers, sentences, verify
+from rag.support import Support
+from rag.verify import REASONS, Reason, _miscited, explain, in_language, marker_numbers, recited_note, sentences, verify
 
 # Seed paragraphs used as the retrieved sources [1] .. [3] of a draft.
 SOURCES = [
@@ -174,7 +178,15 @@ def test_nothing_supported_is_a_refusal(check):
     assert [d["sentence"] for d in a.dropped] == ["هزم الجيش الفرنسي داعش في مالي."]
     assert "the cited paragraphs (" in a.dropped[0]["reason"]  # names France and Mali, which they lack
     a = check("[1] [2] [3] [1] [2]")  # what a small model writes when it loops
-    assert a.refused and a.dropped == [{"sentence": "[1] [2] [3] [1] [2]", "reason": "markers without a statement"}]
+    assert a.refused and a.dropped == [
+        {
+            "sentence": "[1] [2] [3] [1] [2]",
+            "reason": "markers without a statement",
+            "code": "markers_only",
+            "paragraphs": [],
+            "markers": [],
+        }
+    ]
 
 
 def test_the_models_own_refusal_is_a_refusal_with_nothing_dropped(check):
@@ -218,4 +230,95 @@ def test_a_loop_of_repeats_is_checked_once(check):
 def test_repeated_sentences_are_kept_once(check):
     a = check("شاركت وفود من 95 دولة [1]. شاركت وفود من 95 دولة [1].")
     assert a.text.count("95") == 1
-    assert a.dropped == [{"sentence": "شاركت وفود من 95 دولة.", "reason": "repeats an earlier sentence"}]
+    assert a.dropped == [
+        {
+            "sentence": "شاركت وفود من 95 دولة.",
+            "reason": "repeats an earlier sentence",
+            "code": "repeated",
+            "paragraphs": [{"n": 1, "doc_id": SOURCES[0][0], "paragraph": SOURCES[0][1]}],
+            "markers": [],
+        }
+    ]
+
+
+@pytest.mark.parametrize(
+    "draft, language, code",
+    [
+        ("شاركت وفود من 120 دولة في المؤتمر [1].", "ar", "number"),  # the paragraph says 95
+        ("شارك في المؤتمر 30 دولة [1].", "ar", "misplaced_figure"),  # 30 are defence ministers there
+        ("Delegations from 30 countries attended [1].", "en", "misplaced_figure"),
+        ("Lavrov said there are 4500 ISIS fighters in Afghanistan [2].", "en", "name"),  # Shoigu said it
+        ("أكد شويغو أن هناك 4500 عنصر لداعش في باكستان [2].", "ar", "word"),  # Afghanistan there
+        ("هذا صحيح [2].", "ar", "no_claim"),
+        ("That is true [2].", "en", "no_claim"),
+        ("وتوقع خبراء انخفاض أسعار النفط العام المقبل [2].", "ar", "unsupported"),
+        ("وتوقع خبراء انخفاض أسعار النفط العام المقبل.", "ar", "no_marker"),
+        ("وتوقع خبراء انخفاض أسعار النفط العام المقبل [7].", "ar", "marker_nowhere"),
+        ("Selon Choïgou, il y a 4500 combattants de l'EI en Afghanistan [2].", "en", "wrong_language"),
+        ("[1] [2]", "ar", "markers_only"),
+    ],
+)
+def test_every_removal_has_a_reason_code_and_its_paragraphs_as_data(check, draft, language, code):
+    a = check(draft, language)
+    (d,) = a.dropped
+    assert d["code"] == code and Reason(code) in Reason
+    assert d["reason"] == explain(d, "en", language)  # the English words are the code's, with its particulars
+    cited = sorted({int(n) for n in re.findall(r"\[(\d+)\]", draft) if int(n) <= len(SOURCES)})
+    cited = [] if code == "markers_only" else cited  # markers alone cite nothing: there is no sentence
+    assert d["paragraphs"] == [{"n": n, "doc_id": SOURCES[n - 1][0], "paragraph": SOURCES[n - 1][1]} for n in cited]
+    assert d["markers"] == ([7] if code == "marker_nowhere" else [])
+    assert json.loads(json.dumps(a.to_dict()))["dropped"] == [d]  # plain JSON data
+
+
+def test_a_sentence_citing_several_paragraphs_names_them_all(check):
+    a = check("هزم الجيش الفرنسي داعش في مالي [1]. [2] [3]")  # France and Mali: in none of the three
+    (d,) = a.dropped
+    assert d["code"] == "name" and [p["n"] for p in d["paragraphs"]] == [1, 2, 3]
+    assert d["reason"].startswith("a name it states is not in the cited paragraphs (000_d5f7ec68f2725137, paragraph 2;")
+    assert explain(d, "ar").startswith("تذكر اسمًا لا يرد في الفقرات التي تحيل إليها (الفقرة 2 من المقال")
+
+
+@pytest.mark.parametrize(
+    "reasons, code",
+    [
+        (["number"], Reason.NUMBER),
+        (["other paragraph"], Reason.OTHER_PARAGRAPH),
+        (["unsupported term"], Reason.WORD),
+        (["unmatched words"], Reason.WORD),
+        ([""], Reason.UNSUPPORTED),
+        (["other paragraph", "name"], Reason.NAME),  # one cited paragraph lacks a name: that is said first
+        (["unmatched words", "number"], Reason.NUMBER),
+    ],
+)
+def test_the_checkers_verdicts_give_the_code(reasons, code):
+    assert _miscited([Support(False, 0.0, None, r) for r in reasons]) == code
+
+
+def test_reasons_in_arabic_name_the_paragraphs_in_arabic_grammar():
+    one = [{"n": 1, "doc_id": "000_d5f7ec68f2725137", "paragraph": 2}]
+    two = [*one, {"n": 3, "doc_id": "003_c253744d7154f1cd", "paragraph": 3}]
+    number = {"code": "number", "paragraphs": one, "markers": []}
+    assert explain(number, "ar") == (
+        "تذكر رقمًا لا يرد في الفقرة التي تحيل إليها (الفقرة 2 من المقال 000_d5f7ec68f2725137)، "
+        "ولا تدعمها أي فقرة أخرى من نتائج البحث"
+    )
+    unsupported = {"code": "unsupported", "paragraphs": two, "markers": []}
+    assert explain(unsupported, "ar").startswith("ليس في الفقرتين اللتين تحيل إليهما (الفقرة 2 من المقال")  # dual
+    assert explain(unsupported, "en").startswith("the cited paragraphs (000_d5f7ec68f2725137, paragraph 2; 003_")
+    assert " do not support it" in explain(unsupported, "en")
+    assert explain({"code": "wrong_language", "paragraphs": one, "markers": []}, "ar") == "ليست بلغة السؤال (العربية)"
+    nowhere = {"code": "marker_nowhere", "paragraphs": [], "markers": [7, 9]}
+    assert explain(nowhere, "ar") == "تحيل إلى ما ليس في نتائج البحث ([7], [9])، ولا تدعمها أي فقرة منها"
+    # the particulars through `value`: what the chat isolates in right-to-left text
+    marked = explain(number, "ar", value=lambda v: f"<{v}>")
+    assert "(الفقرة <2> من المقال <000_d5f7ec68f2725137>)" in marked
+    recited = {"sentence": "s", "from": one, "to": {"n": 2, "doc_id": "x", "paragraph": 8}}
+    assert recited_note(recited, "en") == "the model cited 000_d5f7ec68f2725137, paragraph 2; it is in source [2]"
+    assert recited_note(recited, "ar") == (
+        "نسبها النموذج إلى غير مصدرها (الفقرة 2 من المقال 000_d5f7ec68f2725137)، وهي واردة في المصدر [2]"
+    )
+    # every code has its words in both languages; the Arabic ones hold no English word
+    assert set(REASONS["ar"]) == set(REASONS["en"]) == set(Reason)
+    for code in Reason:
+        removal = {"code": code, "paragraphs": one, "markers": [7]}
+        assert not re.search("[A-Za-z]", explain(removal, "ar", value=lambda v: "")), code

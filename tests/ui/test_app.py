@@ -18,8 +18,9 @@ import pytest
 from rag import Answer, Assistant, BadQuestion, Citation, IndexUnusable, ModelMismatch, StoreUnavailable
 from rag.embed import EmbedderError
 from rag.language import REFUSAL
+from rag.verify import explain
 from ui.app import Chat, _display_name, _pieces, build
-from ui.render import answer_html, isolate, refusal_html, sources_html
+from ui.render import answer_html, dropped_html, isolate, recited_html, refusal_html, sources_html
 
 
 class Elements(HTMLParser):
@@ -177,6 +178,36 @@ def test_english_line_shows_the_quoted_sentence_as_a_block():
     assert 'href="#src-2-1"' in out
     # a marker that cites nothing stays text
     assert "isnad-marker" not in answer_html("نص [7]", "ar", turn=0, cited={1})
+
+
+def test_checker_notes_are_in_the_answers_language_with_ids_isolated():
+    cited = [{"n": 1, "doc_id": "000_d5f7ec68f2725137", "paragraph": 2}]
+    wrong = {"sentence": "وشاركت فيه وفود من 120 دولة.", "code": "number", "paragraphs": cited, "markers": []}
+    wrong["reason"] = explain(wrong, "en")
+    moved = {"sentence": "شاركت وفود من 95 دولة.", "from": cited, "to": {"n": 1, "doc_id": "x", "paragraph": 8}}
+    answer = Answer("كم دولة شاركت؟", "ar", "…", False, dropped=[wrong], recited=[moved])
+    out = Elements(dropped_html(answer))
+    assert out.select("div", class_="isnad-dropped", dir="rtl", lang="ar")
+    ((attrs, note),) = out.select("span", class_="isnad-checker-note")
+    assert attrs["dir"] == "rtl" and attrs["lang"] == "ar"
+    assert note == " — تذكر رقمًا لا يرد في الفقرة التي تحيل إليها (الفقرة 2 من المقال 000_d5f7ec68f2725137)، " + (
+        "ولا تدعمها أي فقرة أخرى من نتائج البحث"
+    )
+    assert "figure" not in dropped_html(answer)  # not the English reason
+    values = out.select("bdi", class_="isnad-note-value")
+    assert [(a["dir"], text) for a, text in values] == [("ltr", "2"), ("ltr", "000_d5f7ec68f2725137")]
+    assert [text for _, text in out.select("bdi", dir="auto")] == ["وشاركت فيه وفود من 120 دولة."]
+    recited = Elements(recited_html(answer))
+    ((attrs, note),) = recited.select("span", class_="isnad-checker-note")
+    assert attrs["dir"] == "rtl" and note.startswith(" — نسبها النموذج إلى غير مصدرها (الفقرة 2 من المقال")
+    assert [t for _, t in recited.select("bdi", class_="isnad-note-value")] == ["2", "000_d5f7ec68f2725137", "[1]"]
+    # an English answer: the reason as the JSON gives it, left to right; ids escaped like any text
+    english = Answer("q", "en", "…", False, dropped=[wrong | {"paragraphs": [cited[0] | {"doc_id": "a<b"}]}])
+    out = Elements(dropped_html(english))
+    ((attrs, note),) = out.select("span", class_="isnad-checker-note")
+    reason = "a figure it states is not in the cited paragraph (a<b, paragraph 2), and no other retrieved paragraph"
+    assert attrs["dir"] == "ltr" and note == f" — {reason} supports it"
+    assert "a&lt;b" in dropped_html(english)
 
 
 def test_highlight_equals_the_quote_even_with_markup_characters():

@@ -344,6 +344,8 @@ def test_language_model_answer_streams_then_is_replaced_by_the_checked_answer(
         assert page.locator(".isnad-draft").count() == 0
         page.click("text=جمل حذفها المدقق (1)")
         assert "120" in page.inner_text(".isnad-dropped")
+        assert "تذكر رقمًا لا يرد في" in page.inner_text(".isnad-checker-note")  # why, in the question's language
+        assert direction(page, ".isnad-checker-note") == "rtl"
         assert direction(page, ".isnad-answer") == "rtl"
         screenshot(page, "llm-answer-checked", ".isnad-answer")
     finally:
