@@ -192,13 +192,16 @@ class Assistant:
         generator: str | object | None = None,
     ) -> Iterator[str | Answer]:
         """`answer()` as it is written: text pieces (str) as the generator writes them, unchecked, then the
-        checked `Answer` (last). The extractive answerer yields its whole text at once."""
+        checked `Answer` (last). The extractive answerer yields its whole text at once. With a language model, a
+        question in another language than the articles' is also translated by it, and retrieval uses both
+        (`Answer.translation`; rag.retrieve)."""
         question = self._checked(question)
         gen = self._generator(generator)
         t0 = time.perf_counter()
         asked = standalone_question(question, history, gen)
         t1 = time.perf_counter()
-        translation = self._translation(asked, gen)
+        translating = self._translates(asked, gen)
+        translation = self._translation(asked, gen) if translating else ""
         t_translated = time.perf_counter()
         hits = self.retriever.retrieve(asked, top_k=top_k, translation=translation)
         t2 = time.perf_counter()
@@ -219,7 +222,7 @@ class Assistant:
         result.timings_ms = {"retrieve": round((t2 - t_translated) * 1000, 1)}
         if history:
             result.timings_ms["rewrite"] = round((t1 - t0) * 1000, 1)
-        if gen is not None and detect_language(asked) != ARTICLES_LANGUAGE:
+        if translating:
             result.timings_ms["translate"] = round((t_translated - t1) * 1000, 1)
         result.timings_ms["answer"] = round((t3 - t2) * 1000, 1)
         if gen is not None:
@@ -227,12 +230,18 @@ class Assistant:
         result.timings_ms["total"] = round((t4 - t0) * 1000, 1)
         yield result
 
-    def _translation(self, question: str, gen: Generator | None) -> str:
-        """With a language model, `question` translated into the articles' language when it is in another, for
-        retrieval beside it: "" without a model, for a question in the articles' language, and when the model
-        fails or its translation does not lie close to the question (`Retriever.faithful`)."""
-        if gen is None or detect_language(question) == ARTICLES_LANGUAGE:
-            return ""
+    def _translates(self, question: str, gen: Generator | None) -> bool:
+        """Whether `question` is translated for retrieval: a language model is set, the question is not in the
+        articles' language, and the retriever gives a translation weight (`Fusion.translation_weight` 0: never)."""
+        return (
+            gen is not None
+            and self.retriever.fusion.translation_weight > 0
+            and detect_language(question) != ARTICLES_LANGUAGE
+        )
+
+    def _translation(self, question: str, gen: Generator) -> str:
+        """`question` translated by the language model into the articles' language, for retrieval beside it: ""
+        when the model fails or its translation does not lie close to the question (`Retriever.faithful`)."""
         try:
             translation = gen.translate(question, ARTICLES_LANGUAGE)
         except Exception as e:  # a model that fails to translate must not lose the question: it is asked as it is

@@ -11,6 +11,7 @@ from llama_index.core.llms import MockLLM
 from rag import Assistant, BadQuestion
 from rag.assistant import MAX_QUESTION_CHARS, NO_WORDS
 from rag.generate import Generator
+from rag.retrieve import Fusion
 from rag.support import MARKER
 
 # Five different questions, each asked four times at once: 20 threads on one Assistant.
@@ -163,6 +164,13 @@ def test_an_arabic_question_is_not_translated(seed_assistant):
     gen = Translating(S042)
     seed_assistant.answer(CONCURRENT[0], generator=gen)
     assert gen.asked == [] and gen.hits
+
+
+def test_a_translation_weight_of_zero_asks_for_no_translation(seed_assistant, monkeypatch):
+    monkeypatch.setattr(seed_assistant.retriever, "fusion", Fusion(translation_weight=0.0))
+    gen = Translating(S042_AR)
+    a = seed_assistant.answer(S042, generator=gen)
+    assert gen.asked == [] and a.translation == "" and "translate" not in a.timings_ms
 
 
 def test_without_a_model_nothing_is_translated(seed_assistant):
