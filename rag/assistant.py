@@ -247,7 +247,10 @@ class Assistant:
         except Exception as e:  # a model that fails to translate must not lose the question: it is asked as it is
             log.warning("the question could not be translated (%s); retrieving with it as asked", e)
             return ""
-        return translation if self.retriever.faithful(question, translation) else ""
+        if translation and not self.retriever.faithful(question, translation):
+            log.info("the model's translation %r is too far from the question to be one; ignored", translation)
+            return ""
+        return translation
 
     def warm_up(self) -> float:
         """Load now what the first answer would otherwise load on its way (the index's stores, the embedding
