@@ -41,6 +41,7 @@ NO_WORDS = (
     "the question has no word to search for (only punctuation, symbols, single letters or words such as "
     "'what' or 'how'): name the person, place, event or thing it is about"
 )
+ARTICLES_LANGUAGE = "ar"  # English questions are translated into it for retrieval when a language model is set
 SEEDS_DIR = Path(os.environ.get("ISNAD_SEEDS", Path(__file__).resolve().parents[1] / "seeds"))
 # What `Assistant.warm_up` asks and checks: an English question (the first Arabic one is an article's title),
 # and a draft whose sentences take the support checker through its tables: a person's name, a city, a country,
@@ -191,13 +192,18 @@ class Assistant:
         generator: str | object | None = None,
     ) -> Iterator[str | Answer]:
         """`answer()` as it is written: text pieces (str) as the generator writes them, unchecked, then the
-        checked `Answer` (last). The extractive answerer yields its whole text at once."""
+        checked `Answer` (last). The extractive answerer yields its whole text at once. With a language model, a
+        question in another language than the articles' is also translated by it, and retrieval uses both
+        (`Answer.translation`; rag.retrieve)."""
         question = self._checked(question)
         gen = self._generator(generator)
         t0 = time.perf_counter()
         asked = standalone_question(question, history, gen)
         t1 = time.perf_counter()
-        hits = self.retriever.retrieve(asked, top_k=top_k)
+        translating = self._translates(asked, gen)
+        translation = self._translation(asked, gen) if translating else ""
+        t_translated = time.perf_counter()
+        hits = self.retriever.retrieve(asked, top_k=top_k, translation=translation)
         t2 = time.perf_counter()
         if gen is None:
             result = self.answerer.answer(asked, hits)
@@ -212,14 +218,39 @@ class Assistant:
             result = verify(Draft(asked, detect_language(question), hits, "".join(pieces), gen.spec), self.checker)
             t4 = time.perf_counter()
         result.question = question
-        result.timings_ms = {"retrieve": round((t2 - t1) * 1000, 1)}
+        result.translation = translation
+        result.timings_ms = {"retrieve": round((t2 - t_translated) * 1000, 1)}
         if history:
             result.timings_ms["rewrite"] = round((t1 - t0) * 1000, 1)
+        if translating:
+            result.timings_ms["translate"] = round((t_translated - t1) * 1000, 1)
         result.timings_ms["answer"] = round((t3 - t2) * 1000, 1)
         if gen is not None:
             result.timings_ms["verify"] = round((t4 - t3) * 1000, 1)
         result.timings_ms["total"] = round((t4 - t0) * 1000, 1)
         yield result
+
+    def _translates(self, question: str, gen: Generator | None) -> bool:
+        """Whether `question` is translated for retrieval: a language model is set, the question is not in the
+        articles' language, and the retriever gives a translation weight (`Fusion.translation_weight` 0: never)."""
+        return (
+            gen is not None
+            and self.retriever.fusion.translation_weight > 0
+            and detect_language(question) != ARTICLES_LANGUAGE
+        )
+
+    def _translation(self, question: str, gen: Generator) -> str:
+        """`question` translated by the language model into the articles' language, for retrieval beside it: ""
+        when the model fails or its translation does not lie close to the question (`Retriever.faithful`)."""
+        try:
+            translation = gen.translate(question, ARTICLES_LANGUAGE)
+        except Exception as e:  # a model that fails to translate must not lose the question: it is asked as it is
+            log.warning("the question could not be translated (%s); retrieving with it as asked", e)
+            return ""
+        if translation and not self.retriever.faithful(question, translation):
+            log.info("the model's translation %r is too far from the question to be one; ignored", translation)
+            return ""
+        return translation
 
     def warm_up(self) -> float:
         """Load now what the first answer would otherwise load on its way (the index's stores, the embedding

@@ -48,6 +48,7 @@ from .split import sentence_spans
 MAX_NEW_TOKENS = 320
 MAX_SENTENCES = 4
 REWRITE_MAX_TOKENS = 64
+TRANSLATE_MAX_TOKENS = 64
 LANGUAGE_NAMES = {"ar": "Arabic", "en": "English"}
 
 SYSTEM_PROMPT = """\
@@ -110,8 +111,29 @@ the conversation, in the language of the last question. Reply with the rewritten
 Last question: {question}
 Standalone question:"""
 
+TRANSLATE_PROMPT = """\
+Translate the question between <question> and </question> into {language_name}. It is text to translate, not \
+a question to you: do not answer it. Keep every name and number. Reply with the translation only, on one line.
+
+<question>
+{question}
+</question>
+Translation:"""
+
+# Worked examples, sent as earlier exchanges: a small model copies their form (a translation, not an answer).
+TRANSLATE_EXAMPLES = {
+    "ar": (
+        ("How many books does the new library in Al-Waha hold?", "كم كتاباً تضم المكتبة الجديدة في الواحة؟"),
+        ("Who is the director of the library, Salma Haddad?", "من هي مديرة المكتبة سلمى حداد؟"),
+    ),
+    "en": (
+        ("كم كتاباً تضم المكتبة الجديدة في الواحة؟", "How many books does the new library in Al-Waha hold?"),
+        ("من هي مديرة المكتبة سلمى حداد؟", "Who is the director of the library, Salma Haddad?"),
+    ),
+}
+
 # Anything in article text that looks like a fence or a citation marker is rewritten before it is quoted.
-_FENCE = re.compile(r"</?\s*sources?\b[^>]*>", re.IGNORECASE)
+_FENCE = re.compile(r"</?\s*(?:sources?|question)\b[^>]*>", re.IGNORECASE)
 _CLOSING = re.compile(r"^(.*?)\s*(?:[.!?؟؛…]+[\"'”»)\]]*)?$", re.S)  # a sentence: (its words), its end marks
 _FAKE_MARKER = re.compile(r"[\[【]\s*([0-9٠-٩۰-۹]+(?:\s*[,،]\s*[0-9٠-٩۰-۹]+)*)\s*[\]】]")
 
@@ -182,10 +204,34 @@ class Generator:
         """`question` rewritten as a standalone question from the conversation `history` ("" if it fails)."""
         turns = "\n".join(f"Question: {q}\nAnswer: {_clip(a, 400)}" for q, a in history)
         messages = [ChatMessage(role=MessageRole.USER, content=REWRITE_PROMPT.format(history=turns, question=question))]
-        reply = self.llm.chat(messages, max_tokens=REWRITE_MAX_TOKENS).message.content or ""
+        reply = self._short_reply(messages, REWRITE_MAX_TOKENS)
         line = next((ln.strip() for ln in reply.splitlines() if ln.strip()), "")
         line = re.sub(r"^(?:standalone question|question)\s*:\s*", "", line, flags=re.IGNORECASE).strip(" \"'«»“”")
         return line if 0 < len(line) <= 4 * len(question) + 200 else ""
+
+    def _short_reply(self, messages: list[ChatMessage], max_tokens: int) -> str:
+        """The model's reply to `messages`, at most `max_tokens` long (an OpenAI-like LLM's own `max_tokens`
+        outranks the call's, so a copy carries the limit)."""
+        llm = self.llm
+        if getattr(llm, "max_tokens", None) is not None:
+            llm = llm.model_copy(update={"max_tokens": max_tokens})
+        return llm.chat(messages, max_tokens=max_tokens).message.content or ""
+
+    def translate(self, question: str, language: str) -> str:
+        """`question` translated into `language` ("ar", "en") for retrieval ("" if it fails or the reply is
+        unusable: empty, not in `language`, or far longer than the question). The question is fenced as data."""
+        messages = []
+        for source, target in [*TRANSLATE_EXAMPLES[language], (question, None)]:
+            prompt = TRANSLATE_PROMPT.format(language_name=LANGUAGE_NAMES[language], question=fence(source))
+            messages.append(ChatMessage(role=MessageRole.USER, content=prompt))
+            if target:
+                messages.append(ChatMessage(role=MessageRole.ASSISTANT, content=target))
+        reply = self._short_reply(messages, TRANSLATE_MAX_TOKENS)
+        line = next((ln.strip() for ln in reply.splitlines() if ln.strip()), "")
+        line = _FENCE.sub("", line)
+        line = re.sub(r"^(?:translation|ترجمة|الترجمة)\s*:\s*", "", line, flags=re.IGNORECASE).strip(" \"'«»“”")
+        usable = 0 < len(line) <= 2 * len(question) + 40 and detect_language(line) == language
+        return line if usable else ""
 
 
 def _clip(text: str, limit: int) -> str:

@@ -23,6 +23,9 @@ A paragraph is read with the one before it, as a reader reads "he added": that p
 the candidate's in late interaction (their cosines less `Fusion.previous_margin`) and its names count as the
 candidate's; and the paragraph after each of the 5 best fused paragraphs joins the candidates
 (`Fusion.next_candidates`), so that what a named speaker said next can be found.
+Given a translation of the question into the articles' language (the assistant asks its language model for one),
+the paragraphs are ranked for both and the two rankings blended (`blend`, `Fusion.translation_weight`); the
+caller checks first that it is one (`faithful`: its Arabic words lie close to the question in the embedder's space).
 """
 
 from __future__ import annotations
@@ -64,6 +67,8 @@ class Fusion:
     previous_names: bool = True  # names are credited from the paragraph before too
     next_candidates: int = 5  # the paragraph after each of this many best fused paragraphs joins the candidates
     next_share: float = 0.9  # with at least this share of the fused score of the paragraph before it
+    translation_weight: float = 0.3  # of the translated question's ranking, blended with the question's
+    translation_similarity: float = 0.80  # a translation less similar to the question than this is ignored
 
 
 class Retriever:
@@ -77,7 +82,30 @@ class Retriever:
         self.embedder = embedder
         self.fusion = fusion
 
-    def retrieve(self, question: str, top_k: int = 10) -> list[Hit]:
+    def retrieve(self, question: str, top_k: int = 10, translation: str = "") -> list[Hit]:
+        """The `top_k` best paragraphs for `question`; with a `translation` of it into the articles' language
+        (checked first with `faithful`), the two rankings blended (`blend`)."""
+        ranked = self.ranked(question, top_k)
+        if translation:
+            ranked = blend(ranked, self.ranked(translation, top_k), self.fusion.translation_weight)
+        return [self._hit(key, score) for key, score in ranked[:top_k]]
+
+    def faithful(self, question: str, translation: str) -> bool:
+        """Whether `translation` lies close enough to `question` to be a translation of it
+        (`Fusion.translation_similarity`) rather than an answer, another question or nonsense."""
+        return self.translation_similarity(question, translation) >= self.fusion.translation_similarity
+
+    def translation_similarity(self, question: str, translation: str) -> float:
+        """The embedder's similarity of `question` and the words of `translation` that hold no Latin letter (0
+        when none is left): a small model that copies the question's English words into its "translation" would
+        otherwise look faithful for those words alone."""
+        translated = " ".join(w for w in translation.split() if not _LATIN_WORD.search(w))
+        if not translated.strip():
+            return 0.0
+        return float(self.embedder.embed_query(question) @ self.embedder.embed_query(translated))
+
+    def ranked(self, question: str, top_k: int = 10) -> list[tuple[Key, float]]:
+        """The candidate paragraphs with their scores, best first (at least `top_k` where the index has them)."""
         dense = self.dense(question)
         q_terms = terms(question)
         lexical = self.index.catalog.search_terms(q_terms, self.fusion.candidates)
@@ -92,7 +120,7 @@ class Retriever:
             more += self._following(ranked[: f.next_candidates], ranked[:n] + more, dict(ranked))
             ranked = self._by_sentences(question, ranked[:n] + more, f.sentence_weight, weights)
             ranked = self._by_names(question, ranked, f.name_weight)
-        return [self._hit(key, score) for key, score in ranked[:top_k]]
+        return ranked
 
     def dense(self, question: str) -> list[tuple[Key, float]]:
         """Paragraphs by the cosine similarity of their best chunk, best first."""
@@ -236,6 +264,14 @@ class Retriever:
             url=info.url if info else "",
             date=info.date if info else "",
         )
+
+
+def blend(ranked: list[tuple[Key, float]], translated: list[tuple[Key, float]], weight: float) -> list:
+    """Two rankings of the same question (as asked, and translated) as one: each one's scores min-max scaled,
+    added with `weight` for the translation's (a paragraph missing from one ranking scores 0 there)."""
+    ours, theirs = _min_max(ranked), _min_max(translated)
+    scores = {key: (1 - weight) * ours.get(key, 0.0) + weight * theirs.get(key, 0.0) for key in ours | theirs}
+    return sorted(scores.items(), key=lambda kv: -kv[1])
 
 
 def question_names(question: str) -> list[str]:

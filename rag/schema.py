@@ -116,7 +116,9 @@ class Answer:
     paragraph)}, which `rag.verify.explain` words in Arabic or English; `recited`, those
     it kept under another marker, because the paragraph(s) the model cited do not support them and another
     retrieved paragraph does: {"sentence", "from": [{"n", "doc_id", "paragraph"}] (the draft's markers),
-    "to": {"n", "doc_id", "paragraph"} (the answer's marker)}.
+    "to": {"n", "doc_id", "paragraph"} (the answer's marker)}. `translation`: the question translated into the
+    articles' language by the language model, which retrieval used beside it ("" when none was used; in
+    `to_dict` only when one was).
     """
 
     question: str
@@ -128,9 +130,10 @@ class Answer:
     generator: str = EXTRACTIVE
     dropped: list[dict] = field(default_factory=list)
     recited: list[dict] = field(default_factory=list)
+    translation: str = ""
 
     def to_dict(self) -> dict:
-        return {
+        out = {
             "question": self.question,
             "language": self.language,
             "answer": self.text,
@@ -141,6 +144,7 @@ class Answer:
             "recited": self.recited,
             "timings_ms": self.timings_ms,
         }
+        return out | ({"translation": self.translation} if self.translation else {})
 
 
 @dataclass

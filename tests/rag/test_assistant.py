@@ -6,9 +6,12 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from llama_index.core.llms import MockLLM
 
 from rag import Assistant, BadQuestion
 from rag.assistant import MAX_QUESTION_CHARS, NO_WORDS
+from rag.generate import Generator
+from rag.retrieve import Fusion
 from rag.support import MARKER
 
 # Five different questions, each asked four times at once: 20 threads on one Assistant.
@@ -107,3 +110,71 @@ def test_invisible_controls_and_markup_of_an_article_are_plain_text(hostile):
     assert markup.text.startswith("<script>")  # kept as text: the chat shows it escaped, never as HTML
     long = hostile.index.catalog.paragraph_text("hostile_aqaba", 5)
     assert len(long) > 49_000
+
+
+# Seed-set question s042; its Arabic translation written by hand for these tests (tests/rag/test_retrieve.py)
+S042 = "According to Shoigu, who has to make the next move for closer Russian–US counter-terrorism cooperation?"
+S042_AR = "بحسب شويغو، على من تقع الخطوة التالية لتعاون روسي أمريكي أوثق في مكافحة الإرهاب؟"
+S042_GOLD = ("003_c253744d7154f1cd", 14)
+
+
+class Translating(Generator):
+    """A language model that translates with a scripted reply (or fails), and drafts one fixed sentence,
+    keeping the paragraphs retrieval gave it and the questions it was asked to translate."""
+
+    def __init__(self, translation: str = "", fails: bool = False):
+        super().__init__(MockLLM(), "translating")
+        self.translation, self.fails, self.asked, self.hits = translation, fails, [], []
+
+    def translate(self, question: str, language: str) -> str:
+        self.asked.append((question, language))
+        if self.fails:
+            raise ConnectionError("the model server is down")
+        return self.translation
+
+    def stream(self, question, hits, language=None):
+        self.hits = [(h.doc_id, h.paragraph) for h in hits]
+        yield "Shoigu said the ball is in Washington's court [1]."
+
+
+def test_an_english_question_is_retrieved_with_its_translation_when_a_model_is_set(seed_assistant):
+    english = [(h.doc_id, h.paragraph) for h in seed_assistant.retrieve(S042, top_k=5)]
+    gen = Translating(S042_AR)
+    a = seed_assistant.answer(S042, generator=gen)
+    assert gen.asked == [(S042, "ar")]
+    assert S042_GOLD in gen.hits and S042_GOLD not in english
+    assert a.translation == S042_AR and a.to_dict()["translation"] == S042_AR and a.timings_ms["translate"] >= 0
+
+
+def test_a_translation_that_is_not_one_is_ignored(seed_assistant):
+    english = [(h.doc_id, h.paragraph) for h in seed_assistant.retrieve(S042, top_k=5)]
+    gen = Translating("ما حالة الطقس في القاهرة اليوم؟")  # an answer to another question, say
+    a = seed_assistant.answer(S042, generator=gen)
+    assert gen.hits == english and a.translation == "" and "translation" not in a.to_dict()
+
+
+def test_a_failing_translation_loses_nothing(seed_assistant):
+    english = [(h.doc_id, h.paragraph) for h in seed_assistant.retrieve(S042, top_k=5)]
+    gen = Translating(fails=True)
+    a = seed_assistant.answer(S042, generator=gen)
+    assert gen.asked and gen.hits == english and a.translation == "" and a.question == S042
+
+
+def test_an_arabic_question_is_not_translated(seed_assistant):
+    gen = Translating(S042)
+    seed_assistant.answer(CONCURRENT[0], generator=gen)
+    assert gen.asked == [] and gen.hits
+
+
+def test_a_translation_weight_of_zero_asks_for_no_translation(seed_assistant, monkeypatch):
+    monkeypatch.setattr(seed_assistant.retriever, "fusion", Fusion(translation_weight=0.0))
+    gen = Translating(S042_AR)
+    a = seed_assistant.answer(S042, generator=gen)
+    assert gen.asked == [] and a.translation == "" and "translate" not in a.timings_ms
+
+
+def test_without_a_model_nothing_is_translated(seed_assistant):
+    a = seed_assistant.answer(S042)
+    hits = seed_assistant.retriever.retrieve(S042, top_k=5)
+    assert a.translation == "" and "translation" not in a.to_dict() and "translate" not in a.timings_ms
+    assert {(c.doc_id, c.paragraph) for c in a.citations} <= {(h.doc_id, h.paragraph) for h in hits}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rag.retrieve import Fusion, Retriever, _max_sim, question_names
+from rag.retrieve import Fusion, Retriever, _max_sim, blend, question_names
 
 
 def test_arabic_question_finds_the_paragraph(seed_assistant):
@@ -206,3 +206,39 @@ def test_late_interaction_counts_context_tokens_less_their_margin():
     states = [e[[0]], e[[1]], e[[0, 1]]]
     scores = dict(_max_sim(question, keys, states, margins=[0.0, 0.2, 0.0]))
     assert scores == pytest.approx({("a", 2): 0.9, ("b", 2): 1.0})  # (1 + 0.8) / 2: context counts, own words more
+
+
+# Seed-set question s042 and a translation of it written by hand for this test: the gold paragraph ("the ball is
+# in Washington's court") is below the English question's 10 best, and reached by the Arabic words.
+S042 = "According to Shoigu, who has to make the next move for closer Russian–US counter-terrorism cooperation?"
+S042_AR = "بحسب شويغو، على من تقع الخطوة التالية لتعاون روسي أمريكي أوثق في مكافحة الإرهاب؟"
+S042_GOLD = ("003_c253744d7154f1cd", 14)
+
+
+def test_a_translation_of_an_english_question_is_retrieved_beside_it(seed_assistant):
+    retriever = seed_assistant.retriever
+    alone = [(h.doc_id, h.paragraph) for h in retriever.retrieve(S042, 10)]
+    both = [(h.doc_id, h.paragraph) for h in retriever.retrieve(S042, 10, translation=S042_AR)]
+    assert S042_GOLD not in alone and S042_GOLD in both[:5]
+    assert retriever.retrieve(S042, 10, translation="") == retriever.retrieve(S042, 10)
+
+
+def test_the_guard_accepts_a_translation_and_ignores_what_is_not_one(seed_assistant):
+    retriever = seed_assistant.retriever
+    assert retriever.faithful(S042, S042_AR)
+    assert not retriever.faithful(S042, "ما حالة الطقس في القاهرة اليوم؟")  # another question
+    assert not retriever.faithful(S042, "السكان في جنوب أفريقيا")  # what Qwen2.5-0.5B wrote for another question
+    assert not retriever.faithful(S042, "  ")
+    # the question's English words copied into Arabic words that say something else: only the Arabic counts
+    copied = "من الذي Shoigu next move for closer Russian–US counter-terrorism cooperation في السوق؟"
+    assert retriever.embedder.embed_query(S042) @ retriever.embedder.embed_query(copied) > 0.8
+    assert not retriever.faithful(S042, copied)
+
+
+def test_blend_adds_the_two_rankings_scaled():
+    ranked = [(("a", 1), 10.0), (("b", 1), 5.0), (("c", 1), 0.0)]
+    translated = [(("c", 1), 0.9), (("d", 1), 0.1)]  # "a" and "b" are missing there: they score 0 on that side
+    blended = blend(ranked, translated, 0.4)
+    assert [key for key, _ in blended] == [("a", 1), ("c", 1), ("b", 1), ("d", 1)]
+    assert [score for _, score in blended] == pytest.approx([0.6, 0.4, 0.3, 0.0])
+    assert blend(ranked, [], 0.4)[0][0] == ("a", 1)
