@@ -168,6 +168,8 @@ def _ask(args) -> int:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return 0
     print(result.text)
+    if result.translation:
+        print(f"\n(also searched in Arabic as: {result.translation})")
     for c in result.citations:
         print(f"\n[{c.n}] {c.title} — paragraph {c.paragraph} ({c.doc_id})\n    {c.quote}")
     if result.dropped:

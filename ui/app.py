@@ -47,6 +47,7 @@ from .render import (
     recited_html,
     refusal_html,
     sources_html,
+    translation_html,
 )
 from .style import CSS, JS, THEME
 
@@ -241,6 +242,9 @@ class Chat:
             yield history + [{"role": "assistant", "content": error_html(e.message, lang, e.detail)}]
             return
         extra = []
+        if result.translation:
+            title = label(result.language, "translated")
+            extra.append({"role": "assistant", "content": translation_html(result), "metadata": {"title": title}})
         if result.recited:
             title = label(result.language, "recited", n=len(result.recited))
             extra.append({"role": "assistant", "content": recited_html(result), "metadata": {"title": title}})

@@ -169,6 +169,12 @@ def recited_html(answer: Answer) -> str:
     return _checked_html(answer, "isnad-recited", notes)
 
 
+def translation_html(answer: Answer) -> str:
+    """The Arabic translation of the question that the language model made and retrieval used beside it."""
+    text = escape(answer.translation, quote=False)
+    return f'<div class="isnad-msg isnad-translation" dir="rtl" lang="ar"><p>{text}</p></div>'
+
+
 def _note_text(text: str) -> str:
     return escape(text, quote=False)
 

@@ -256,6 +256,22 @@ def test_ask_tells_what_the_checker_removed_and_why_in_the_questions_language(ca
     assert "a figure it states" not in out
 
 
+def test_ask_prints_the_arabic_an_english_question_was_also_searched_with(capsys, seed_index, chat_server):
+    arabic = "كم عدد الدول المشاركة في مؤتمر موسكو السابع للأمن الدولي؟"
+
+    def reply(messages):  # a faithful translation, then an English answer
+        if "Translate the question" in messages[-1]["content"]:
+            return arabic
+        return f"Delegations from 95 countries took part [{chat_server.source_number(messages, '95 دولة')}]."
+
+    chat_server.reply = reply
+    question = "How many countries sent delegations to the seventh Moscow Conference on International Security?"
+    spec = f"openai:scripted@{chat_server.url}"
+    code, out, err = run(capsys, "ask", question, "--index", seed_index, "--generator", spec)
+    assert code == 0, err
+    assert f"(also searched in Arabic as: {arabic})" in out
+
+
 def test_ask_empty_question_is_a_clean_error(capsys, tmp_path):
     for question in ("", "   \n "):
         line = assert_clean_error(*run(capsys, "ask", question, "--index", tmp_path))

@@ -111,6 +111,25 @@ def test_recited_sentence_is_shown_with_the_paragraph_the_model_cited(chat, chat
     assert '<bdi class="isnad-note-value" dir="ltr">[1]</bdi>' in recited["content"]  # the answer's marker
 
 
+def test_an_english_question_shows_the_arabic_it_was_also_searched_with(chat, chat_server):
+    def translating(messages):  # the model translates the question faithfully, then answers in English
+        if "Translate the question" in messages[-1]["content"]:
+            return QUESTION
+        return f"Delegations from 95 countries took part [{chat_server.source_number(messages, '95 دولة')}]."
+
+    chat_server.reply = translating
+    english = "How many countries sent delegations to the seventh Moscow Conference on International Security?"
+    try:
+        final = list(chat.respond(english, [], 5, "en"))[-1]
+    finally:
+        chat_server.reply = replies(chat_server)
+    (panel,) = [m for m in final if "isnad-translation" in m["content"]]
+    assert panel["metadata"]["title"] == "Also searched in Arabic as"
+    assert f'<div class="isnad-msg isnad-translation" dir="rtl" lang="ar"><p>{QUESTION}</p></div>' == panel["content"]
+    arabic = list(chat.respond(QUESTION, [], 5, "ar"))[-1]
+    assert not any("isnad-translation" in m["content"] for m in arabic)  # an Arabic question is not translated
+
+
 def test_serve_warms_up_in_the_background_without_delaying_start_up(seed_assistant, monkeypatch, tmp_path):
     import threading
 
