@@ -33,7 +33,7 @@ from pathlib import Path
 from eval.sets import SEED_SET, EvalSet, Gold, ensure_corpus, load_set
 from rag import Assistant
 from rag.embed import CachedEmbedder
-from rag.retrieve import Fusion, Retriever, blend
+from rag.retrieve import Fusion, Retriever, blend, fuse
 
 ARCD = Path(__file__).resolve().parents[2] / "shared" / "data" / "arcd-train.json"
 ARCD_EN = Path(__file__).resolve().parents[1] / "eval" / "arcd_en.jsonl"
@@ -186,12 +186,8 @@ def _blended(english: dict, arabic: dict, q, weight: float) -> list:
     return blend(english[q.id], arabic[q.id], weight) if q.id in arabic else english[q.id]
 
 
-def _rrf(*rankings, k: int = 60) -> list:
-    scores: dict = {}
-    for ranking in rankings:
-        for rank, (key, _) in enumerate(ranking, start=1):
-            scores[key] = scores.get(key, 0.0) + 1 / (k + rank)
-    return sorted(scores.items(), key=lambda kv: -kv[1])
+def _rrf(*rankings) -> list:
+    return sorted(fuse([(r, 1.0) for r in rankings], "rrf").items(), key=lambda kv: -kv[1])
 
 
 def splits(path: Path) -> dict[str, str]:

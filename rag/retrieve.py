@@ -240,16 +240,7 @@ class Retriever:
 
     def _fuse(self, dense: list[tuple[Key, float]], lexical: list[tuple[Key, float]], known: float) -> dict:
         f = self.fusion
-        w_dense, w_lexical = f.dense_weight, (1 - f.dense_weight) * known
-        fused: dict[Key, float] = {}
-        for ranking, weight in ((dense, w_dense), (lexical, w_lexical)):
-            if f.method == "rrf":
-                scaled = {key: 1 / (f.rrf_k + rank) for rank, (key, _) in enumerate(ranking, start=1)}
-            else:
-                scaled = _min_max(ranking)
-            for key, s in scaled.items():
-                fused[key] = fused.get(key, 0.0) + weight * s
-        return fused
+        return fuse([(dense, f.dense_weight), (lexical, (1 - f.dense_weight) * known)], f.method, f.rrf_k)
 
     def _hit(self, key: Key, score: float) -> Hit:
         doc_id, paragraph = key
@@ -266,12 +257,24 @@ class Retriever:
         )
 
 
+def fuse(weighted: list[tuple[list[tuple[Key, float]], float]], method: str = "score", rrf_k: int = 60) -> dict:
+    """Rankings as one score per paragraph: each ranking scaled (min-max, or 1 / (`rrf_k` + rank) for "rrf")
+    and added with its weight (a paragraph missing from a ranking gets nothing from it)."""
+    fused: dict[Key, float] = {}
+    for ranking, weight in weighted:
+        if method == "rrf":
+            scaled = {key: 1 / (rrf_k + rank) for rank, (key, _) in enumerate(ranking, start=1)}
+        else:
+            scaled = _min_max(ranking)
+        for key, s in scaled.items():
+            fused[key] = fused.get(key, 0.0) + weight * s
+    return fused
+
+
 def blend(ranked: list[tuple[Key, float]], translated: list[tuple[Key, float]], weight: float) -> list:
-    """Two rankings of the same question (as asked, and translated) as one: each one's scores min-max scaled,
-    added with `weight` for the translation's (a paragraph missing from one ranking scores 0 there)."""
-    ours, theirs = _min_max(ranked), _min_max(translated)
-    scores = {key: (1 - weight) * ours.get(key, 0.0) + weight * theirs.get(key, 0.0) for key in ours | theirs}
-    return sorted(scores.items(), key=lambda kv: -kv[1])
+    """Two rankings of the same question (as asked, and translated) as one, best first (`fuse`: each min-max
+    scaled, `weight` for the translation's)."""
+    return sorted(fuse([(ranked, 1 - weight), (translated, weight)]).items(), key=lambda kv: -kv[1])
 
 
 def question_names(question: str) -> list[str]:
