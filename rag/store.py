@@ -17,6 +17,7 @@ import time
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from itertools import groupby
 from pathlib import Path
 from urllib.parse import urlparse
@@ -236,6 +237,18 @@ class Catalog:
 _INSERT_LEXICAL = "INSERT INTO lexical VALUES (?, ?, ?, ?)"
 
 
+def _tried(fn, pauses: tuple[float, ...], again) -> object:
+    """`fn()`, tried again after each of `pauses` (seconds) while it fails with an exception `again(e)` accepts;
+    the last failure is raised."""
+    for pause in (*pauses, None):
+        try:
+            return fn()
+        except Exception as e:
+            if pause is None or not again(e):
+                raise
+            time.sleep(pause)
+
+
 def _lexical_rows(doc_id: str, title: str, paragraphs: list[tuple[int, str]]) -> list[tuple[str, str, str, int]]:
     """The BM25 rows of one article: (paragraph terms, title terms, doc_id, paragraph number)."""
     title_terms = " ".join(terms(title))
@@ -293,32 +306,24 @@ class Vectors:
         """Give an older collection SEARCH_EF. A database another connection is writing at that moment
         ("database is locked") is tried again after each pause of LOCK_PAUSES; if it stays locked, this
         process searches at the old breadth and says so: the index is unharmed, and a later open raises it."""
-        for pause in (*LOCK_PAUSES, None):
-            try:
-                self._collection.modify(configuration={"hnsw": {"ef_search": SEARCH_EF}})
-                return
-            except Exception as e:  # chromadb raises several types; nothing was changed
-                if pause is None or "locked" not in str(e):
-                    log.warning(
-                        "searching %s at Chroma's default breadth this time (could not set ef_search: %s)",
-                        self.where,
-                        e,
-                    )
-                    return
-                time.sleep(pause)
+        modify = partial(self._collection.modify, configuration={"hnsw": {"ef_search": SEARCH_EF}})
+        try:
+            _tried(modify, LOCK_PAUSES, lambda e: "locked" in str(e))
+        except Exception as e:  # chromadb raises several types; nothing was changed
+            log.warning(
+                "searching %s at Chroma's default breadth this time (could not set ef_search: %s)", self.where, e
+            )
 
     def _call(self, what: str, fn, *args, **kwargs):
         """Call Chroma. A server that cannot be reached is tried again after each pause of RETRY_PAUSES
         (the calls are idempotent), then StoreUnavailable; so is a server that fails otherwise."""
-        for pause in (*RETRY_PAUSES, None):
-            try:
-                return fn(*args, **kwargs)
-            except Exception as e:
-                if not self.remote or isinstance(e, ValueError):
-                    raise
-                if pause is None or not isinstance(e, httpx.ConnectError):
-                    raise StoreUnavailable(f"the Chroma server at {self.where} failed during {what}: {e}") from e
-                time.sleep(pause)
+        pauses = RETRY_PAUSES if self.remote else ()
+        try:
+            return _tried(lambda: fn(*args, **kwargs), pauses, lambda e: isinstance(e, httpx.ConnectError))
+        except Exception as e:
+            if not self.remote or isinstance(e, ValueError):
+                raise
+            raise StoreUnavailable(f"the Chroma server at {self.where} failed during {what}: {e}") from e
 
     def model(self) -> dict | None:
         """The embedding model recorded on the collection, if any: {"name", "dim"}."""
