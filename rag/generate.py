@@ -204,9 +204,7 @@ class Generator:
         """`question` rewritten as a standalone question from the conversation `history` ("" if it fails)."""
         turns = "\n".join(f"Question: {q}\nAnswer: {_clip(a, 400)}" for q, a in history)
         messages = [ChatMessage(role=MessageRole.USER, content=REWRITE_PROMPT.format(history=turns, question=question))]
-        reply = self._short_reply(messages, REWRITE_MAX_TOKENS)
-        line = next((ln.strip() for ln in reply.splitlines() if ln.strip()), "")
-        line = re.sub(r"^(?:standalone question|question)\s*:\s*", "", line, flags=re.IGNORECASE).strip(" \"'«»“”")
+        line = _reply_line(self._short_reply(messages, REWRITE_MAX_TOKENS), r"standalone question|question")
         return line if 0 < len(line) <= 4 * len(question) + 200 else ""
 
     def _short_reply(self, messages: list[ChatMessage], max_tokens: int) -> str:
@@ -226,12 +224,17 @@ class Generator:
             messages.append(ChatMessage(role=MessageRole.USER, content=prompt))
             if target:
                 messages.append(ChatMessage(role=MessageRole.ASSISTANT, content=target))
-        reply = self._short_reply(messages, TRANSLATE_MAX_TOKENS)
-        line = next((ln.strip() for ln in reply.splitlines() if ln.strip()), "")
-        line = _FENCE.sub("", line)
-        line = re.sub(r"^(?:translation|ترجمة|الترجمة)\s*:\s*", "", line, flags=re.IGNORECASE).strip(" \"'«»“”")
+        line = _reply_line(self._short_reply(messages, TRANSLATE_MAX_TOKENS), r"translation|ترجمة|الترجمة", _FENCE)
         usable = 0 < len(line) <= 2 * len(question) + 40 and detect_language(line) == language
         return line if usable else ""
+
+
+def _reply_line(reply: str, labels: str, remove: re.Pattern | None = None) -> str:
+    """The first non-empty line of a short reply, without what `remove` matches, a leading "LABEL:" (`labels`:
+    alternatives, any case) and the quotes around it."""
+    line = next((ln.strip() for ln in reply.splitlines() if ln.strip()), "")
+    line = remove.sub("", line) if remove else line
+    return re.sub(rf"^(?:{labels})\s*:\s*", "", line, flags=re.IGNORECASE).strip(" \"'«»“”")
 
 
 def _clip(text: str, limit: int) -> str:
