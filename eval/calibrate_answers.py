@@ -39,6 +39,8 @@ from sklearn.linear_model import LogisticRegression
 from rag.assistant import Assistant
 from rag.calibration import Answerability, Calibration, QuestionKinds, Selection, packaged_path
 from rag.extract import SIGNALS, Evidence, answer_kinds
+from rag.schema import Hit
+from rag.split import sentence_spans
 
 from . import metrics as m
 from .run import answerer_without, gold_articles
@@ -54,7 +56,7 @@ TOP_K = 5
 class Example:
     """A question asked over some paragraphs, with what the answerer found there and the truth."""
 
-    source: str  # "seed", "arcd", "arcd-en" (+ " without gold")
+    source: str  # "seed", "arcd", "arcd-en" (+ " without gold" or " without fact")
     question: str
     language: str
     split: str
@@ -86,6 +88,9 @@ def collect(
         if hidden:
             kept = [h for h in ranked if h.doc_id not in hidden][:TOP_K]
             views.append((source + " without gold", False, kept, frozenset(hidden)))
+        cut = without_fact(q, ranked[:TOP_K]) if q.answerable else None
+        if cut:
+            views.append((source + " without fact", False, cut, frozenset()))
         vector = assistant.answerer.embedder.embed_query(q.question)  # cached: retrieval embedded it
         for name, answerable, hits, removed in views:
             e = Example(
@@ -107,6 +112,34 @@ def collect(
             out.append(e)
         if i % 50 == 0:
             print(f"  {source}: {i}/{len(questions)}", file=sys.stderr)
+    return out
+
+
+def without_fact(q: Question, hits: list[Hit]) -> list[Hit] | None:
+    """`hits` with the sentences that hold the question's answer cut from its gold paragraphs: the topic is
+    still there, the asked fact is not (a near miss). A sentence holds the answer when it holds a key
+    (`eval.metrics.key_found`) or overlaps where a key or an evidence span is written. None when no gold
+    paragraph was retrieved or holds the answer, when one would be left empty, or when a key is still
+    found in what is left (the paragraphs, their titles): the question would still be answerable."""
+    gold = {(g.doc_id, g.paragraph) for g in q.gold}
+    out, cut_any = [], False
+    for hit in hits:
+        if (hit.doc_id, hit.paragraph) in gold:
+            spans = sentence_spans(hit.text)
+            held = [s for s in spans if any(m.key_found(hit.text[s[0] : s[1]], k) for k in q.keys)]
+            for span in q.keys + q.evidence:
+                at = hit.text.find(span) if span.strip() else -1
+                while at >= 0:
+                    held += [s for s in spans if s[0] < at + len(span) and at < s[1]]
+                    at = hit.text.find(span, at + 1)
+            kept = [hit.text[s:e] for s, e in spans if (s, e) not in held]
+            if held and not kept:
+                return None
+            if held:
+                hit, cut_any = replace(hit, text=" ".join(kept)), True
+        out.append(hit)
+    if not cut_any or any(m.keys_found(h.text + " " + h.title, q.keys, False) for h in out):
+        return None
     return out
 
 
@@ -235,21 +268,23 @@ def report(examples: list[Example], assistant: Assistant) -> str:
 
 
 def tradeoff(examples: list[Example], answerability: Answerability, shifts=(-2, -1, -0.5, 0, 0.5, 1, 2)) -> str:
-    """Refusal recall (of ARCD's questions with their gold article hidden) against false refusals (of the same
-    questions as asked) per language and split, with the threshold moved by `shifts` in log-odds (0: the
-    chosen one): the precision/recall trade-off of the refusal model."""
-    lines = [f"{'log-odds shift':>14} {'threshold':>9}  " + "  ".join(f"{k:>17}" for k in _TRADEOFF_GROUPS)]
-    lines.append(f"{'':>14} {'':>9}  " + "  ".join(f"{'recall / false':>17}" for _ in _TRADEOFF_GROUPS))
+    """Refusal recall of ARCD's questions with their gold article hidden and with the answer's sentences cut
+    (`without_fact`) against false refusals (of the same questions as asked) per language and split, with
+    the threshold moved by `shifts` in log-odds (0: the chosen one): the precision/recall trade-off of the
+    refusal model."""
+    lines = [f"{'log-odds shift':>14} {'threshold':>9}  " + "  ".join(f"{k:>23}" for k in _TRADEOFF_GROUPS)]
+    lines.append(f"{'':>14} {'':>9}  " + "  ".join(f"{'hidden / fact / false':>23}" for _ in _TRADEOFF_GROUPS))
     p = {id(e): answerability.probability(e.signals) if e.evidence else 0.0 for e in examples}
     for shift in shifts:
         t = 1 / (1 + math.exp(-(_logit(answerability.threshold) + shift)))
         cells = []
         for lang, split in _TRADEOFF_GROUPS.values():
             group = [e for e in examples if e.source.startswith("arcd") and e.language == lang and e.split == split]
-            hidden = [p[id(e)] < t for e in group if not e.answerable]
-            asked = [p[id(e)] < t for e in group if e.answerable]
-            cells.append(f"{np.mean(hidden):.3f} / {np.mean(asked):.3f}" if hidden and asked else "—")
-        lines.append(f"{shift:>14} {t:9.4f}  " + "  ".join(f"{c:>17}" for c in cells))
+            kinds = ([e for e in group if e.source.endswith(end)] for end in ("without gold", "without fact"))
+            asked = [e for e in group if e.answerable]
+            shares = [np.mean([p[id(e)] < t for e in kind] or [np.nan]) for kind in (*kinds, asked)]
+            cells.append(" / ".join("—" if np.isnan(x) else f"{x:.3f}" for x in shares))
+        lines.append(f"{shift:>14} {t:9.4f}  " + "  ".join(f"{c:>23}" for c in cells))
     return "\n".join(lines)
 
 

@@ -1,11 +1,57 @@
-"""The refusal model's fit: one threshold that holds each language's false refusals within the limit on dev."""
+"""The refusal model's fit: one threshold that holds each language's false refusals within the limit on dev; the
+near-miss negatives (`without_fact`: the answer's sentences cut from the gold paragraph)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from eval.calibrate_answers import Example, fit_answerability
+from eval.calibrate_answers import Example, fit_answerability, without_fact
+from eval.sets import Gold, Question
 from rag.extract import SIGNALS
+from rag.schema import Hit
+
+# ARCD's Khashoggi paragraph (arcd-train-0, 1), its first three sentences
+KHASHOGGI = (
+    "جمال أحمد حمزة خاشقجي (13 أكتوبر 1958، المدينة المنورة - 2 أكتوبر 2018)، صحفي وإعلامي سعودي، رأس عدّة "
+    "مناصب لعدد من الصحف في السعودية، وتقلّد منصب مستشار، كما أنّه مدير عام قناة العرب الإخبارية سابقًا. "
+    "ويكتب عموداً في صحيفة واشنطن بوست منذ 2017. "
+    "وُصف في الصحف وأجهزة الاعلام العالمية بأنه وفيّ للدولة السعودية ومنتقد لسياساتها."
+)
+OTHER = "ترك خاشقجي السعودية في عام 2017 وكتب مقالات تنتقد الحكومة السعودية."
+
+
+def asked(keys: tuple[str, ...], evidence: tuple[str, ...] = ()) -> Question:
+    gold = (Gold("arcd-train-0", 1),)
+    return Question("q", "في أي صحيفة كتب خاشقجي عموداً منذ 2017؟", "ar", "squad", gold, keys=keys, evidence=evidence)
+
+
+def hits(*texts: str) -> list[Hit]:
+    return [Hit(f"arcd-train-{i}", "جمال خاشقجي", 1, t, 1.0 - i / 10) for i, t in enumerate(texts)]
+
+
+def test_the_fact_is_cut_from_the_gold_paragraph_and_the_rest_kept():
+    cut = without_fact(asked(("واشنطن بوست",)), hits(KHASHOGGI, OTHER))
+    assert cut is not None and len(cut) == 2
+    assert "واشنطن" not in cut[0].text and "صحفي وإعلامي سعودي" in cut[0].text and "منتقد لسياساتها" in cut[0].text
+    assert cut[1].text == OTHER and cut[0].title == "جمال خاشقجي"
+
+
+def test_an_answer_over_two_sentences_cuts_both_and_evidence_spans_are_cut_too():
+    two = "منذ 2017. وُصف في الصحف"  # an answer span across a sentence end
+    cut = without_fact(asked((two,)), hits(KHASHOGGI))
+    assert cut is not None and cut[0].text.startswith("جمال") and "منذ" not in cut[0].text and "وُصف" not in cut[0].text
+    cut = without_fact(asked(("صحيفة أمريكية",), evidence=("ويكتب عموداً في صحيفة واشنطن بوست",)), hits(KHASHOGGI))
+    assert cut is not None and "عموداً" not in cut[0].text  # the key is not written there; the evidence is
+
+
+def test_no_near_miss_when_the_answer_is_still_there_or_nothing_would_be_left():
+    assert without_fact(asked(("2017",)), hits(KHASHOGGI, OTHER)) is None  # another paragraph says 2017
+    elsewhere = [Hit("arcd-train-0", "جمال خاشقجي", 2, KHASHOGGI, 1.0)]  # not the gold paragraph (paragraph 2)
+    assert without_fact(asked(("واشنطن بوست",)), elsewhere) is None
+    assert without_fact(asked(("خاشقجي",)), hits(KHASHOGGI)) is None  # the title holds it
+    one = "ويكتب عموداً في صحيفة واشنطن بوست منذ 2017."
+    assert without_fact(asked(("واشنطن بوست",)), hits(one)) is None  # the gold paragraph would be empty
+    assert without_fact(asked(("الغارديان",)), hits(KHASHOGGI)) is None  # no sentence holds the answer
 
 
 def example(language: str, answerable: bool, dense: float) -> Example:
