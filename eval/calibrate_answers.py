@@ -6,7 +6,9 @@
 The examples: every question of the seed set (over the seed index) and of ARCD-train and its English
 translations eval/arcd_en.jsonl (over an ARCD index) as asked, and every ARCD question again with its
 gold article hidden from retrieval, which makes it unanswerable (SQuAD 2.0's idea; `eval.run.evaluate`'s
-`without_gold`), its terms weighed as in an index without that article (`eval.run.answerer_without`).
+`without_gold`), its terms weighed as in an index without that article (`eval.run.answerer_without`),
+and every answerable question again with the sentences holding its answer cut from its gold paragraph
+(`without_fact`: a near miss, the article is there and the asked fact is not), also unanswerable.
 Only the `dev` split (eval.sets.split_of) is fitted on; the `test` split is reported.
 
 1. Question kinds: a softmax regression from the question's embedding to the kind of its answer (a date,
@@ -20,7 +22,7 @@ Only the `dev` split (eval.sets.split_of) is fitted on; the `test` split is repo
 
 It writes the calibration (default: the packaged file for the model, `rag/calibrations/<model>.json`) and
 prints refusal recall / false refusals / correctness per set, language and split, and the refusal trade-off
-at other thresholds. About 4.5 minutes on 2 busy cores (eval/README.md).
+at other thresholds (gold hidden / fact cut / false refusals). About 4.5 minutes on 2 busy cores (eval/README.md).
 """
 
 from __future__ import annotations

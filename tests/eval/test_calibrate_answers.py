@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from eval.calibrate_answers import Example, fit_answerability, without_fact
+from eval.calibrate_answers import Example, fit_answerability, tradeoff, without_fact
 from eval.sets import Gold, Question
+from rag.calibration import Answerability
 from rag.extract import SIGNALS
 from rag.schema import Hit
 
@@ -96,3 +97,19 @@ def test_an_ablation_leaves_its_signals_out_of_the_model():
         return np.mean([not model.answerable(e.signals) for e in examples if not e.answerable])
 
     assert recall(full) > 0.9 and recall(without) < 0.3  # without its one useful signal, it cannot tell them apart
+
+
+def test_the_trade_off_shows_near_miss_recall_beside_gold_hidden_recall_and_false_refusals():
+    model = Answerability(("dense",), (50.0,), -42.5, 0.5)  # refused below a similarity of 0.85
+    examples = []
+    for source, answerable, similarities in [
+        ("arcd", True, (0.9, 0.9, 0.9, 0.8)),  # one false refusal in four
+        ("arcd without gold", False, (0.7, 0.7, 0.7, 0.9)),  # three refused in four
+        ("arcd without fact", False, (0.8, 0.9)),  # one in two
+    ]:
+        for d in similarities:
+            e = example("ar", answerable, d)
+            e.source, e.split = source, "test"
+            examples.append(e)
+    chosen = next(line for line in tradeoff(examples, model).splitlines() if line.split()[0] == "0")
+    assert "0.750 / 0.500 / 0.250" in chosen  # ar test: gold hidden / fact cut / false refusals
