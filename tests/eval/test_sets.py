@@ -126,21 +126,30 @@ def test_isnad_set_brings_the_news_articles_it_names(tmp_path):
         load_set(write(tmp_path, "set3.jsonl", {**news, "corpus_ids": "absent.txt"}))
 
 
-NEWS_SET = Path(__file__).parents[2] / "eval" / "news_set.jsonl"
+EVAL = Path(__file__).parents[2] / "eval"
 
 
 @pytest.mark.skipif(not ANT.exists(), reason="../shared/data/ant_news.jsonl.gz is absent")
-def test_news_set_points_into_the_ant_corpus(tmp_path):
+@pytest.mark.parametrize(("name", "split"), [("news_set", "test"), ("news_dev", "dev")])
+def test_news_set_points_into_the_ant_corpus(tmp_path, name, split):
     """Every gold paragraph, numbered as ingestion numbers it (after cleaning), holds its evidence and a key."""
-    s = load_set(NEWS_SET)
+    s = load_set(EVAL / f"{name}.jsonl")
     assert len(s.corpus) == 150 and {q.language for q in s.questions} == {"ar", "en"}
-    assert sum(not q.answerable for q in s.questions) >= 10 and all(q.split == "test" for q in s.questions)
+    assert sum(not q.answerable for q in s.questions) >= 10 and all(q.split == split for q in s.questions)
     corpus = write(tmp_path, "news.json", s.corpus)
     articles = {a.doc_id: clean(a) for a in read_articles(corpus)}
     for q in s.questions:
         texts = [articles[g.doc_id].paragraphs[g.paragraph - 1] for g in q.gold]
         assert all(e in t for e, t in zip(q.evidence, texts, strict=True)), q.id
         assert all(any(key_found(t, k) for k in q.keys) for t in texts[:1]), q.id
+
+
+def test_news_dev_and_test_sets_share_no_article():
+    """Tuning on the dev set must not see the held-out set's articles."""
+    dev, test = ((EVAL / f).read_text(encoding="utf-8").split() for f in ("news_dev_articles.txt", "news_articles.txt"))
+    assert len(set(dev)) == len(set(test)) == 150 and not set(dev) & set(test)
+    records = [json.loads(line) for line in (EVAL / "news_dev.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert records and all(r["split"] == "dev" and r["corpus_ids"] == "news_dev_articles.txt" for r in records)
 
 
 ARCD_EN = Path(__file__).parents[2] / "eval" / "arcd_en.jsonl"
