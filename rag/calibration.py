@@ -30,7 +30,7 @@ class Selection:
     """How a sentence's score is made and which sentences are quoted."""
 
     dense: float = 1.0  # weight of the sentence's similarity to the question
-    sentence_terms: float = 0.25  # of the IDF-weighted share of question terms in the sentence
+    sentence_terms: float = 0.25  # of the IDF-weighted share of question terms in the sentence and its article title
     paragraph_terms: float = 0.15  # ... in its paragraph and article title
     answer_kind: float = 0.05  # of the sentence holding the kind of answer the question expects (a figure, a date)
     late: float = 0.0  # of the sentence's late-interaction score (mean of the question tokens' best matches)

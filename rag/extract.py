@@ -2,7 +2,8 @@
 
 It scores every sentence of the retrieved paragraphs against the question (dense similarity, late
 interaction between the question's and the sentence's word tokens, the share of the question's IDF-weighted
-terms in the sentence and in its paragraph, whether the sentence holds the kind of answer the question
+terms in the sentence (read with its article's title, which names who or what a later paragraph's "he added"
+is about) and in its paragraph, whether the sentence holds the kind of answer the question
 expects, and how well the retriever ranked its paragraph), decides from the evidence's signals whether the
 paragraphs answer at all (a calibrated logistic regression, `rag.calibration.Answerability`), and otherwise
 quotes the best sentences, one citation `[n]` per cited paragraph. Arabic questions get the Arabic sentences
@@ -69,13 +70,16 @@ class Evidence:
     start: int
     end: int
     dense: float
-    sentence_terms: float
-    paragraph_terms: float
+    sentence_terms: float  # IDF-weighted share of the question's terms in the sentence
+    paragraph_terms: float  # ... in its paragraph and article title
     answer_kind: float  # probability the question expects a kind of answer this sentence holds (besides "other")
     # late interaction: each question word token's best cosine among this sentence's word tokens (None where
     # the embedder gives no token states); `late` is their mean (ColBERT's MaxSim), else the dense similarity
     matches: np.ndarray | None = None
     retrieval: float = 0.0  # the paragraph's retrieval score, min-max scaled over the paragraphs read (best 1)
+    # ... in the sentence and its article title: what selection weighs, as a reader takes "وأضاف أن ..." (he
+    # added that) of a later paragraph to be about whom or what the title names, as much as the lead that names it
+    titled_terms: float = 0.0
     match_score: float = 0.0  # how well the sentence matches the question (the score less the retrieval term)
     score: float = 0.0  # what selection ranks by
 
@@ -147,7 +151,8 @@ class ExtractiveAnswerer:
         total = sum(w.values()) or 1.0
         kinds = self.calibration.kinds
         expects = kinds.expects(q_vec) if kinds else {}
-        para_terms = {id(hit): set(terms(hit.text)) | set(terms(hit.title)) for hit in hits}
+        title_terms = {id(hit): set(terms(hit.title)) for hit in hits}
+        para_terms = {id(hit): set(terms(hit.text)) | title_terms[id(hit)] for hit in hits}
         lo, hi = min(hit.score for hit in hits), max(hit.score for hit in hits)
         ranked = {id(hit): (hit.score - lo) / (hi - lo) if hi > lo else 1.0 for hit in hits}
         evidence = []
@@ -155,9 +160,12 @@ class ExtractiveAnswerer:
             sentence = hit.text[s:e]
             sent_terms = set(terms(sentence))
             cov_s = sum(w[t] for t in q_terms if t in sent_terms) / total
+            cov_t = sum(w[t] for t in q_terms if t in sent_terms | title_terms[id(hit)]) / total
             cov_p = sum(w[t] for t in q_terms if t in para_terms[id(hit)]) / total
             kind = sum(expects.get(k, 0.0) for k in answer_kinds(sentence) - {"other"})
-            evidence.append(Evidence(hit, s, e, float(d), cov_s, cov_p, kind, match, ranked[id(hit)]))
+            evidence.append(
+                Evidence(hit, s, e, float(d), cov_s, cov_p, kind, match, retrieval=ranked[id(hit)], titled_terms=cov_t)
+            )
         self.rescore(evidence)
         expected = sum(p for k, p in expects.items() if k != "other")
         return Assessment(language, evidence, _signals(question, language, evidence, q_terms, w, para_terms, expected))
@@ -182,7 +190,7 @@ class ExtractiveAnswerer:
         for ev in evidence:
             ev.match_score = (
                 sel.dense * ev.dense
-                + sel.sentence_terms * ev.sentence_terms
+                + sel.sentence_terms * ev.titled_terms
                 + sel.paragraph_terms * ev.paragraph_terms
                 + sel.answer_kind * ev.answer_kind
                 + sel.late * ev.late

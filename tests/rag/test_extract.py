@@ -238,3 +238,26 @@ def test_an_english_answer_reuses_the_token_states_the_retriever_computed(seed_a
     runs.clear()
     found = seed_assistant.answerer.assess(question, hits)
     assert runs == [] and all(ev.matches is not None for ev in found.evidence)
+
+
+def test_a_sentence_is_read_with_its_article_title(seed_assistant):
+    # news names the subject in the title and the lead, then goes on "وأضاف أن ...": the sentence that holds
+    # the asked figure is credited with the terms its title gives it, as much as the lead that restates them
+    title = "لافروف: روسيا سترسل طائرات إطفاء إلى اليونان"
+    hits = [
+        Hit("gr", title, 1, "أعلن وزير الخارجية الروسي سيرغي لافروف أن روسيا سترسل طائرات إطفاء إلى اليونان.", 0.9),
+        Hit("gr", title, 3, "وأضاف أن عددها سيبلغ أربع طائرات تصل خلال يومين.", 0.5),
+    ]
+    question = "كم طائرة إطفاء سترسل روسيا إلى اليونان؟"
+    found = seed_assistant.answerer.assess(question, hits)
+    added = next(ev for ev in found.evidence if ev.hit.paragraph == 3)
+    q_terms = list(dict.fromkeys(terms(question)))
+    w = seed_assistant.answerer.weights(q_terms)
+    own = set(terms(added.text))
+    assert added.sentence_terms == pytest.approx(sum(w[t] for t in q_terms if t in own) / sum(w.values()))
+    assert added.titled_terms > added.sentence_terms
+    assert added.titled_terms == pytest.approx(
+        sum(w[t] for t in q_terms if t in own | set(terms(title))) / sum(w.values())
+    )
+    lead = next(ev for ev in found.evidence if ev.hit.paragraph == 1)
+    assert added.titled_terms == pytest.approx(lead.titled_terms)  # the title holds what the lead restates
