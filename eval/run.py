@@ -6,7 +6,7 @@
 >>> result = evaluate(Assistant("my-index"), load_set("eval/seed_set.jsonl"))  # doctest: +SKIP
 >>> result["metrics"]["overall"]["correctness"], result["metrics"]["by_language"]["en"]["recall@5"]  # doctest: +SKIP
 
-`evaluate` needs only `assistant.retrieve(question, top_k)`, `assistant.answer(question, top_k)` and
+`evaluate` needs only `assistant.retrieve(question, top_k, translation)`, `assistant.answer(question, top_k)` and
 `assistant.embedder`, so any configuration (another embedder, chunk size, answerer) is evaluated the
 same way. The result is a plain dict (written as JSON by `eval.report`).
 """
@@ -168,8 +168,9 @@ def evaluate_question(
         if hidden:
             hits, answer = _without(assistant, q.question, hidden, top_k)
         else:
-            hits = assistant.retrieve(q.question, top_k=max(RETRIEVAL_DEPTH, top_k))
             answer = assistant.answer(q.question, top_k=top_k)
+            # the ranking the answer was written from: with a language model, its translation blended in
+            hits = assistant.retrieve(q.question, top_k=max(RETRIEVAL_DEPTH, top_k), translation=answer.translation)
         row["answerability"] = answerability(assistant, q.question, hits[:top_k], hidden)
     except BadQuestion as e:
         row.update(error=str(e), retrieved=[], answer="", refused=True, citations=[], statements=[])

@@ -155,10 +155,11 @@ class Assistant:
     def articles(self) -> list[ArticleInfo]:
         return self.index.catalog.articles()
 
-    def retrieve(self, question: str, top_k: int = 10) -> list[Hit]:
-        """The `top_k` best paragraphs for the question, best first."""
+    def retrieve(self, question: str, top_k: int = 10, translation: str = "") -> list[Hit]:
+        """The `top_k` best paragraphs for the question, best first; `translation`: the question in the articles'
+        language too (an `Answer.translation`), blended in as `answer()` does with a language model."""
         question = self._checked(question)
-        return self.retriever.retrieve(question, top_k=top_k)
+        return self.retriever.retrieve(question, top_k=top_k, translation=translation)
 
     @property
     def generator_spec(self) -> str:

@@ -69,3 +69,30 @@ def test_removal_stats_of_refusals():
         "reasons": {"no_marker": 1},
         "recited": 0,
     }
+
+
+# Seed-set question s042, whose gold paragraph the English question alone does not rank in its top 5; its
+# Arabic translation written by hand (tests/rag/test_assistant.py)
+S042 = "According to Shoigu, who has to make the next move for closer Russian–US counter-terrorism cooperation?"
+S042_AR = "بحسب شويغو، على من تقع الخطوة التالية لتعاون روسي أمريكي أوثق في مكافحة الإرهاب؟"
+S042_GOLD = "003_c253744d7154f1cd"  # paragraph 14
+
+
+def test_retrieval_is_scored_on_the_ranking_the_translated_answer_was_written_from(seed_index, chat_server):
+    # with a language model, an English question is also searched in its translation: the retrieval metrics
+    # must read that ranking, not the English question's alone
+    def reply(messages):
+        last = messages[-1]["content"]
+        return S042_AR if last.startswith("Translate the question") and S042 in last else scripted(messages)
+
+    chat_server.reply = reply
+    eval_set = load_set("eval/seed_set.jsonl")
+    s042 = dataclasses.replace(eval_set, questions=[q for q in eval_set.questions if q.question == S042])
+    assert [q.gold[0].doc_id for q in s042.questions] == [S042_GOLD]
+    assistant = Assistant(seed_index)
+    spec = f"openai:scripted@{chat_server.url}"
+    result = compare_generator(assistant, s042, spec, top_k=3, checker=assistant.checker)
+    base, gen = result["baseline"]["questions"][0], result["generator"]["questions"][0]
+    assert base["recall@5"] == 0.0 and gen["recall@5"] == 1.0
+    translated = assistant.retrieve(S042, top_k=10, translation=S042_AR)
+    assert [(r["doc_id"], r["paragraph"]) for r in gen["retrieved"]] == [(h.doc_id, h.paragraph) for h in translated]
