@@ -77,8 +77,8 @@ class Evidence:
     # the embedder gives no token states); `late` is their mean (ColBERT's MaxSim), else the dense similarity
     matches: np.ndarray | None = None
     retrieval: float = 0.0  # the paragraph's retrieval score, min-max scaled over the paragraphs read (best 1)
-    # ... in the sentence and its article title: what selection weighs, as a reader takes "وأضاف أن ..." (he
-    # added that) of a later paragraph to be about whom or what the title names, as much as the lead that names it
+    # the share of the question's terms in the sentence or its article title: what selection weighs, as a reader
+    # takes "وأضاف أن ..." (he added that) of a later paragraph to be about whom or what the title names
     titled_terms: float = 0.0
     match_score: float = 0.0  # how well the sentence matches the question (the score less the retrieval term)
     score: float = 0.0  # what selection ranks by
@@ -149,6 +149,10 @@ class ExtractiveAnswerer:
         q_terms = list(dict.fromkeys(terms(question)))
         w = self.weights(q_terms)
         total = sum(w.values()) or 1.0
+
+        def share(found: set[str]) -> float:  # IDF-weighted share of the question's terms in `found`
+            return sum(w[t] for t in q_terms if t in found) / total
+
         kinds = self.calibration.kinds
         expects = kinds.expects(q_vec) if kinds else {}
         title_terms = {id(hit): set(terms(hit.title)) for hit in hits}
@@ -159,12 +163,20 @@ class ExtractiveAnswerer:
         for (hit, s, e), d, match in zip(spans, dense, matches, strict=True):
             sentence = hit.text[s:e]
             sent_terms = set(terms(sentence))
-            cov_s = sum(w[t] for t in q_terms if t in sent_terms) / total
-            cov_t = sum(w[t] for t in q_terms if t in sent_terms | title_terms[id(hit)]) / total
-            cov_p = sum(w[t] for t in q_terms if t in para_terms[id(hit)]) / total
             kind = sum(expects.get(k, 0.0) for k in answer_kinds(sentence) - {"other"})
             evidence.append(
-                Evidence(hit, s, e, float(d), cov_s, cov_p, kind, match, retrieval=ranked[id(hit)], titled_terms=cov_t)
+                Evidence(
+                    hit,
+                    s,
+                    e,
+                    float(d),
+                    share(sent_terms),
+                    share(para_terms[id(hit)]),
+                    kind,
+                    match,
+                    retrieval=ranked[id(hit)],
+                    titled_terms=share(sent_terms | title_terms[id(hit)]),
+                )
             )
         self.rescore(evidence)
         expected = sum(p for k, p in expects.items() if k != "other")
