@@ -2,9 +2,9 @@
 
 Only the English questions and references are written by hand (eval/arcd_en.tsv: ARCD question id,
 question, reference, tab-separated); gold, keys and evidence come from the SQuAD loader, so each English
-question is scored exactly like its Arabic original. The questions are all questions of ARCD-train's
-even-numbered Wikipedia articles (0, 2, 4, ... in file order); the split is by article: of the chosen
-articles, every third (the 3rd, 6th, ...) is `test`, the others `dev`.
+question is scored exactly like its Arabic original, and falls on its original's side of the split
+(`eval.sets.split_of`: by article). Every ARCD-train question with an answer can be translated: the
+even-numbered articles' (0, 2, 4, ... in file order) were the first round, the odd-numbered ones' the second.
 
     python -m eval.make_arcd_en [--arcd ../shared/data/arcd-train.json]
 """
@@ -26,21 +26,9 @@ TRANSLATIONS = HERE / "arcd_en.tsv"
 OUT = HERE / "arcd_en.jsonl"
 
 
-def articles(corpus: list[dict]) -> dict[str, int]:
-    """The Wikipedia article (0, 1, ... in file order) of each paragraph's doc_id."""
-    number, title, of = -1, None, {}
-    for record in corpus:
-        if record["title"] != title:
-            number, title = number + 1, record["title"]
-        of[record["id"]] = number
-    return of
-
-
 def build(arcd: Path, translations: Path, out: Path) -> tuple[int, int]:
-    """Write the set; returns (questions written, chosen questions still untranslated)."""
-    source = load_set(arcd)
-    article = articles(source.corpus or [])
-    chosen = [q for q in source.questions if q.gold and article[q.gold[0].doc_id] % 2 == 0]
+    """Write the set; returns (questions written, ARCD questions with an answer still untranslated)."""
+    chosen = [q for q in load_set(arcd).questions if q.gold]
     with translations.open(encoding="utf-8", newline="") as f:
         rows = [r for r in csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE) if r and not r[0].startswith("#")]
     english = {}
@@ -50,7 +38,7 @@ def build(arcd: Path, translations: Path, out: Path) -> tuple[int, int]:
         english[row[0]] = (row[1].strip(), row[2].strip())
     unknown = set(english) - {q.id for q in chosen}
     if unknown:
-        sys.exit(f"{translations}: not chosen ARCD questions: {', '.join(sorted(unknown))}")
+        sys.exit(f"{translations}: not ARCD questions with an answer: {', '.join(sorted(unknown))}")
     corpus = os.path.relpath(arcd.resolve(), out.resolve().parent)
     written = 0
     with out.open("w", encoding="utf-8") as f:
@@ -69,7 +57,7 @@ def build(arcd: Path, translations: Path, out: Path) -> tuple[int, int]:
                 "keys_all": q.keys_all,
                 "evidence": list(q.evidence),
                 "source_id": q.id,
-                "split": "test" if article[q.gold[0].doc_id] // 2 % 3 == 2 else "dev",
+                "split": q.split,
                 "corpus": corpus,
             }
             f.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -82,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--arcd", type=Path, default=ARCD, help=f"ARCD-train (default {ARCD})")
     args = ap.parse_args(argv)
     written, missing = build(args.arcd, TRANSLATIONS, OUT)
-    print(f"{OUT}: {written} questions ({missing} chosen questions not translated yet)")
+    print(f"{OUT}: {written} questions ({missing} ARCD questions not translated yet)")
     return 0
 
 
