@@ -1,6 +1,7 @@
 """The extractive answerer: grounded by construction.
 
-It scores every sentence of the retrieved paragraphs against the question (dense similarity, late
+It scores every sentence of the retrieved paragraphs that states something (a question the article asks,
+"فمن هو ...؟", answers nothing: `rag.split.stated_spans`) against the question (dense similarity, late
 interaction between the question's and the sentence's word tokens, the share of the question's IDF-weighted
 terms in the sentence (read with its article's title, which names who or what a later paragraph's "he added"
 is about) and in its paragraph, whether the sentence holds the kind of answer the question
@@ -28,7 +29,7 @@ from .language import REFUSAL, detect_language
 from .names import name_in, names
 from .normalize import STOPWORDS, normalize, terms, words
 from .schema import Answer, Citation, Hit
-from .split import quotable_spans, sentence_spans
+from .split import sentence_spans, stated_spans
 
 # The kinds of answer a sentence can hold, read from its figures (normalized text: ASCII digits, one alef).
 _YEAR = r"(?<!\d)(1[0-9]{3}|20[0-9]{2})(?!\d)"
@@ -141,7 +142,7 @@ class ExtractiveAnswerer:
     def assess(self, question: str, hits: list[Hit]) -> Assessment:
         """Every quotable sentence of `hits`, scored and best first, and the signals the refusal model weighs."""
         language = detect_language(question)
-        spans = [(hit, s, e) for hit in hits for s, e in quotable_spans(hit.text)]
+        spans = [(hit, s, e) for hit in hits for s, e in stated_spans(hit.text)]
         if not spans:
             return Assessment(language, [])
         q_vec, vectors, matches = self._embed(question, [hit.text[s:e] for hit, s, e in spans])

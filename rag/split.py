@@ -13,6 +13,7 @@ from .schema import Article, Chunk, Paragraph
 # A sentence ends at . ! ? or Arabic ؟ ؛ (plus closing quotes/brackets), before white space.
 _SENTENCE_END = re.compile(r"""[.!?؟؛…]+["'”»)\]]*(?=\s)""")
 QUOTABLE_WORDS = 4  # shorter "sentences" (subheadings, fragments) are never quoted or scored alone
+_QUESTION_END = re.compile(r"""[?؟]+["'”»)\]]*$""")
 
 
 def paragraphs(article: Article) -> list[Paragraph]:
@@ -44,6 +45,12 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 def quotable_spans(text: str) -> list[tuple[int, int]]:
     """The sentence spans of `text` long enough to quote (QUOTABLE_WORDS words or more)."""
     return [(s, e) for s, e in sentence_spans(text) if len(text[s:e].split()) >= QUOTABLE_WORDS]
+
+
+def stated_spans(text: str) -> list[tuple[int, int]]:
+    """The quotable sentence spans of `text` that state something: a question the article asks ("فمن هو
+    برنارد لويس؟", a columnist's "هل نجح ...؟") answers nothing, however close it is to a user's question."""
+    return [(s, e) for s, e in quotable_spans(text) if not _QUESTION_END.search(text[s:e])]
 
 
 def chunks(paragraph: Paragraph, count_tokens: Callable[[str], int], max_tokens: int) -> list[Chunk]:

@@ -261,3 +261,23 @@ def test_a_sentence_is_read_with_its_article_title(seed_assistant):
     )
     lead = next(ev for ev in found.evidence if ev.hit.paragraph == 1)
     assert added.titled_terms == pytest.approx(lead.titled_terms)  # the title holds what the lead restates
+
+
+# BBC Arabic on Bernard Lewis's death (ANT corpus, BB-internationalNews-535-20180520), paragraphs 1, 2 and 8
+LEWIS = 'وصيته لأمريكا بشأن الشرق الأوسط هي "القسوة أو الخروج".. وفاة برنارد لويس'
+LEWIS_LEAD = "توفي برنارد لويس المؤرخ والباحث البارز في تاريخ الشرق الأوسط عن عمر ناهز 101 أعوام. فمن هو برنارد لويس؟"
+LEWIS_BORN = (
+    "ولد لويس في لندن لعائلة يهودية من الطبقة المتوسطة ودرس في جامعات لندن وباريس قبل أن يصبح أستاذا مساعدا "
+    "للدراسات الإسلامية في كلية الدراسات الشرقية عام 1938."
+)
+LEWIS_DOCTRINE = 'وقد أطلق البعض على رسالة "القسوة أو الخروج" اسم "مذهب لويس" Lewis Doctrine.'
+
+
+def test_an_answer_never_quotes_a_question_the_article_asks(seed_assistant):
+    # "فمن هو برنارد لويس؟" is closer to a user's question than any statement, and answers nothing
+    hits = [Hit("lewis", LEWIS, 1, LEWIS_LEAD, 0.9), Hit("lewis", LEWIS, 2, LEWIS_BORN, 0.8)]
+    for question in ("من هو برنارد لويس؟", "Who was Bernard Lewis?"):
+        found = seed_assistant.answerer.assess(question, hits)
+        assert found.evidence and not any(ev.text.endswith("؟") for ev in found.evidence)
+    r = seed_assistant.answerer.answer("أين ولد برنارد لويس؟", hits)
+    assert not r.refused and "ولد لويس في لندن" in r.text and "فمن هو" not in r.text

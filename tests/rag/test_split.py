@@ -16,7 +16,7 @@ from rag.clean import clean
 from rag.embed import load_embedder
 from rag.load import read_articles
 from rag.schema import Article, Chunk, Paragraph
-from rag.split import chunks, paragraphs, sentence_spans
+from rag.split import chunks, paragraphs, quotable_spans, sentence_spans, stated_spans
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 SEED_000 = "000_d5f7ec68f2725137"
@@ -134,6 +134,16 @@ def test_seed_003_question_mark_quote_and_dot_at_the_end_stay_one_sentence():
     p = paragraph_with("ومعمر القذافي؟”.")
     assert p.text.endswith("القذافي؟”.")
     assert sentence_spans(p.text) == [(0, len(p.text))]
+
+
+def test_a_question_the_article_asks_is_not_a_stated_sentence():
+    # BBC Arabic on Bernard Lewis's death (ANT corpus): the lead ends on a question its next paragraph answers
+    lead = "توفي برنارد لويس المؤرخ والباحث البارز في تاريخ الشرق الأوسط عن عمر ناهز 101 أعوام. فمن هو برنارد لويس؟"
+    assert [lead[s:e] for s, e in quotable_spans(lead)][1] == "فمن هو برنارد لويس؟"
+    assert [lead[s:e] for s, e in stated_spans(lead)] == [lead.split(". ")[0] + "."]
+    asked = "وتساءل الكاتب عن برنامج المنتخب: «هل نجح ما مضى منه؟». وأجاب بأن النتائج لم تظهر بعد."
+    assert stated_spans(asked) == quotable_spans(asked)  # a question reported in a statement that ends it
+    assert stated_spans("هل يُمكن أن تُخطئ عين الحزب حرفاً واحداً؟ What did they achieve?") == []
 
 
 def test_spans_are_stripped_and_slice_back_to_the_sentences():
