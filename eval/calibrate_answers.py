@@ -206,7 +206,7 @@ def tune_selection(assistant: Assistant, examples: list[Example], base: Calibrat
         sel = replace(base.selection, answer_kind=kind_w, late=late, retrieval=retrieval, keep_within=keep)
         assistant.answerer.calibration = replace(base, selection=sel)
         for e in dev:  # only the weights change: re-rank in place, no new embeddings
-            assistant.answerer.rescore(e.evidence)
+            assistant.answerer.rescore(e.evidence, e.language)
         right = sum(correct(assistant, e) for e in dev) / len(dev)
         gold = {lang: m.mean(on_gold(assistant, e) for e in dev if e.language == lang) for lang in langs}
         shown = ", ".join(f"{lang} {g:.3f}" for lang, g in gold.items())

@@ -2,10 +2,10 @@
 
 It scores every sentence of the retrieved paragraphs that states something (a question the article asks,
 "فمن هو ...؟", answers nothing: `rag.split.stated_spans`) against the question (dense similarity, late
-interaction between the question's and the sentence's word tokens, the share of the question's IDF-weighted
-terms in the sentence (read with its article's title, which names who or what a later paragraph's "he added"
-is about) and in its paragraph, whether the sentence holds the kind of answer the question
-expects, and how well the retriever ranked its paragraph), decides from the evidence's signals whether the
+interaction between the question's and the sentence's word tokens, for an Arabic question the share of its
+IDF-weighted terms in the sentence (read with its article's title, which names who or what a later
+paragraph's "he added" is about) and in its paragraph, whether the sentence holds the kind of answer the
+question expects, and how well the retriever ranked its paragraph), decides from the evidence's signals whether the
 paragraphs answer at all (a calibrated logistic regression, `rag.calibration.Answerability`), and otherwise
 quotes the best sentences, one citation `[n]` per cited paragraph. Arabic questions get the Arabic sentences
 themselves; English questions get a short English frame around the quoted Arabic (never a made-up translation).
@@ -179,7 +179,7 @@ class ExtractiveAnswerer:
                     titled_terms=share(sent_terms | title_terms[id(hit)]),
                 )
             )
-        self.rescore(evidence)
+        self.rescore(evidence, language)
         expected = sum(p for k, p in expects.items() if k != "other")
         return Assessment(language, evidence, _signals(question, language, evidence, q_terms, w, para_terms, expected))
 
@@ -197,14 +197,18 @@ class ExtractiveAnswerer:
         matches = [(q_states @ s.T).max(axis=1) if len(s) else np.zeros(len(q_states)) for s in passages[1]]
         return query[0][0], passages[0], matches
 
-    def rescore(self, evidence: list[Evidence]) -> None:
-        """Score the evidence with the calibration's weights, best first (in place)."""
+    def rescore(self, evidence: list[Evidence], language: str) -> None:
+        """Score the evidence for a question in `language` with the calibration's weights, best first (in place).
+        An English question's terms meet Arabic text only where it is written in Latin script (a parenthetical
+        "Lewis Doctrine", an acronym), which says nothing of what a sentence answers: its sentences are read
+        by their meaning, the term shares weighing nothing (eval/README.md, "English selection")."""
         sel = self.calibration.selection
+        lexical = language == "ar"
         for ev in evidence:
             ev.match_score = (
                 sel.dense * ev.dense
-                + sel.sentence_terms * ev.titled_terms
-                + sel.paragraph_terms * ev.paragraph_terms
+                + lexical * sel.sentence_terms * ev.titled_terms
+                + lexical * sel.paragraph_terms * ev.paragraph_terms
                 + sel.answer_kind * ev.answer_kind
                 + sel.late * ev.late
             )

@@ -281,3 +281,15 @@ def test_an_answer_never_quotes_a_question_the_article_asks(seed_assistant):
         assert found.evidence and not any(ev.text.endswith("؟") for ev in found.evidence)
     r = seed_assistant.answerer.answer("أين ولد برنارد لويس؟", hits)
     assert not r.refused and "ولد لويس في لندن" in r.text and "فمن هو" not in r.text
+
+
+def test_an_english_question_is_not_drawn_to_latin_script_in_the_arabic_text(seed_assistant):
+    # paragraph 8 writes "Lewis Doctrine" in Latin script: the only sentence the English question's terms meet,
+    # and not where he was born (the two paragraphs retrieved alike: selection decides)
+    hits = [Hit("lewis", LEWIS, 8, LEWIS_DOCTRINE, 0.8), Hit("lewis", LEWIS, 2, LEWIS_BORN, 0.8)]
+    found = seed_assistant.answerer.assess("Where was Bernard Lewis born?", hits)
+    doctrine = next(ev for ev in found.evidence if ev.hit.paragraph == 8)
+    assert doctrine.titled_terms > 0 and doctrine.sentence_terms > 0  # measured, and weighed by the refusal model
+    assert found.evidence[0].hit.paragraph == 2
+    arabic = seed_assistant.answerer.assess("أين ولد برنارد لويس؟", hits)
+    assert arabic.evidence[0].titled_terms > 0 and arabic.evidence[0].hit.paragraph == 2
