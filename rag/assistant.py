@@ -196,10 +196,10 @@ class Assistant:
         checked `Answer` (last). The extractive answerer yields its whole text at once. With a language model, a
         question in another language than the articles' is also translated by it, and retrieval uses both
         (`Answer.translation`; rag.retrieve)."""
-        question = self._checked(question)
+        question = self._checked(question, words=not history)  # "and where?" has its words in the history
         gen = self._generator(generator)
         t0 = time.perf_counter()
-        asked = standalone_question(question, history, gen)
+        asked = self._checked(standalone_question(question, history, gen))
         t1 = time.perf_counter()
         translating = self._translates(asked, gen)
         translation = self._translation(asked, gen) if translating else ""
@@ -283,16 +283,16 @@ class Assistant:
                 self._generators[spec] = _load_generator(spec)
         return self._generators[spec]
 
-    def _checked(self, question: str) -> str:
+    def _checked(self, question: str, *, words: bool = True) -> str:
         """The question as news is written (invisible characters such as bidi controls, diacritics and
-        tatweel removed; white space tidied); BadQuestion when it is empty, over MAX_QUESTION_CHARS, or has
-        no word to search for (NO_WORDS)."""
+        tatweel removed; white space tidied); BadQuestion when it is empty, over MAX_QUESTION_CHARS, or
+        (`words`) has no word to search for (NO_WORDS)."""
         question = undecorated(tidy(question or ""))
         if not question:
             raise BadQuestion(EMPTY)
         if len(question) > MAX_QUESTION_CHARS:
             raise BadQuestion(f"the question is too long ({len(question)} characters; at most {MAX_QUESTION_CHARS})")
-        if not terms(question):
+        if words and not terms(question):
             raise BadQuestion(NO_WORDS)
         if self.is_empty():
             raise IndexUnusable(f"the index at {self.index.dir} is empty: ingest articles first (isnad ingest PATH)")

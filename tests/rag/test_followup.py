@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from rag import BadQuestion
 from rag.followup import carry_over, standalone_question
 
 PUTIN = "What did Putin say about ISIS at the Moscow conference?"
@@ -40,3 +43,13 @@ def test_how_many_are_they_on_the_seed_index(seed_assistant):
     assert "95" in a.text and (a.citations[0].doc_id, a.citations[0].paragraph) == ("000_d5f7ec68f2725137", 2)
     alone = seed_assistant.answer("كم عددهم؟")  # without the conversation it cannot know whom
     assert alone.refused or "95" not in alone.text
+
+
+def test_a_follow_up_of_asking_words_alone_takes_its_words_from_the_conversation(seed_assistant):
+    # "where?", "متى؟": nothing to search for on their own, a whole question within a conversation
+    for follow_up, first, language in (("where?", PUTIN, "en"), ("متى؟", COUNTRIES, "ar")):
+        with pytest.raises(BadQuestion, match="no word to search for"):
+            seed_assistant.answer(follow_up)
+        a = seed_assistant.answer(follow_up, history=[(first, "")])
+        assert a.question == follow_up and a.language == language and a.citations
+        assert "موسكو" in " ".join(c.title + c.text for c in a.citations)  # found through the first question
