@@ -18,7 +18,8 @@ from camel_tools.utils.normalize import (
 
 # Bump when `terms` changes what it returns: an index whose BM25 terms another version made has them
 # recomputed from its stored paragraphs when opened (rag.store.Catalog.ensure_terms).
-TERMS_VERSION = "2"  # 2: stop words in normalized form, "على" apart from the name "علي"
+TERMS_VERSION = "3"  # 2: stop words in normalized form, "على" apart from the name "علي"; 3: after the
+# conjunction و too (وفي, ومتى, وهو), and لماذا
 _TATWEEL = "\u0640"
 _HARAKAT = re.compile("[\u064b-\u0652]")
 _ARABIC_LETTER = re.compile("[\u0621-\u063a\u0641-\u064a]")
@@ -58,7 +59,7 @@ def _fold(text: str) -> str:
 STOPWORDS = frozenset(
     normalize(w)
     for w in """
-    في من إلى عن أن إن أو ثم حتى إذا إذ لا لم لن ما ماذا متى أين كيف هل كم أي التي الذي الذين
+    في من إلى عن أن إن أو ثم حتى إذا إذ لا لم لن ما ماذا لماذا متى أين كيف هل كم أي التي الذي الذين
     هذا هذه ذلك تلك هو هي هم هن نحن أنت أنا كان كانت يكون قد لقد كما مع بين بعد قبل عند عندما
     ضد أيضا إلا غير كل بعض آخر أخرى و ف ب ل ك مما منذ خلال حول لدى وقد وقال قال اليوم
     the a an of to in on for and or is are was were be by with at as from that this what which who
@@ -89,6 +90,11 @@ def words(text: str) -> list[str]:
 
 
 def terms(text: str) -> list[str]:
-    """BM25 terms: normalized, stop words dropped, light-stemmed."""
+    """BM25 terms: normalized, stop words dropped (also after the conjunction و: وفي, ومتى), light-stemmed."""
     kept = (normalize_alef_maksura_ar(w) for w in _WORD.findall(_fold(text)) if w not in SPELLED_STOPWORDS)
-    return [stem(w) for w in kept if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+    return [stem(w) for w in kept if not _stop_word(w) and (len(w) > 1 or w.isdigit())]
+
+
+def _stop_word(word: str) -> bool:
+    """A stop word, alone or after the conjunction و ("ومتى", "وفي", "وهو": else stemmed into a rare term, "مت")."""
+    return word in STOPWORDS or (len(word) > 2 and word[0] == "و" and word[1:] in STOPWORDS)

@@ -227,3 +227,10 @@ def test_the_preposition_ala_is_a_stop_word_and_the_name_ali_is_not():
     assert terms("على") == terms("عَلى") == []
     assert terms("إلى لدى حتى متى أخرى فى الى") == []
     assert terms("قال علي صالح") == ["عل", "صالح"]
+
+
+def test_a_stop_word_after_the_conjunction_wa_is_a_stop_word():
+    # "ومتى" stemmed was the rare term "مت", which a paragraph had to hold for the question to be answered
+    assert terms("ومتى عقد المؤتمر؟") == terms("متى عقد المؤتمر؟") == ["عقد", "موتمر"]
+    assert terms("وفي عام 2018 وهو وهي ولماذا وكيف وأين") == ["عام", "2018"]
+    assert terms("ولد وعد ووزير") == ["ولد", "وعد", "وزير"]  # a word that only begins with و keeps it
