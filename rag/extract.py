@@ -140,7 +140,7 @@ class ExtractiveAnswerer:
         self.calibration = calibration or Calibration()
 
     def assess(self, question: str, hits: list[Hit]) -> Assessment:
-        """Every quotable sentence of `hits`, scored and best first, and the signals the refusal model weighs."""
+        """Every stated sentence of `hits`, scored and best first, and the signals the refusal model weighs."""
         language = detect_language(question)
         spans = [(hit, s, e) for hit in hits for s, e in stated_spans(hit.text)]
         if not spans:
@@ -201,7 +201,7 @@ class ExtractiveAnswerer:
         """Score the evidence for a question in `language` with the calibration's weights, best first (in place).
         An English question's terms meet Arabic text only where it is written in Latin script (a parenthetical
         "Lewis Doctrine", an acronym), which says nothing of what a sentence answers: its sentences are read
-        by their meaning, the term shares weighing nothing (eval/README.md, "English selection")."""
+        by their meaning, the term shares weighing nothing (eval/README.md, "Seventh round")."""
         sel = self.calibration.selection
         lexical = language == "ar"
         for ev in evidence:
