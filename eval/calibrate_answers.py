@@ -2,6 +2,7 @@
 
     python -m eval.calibrate_answers [--embedder SPEC] [--seed-index DIR] [--arcd-index DIR] [--out FILE]
     python -m eval.calibrate_answers ... --without late weakest   # an ablation: printed, not written
+    python -m eval.calibrate_answers ... --thresholds-only   # the packaged model, its thresholds read again
 
 The examples: every question of the seed set (over the seed index) and of ARCD-train and its English
 translations eval/arcd_en.jsonl (over an ARCD index) as asked, and every ARCD question again with its
@@ -19,6 +20,8 @@ Only the `dev` split (eval.sets.split_of) is fitted on; the `test` split is repo
 3. Answerability: a logistic regression on the evidence's signals (`rag.extract.SIGNALS`), answerable vs
    unanswerable; each language's refusal threshold is the highest whose false refusals stay within
    `--max-false-refusals` on dev (one stored threshold, the English indicator's weight shifted to match).
+   `--thresholds-only` keeps the packaged kinds, selection and refusal weights and reads only these thresholds
+   again (`thresholded`): after dev questions were added, or `terms` changed what the signals read.
 
 It writes the calibration (default: the packaged file for the model, `rag/calibrations/<model>.json`) and
 prints refusal recall / false refusals / correctness per set, language and split, and the refusal trade-off
@@ -39,7 +42,7 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 from rag.assistant import Assistant
-from rag.calibration import Answerability, Calibration, QuestionKinds, Selection, packaged_path
+from rag.calibration import Answerability, Calibration, QuestionKinds, Selection, load_calibration, packaged_path
 from rag.extract import SIGNALS, Evidence, answer_kinds
 from rag.schema import Hit
 from rag.split import sentence_spans
@@ -221,10 +224,8 @@ def tune_selection(assistant: Assistant, examples: list[Example], base: Calibrat
 
 
 def fit_answerability(examples: list[Example], max_false: float, signals: tuple[str, ...] = SIGNALS) -> Answerability:
-    """The refusal model over `signals` (which must hold "english"), and its threshold: per language, the
-    highest that refuses at most `max_false` of the answerable dev questions. One threshold serves both: the
-    English indicator's weight is shifted by the difference of the two thresholds' log-odds, so an English
-    question is refused exactly below its own."""
+    """The refusal model over `signals` (which must hold "english"), fitted on the dev examples, with its
+    threshold read as `thresholded` does."""
     dev = [e for e in examples if e.split == "dev" and e.evidence]
     x = np.array([[e.signals[f] for f in signals] for e in dev])
     y = np.array([e.answerable for e in dev])
@@ -232,19 +233,33 @@ def fit_answerability(examples: list[Example], max_false: float, signals: tuple[
     model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=5000).fit((x - mu) / sd, y)
     w = model.coef_[0] / sd
     b = float(model.intercept_[0] - (model.coef_[0] * mu / sd).sum())
-    model_a = Answerability(signals, tuple(float(v) for v in w), b, 0.0)
-    p = np.array([model_a.probability(e.signals) for e in dev])
+    return thresholded(Answerability(signals, tuple(float(v) for v in w), round(b, 5), 0.0), examples, max_false)
+
+
+def thresholded(model: Answerability, examples: list[Example], max_false: float) -> Answerability:
+    """`model` with its threshold read on the answerable dev examples: per language, the highest that refuses at
+    most `max_false` of them. One threshold serves both: the English indicator's weight is shifted by the
+    difference of the two thresholds' log-odds, so an English question is refused exactly below its own."""
+    dev = [e for e in examples if e.split == "dev" and e.evidence]
+    w = list(model.weights)
     threshold = {}
     for lang in sorted({e.language for e in dev}):
-        pos = np.sort([pi for pi, e in zip(p, dev, strict=True) if e.answerable and e.language == lang])
+        pos = np.sort([model.probability(e.signals) for e in dev if e.answerable and e.language == lang])
         # refuse below the threshold: at most `max_false` of the answerable ones may fall under it
         # (rounded down, clear of the rounding of the stored weights)
         at = float(np.clip(pos[int(np.floor(max_false * len(pos)))], 1e-4, 1 - 1e-4))
         threshold[lang] = math.floor((at - 1e-4) * 1e5) / 1e5
     chosen = threshold.get("ar", min(threshold.values()))
     if "en" in threshold:
-        w[signals.index("english")] += _logit(chosen) - _logit(threshold["en"])
-    return Answerability(signals, tuple(round(float(v), 5) for v in w), round(b, 5), chosen)
+        w[model.features.index("english")] += _logit(chosen) - _logit(threshold["en"])
+    return Answerability(model.features, tuple(round(float(v), 5) for v in w), model.bias, chosen)
+
+
+_REREAD = "; thresholds read again on "
+
+
+def _dev(examples: list[Example]) -> str:
+    return f"dev splits of {', '.join(sorted({e.source for e in examples}))}"
 
 
 def _logit(p: float) -> float:
@@ -304,6 +319,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cache", type=Path, help="keep the retrieved paragraphs here (pickle) to refit quickly")
     ap.add_argument("--out", type=Path, help="where to write it (default: rag/calibrations/<model>.json)")
     ap.add_argument(
+        "--thresholds-only",
+        action="store_true",
+        help="keep the packaged calibration (question kinds, selection, the refusal model's weights) and read its "
+        "per-language thresholds again on the dev questions, e.g. after dev questions were added",
+    )
+    ap.add_argument(
         "--without",
         nargs="+",
         default=[],
@@ -329,28 +350,39 @@ def main(argv: list[str] | None = None) -> int:
     by_index = [(seed, [e for e in examples if e.source.startswith("seed")])]
     by_index.append((arcd, [e for e in examples if e.source.startswith("arcd")]))
 
-    kinds, kind_accuracy = fit_kinds(examples)
-    print(f"question kinds {kinds.labels}: accuracy {kind_accuracy}", file=sys.stderr)
-    calibration = replace(base, kinds=kinds)
-    for assistant, group in by_index:
-        assistant.answerer.calibration = calibration
-        rescore(assistant, group)
-    selection = tune_selection(arcd, examples, calibration)
-    calibration = replace(calibration, selection=selection)
-    for assistant, group in by_index:
-        assistant.answerer.calibration = calibration
-        rescore(assistant, group)
-    answerability = fit_answerability(
-        examples, args.max_false_refusals, tuple(s for s in SIGNALS if s not in args.without)
-    )
-    model = seed.embedder.name
-    calibration = replace(
-        calibration,
-        model=model,
-        answerability=answerability,
-        fitted_on=f"dev splits of {', '.join(sorted({e.source for e in examples}))}; "
-        f"question kinds accuracy {', '.join(f'{k} {v:.3f}' for k, v in kind_accuracy.items())}",
-    )
+    if args.thresholds_only:
+        packaged = load_calibration(seed.embedder.name)
+        if not packaged.fitted:
+            sys.exit(f"no packaged calibration for {seed.embedder.name} to read the thresholds of")
+        for assistant, group in by_index:
+            assistant.answerer.calibration = packaged
+            rescore(assistant, group)
+        selection = packaged.selection
+        answerability = thresholded(packaged.answerability, examples, args.max_false_refusals)
+        fitted_on = packaged.fitted_on.split(_REREAD)[0]
+        calibration = replace(packaged, answerability=answerability, fitted_on=f"{fitted_on}{_REREAD}{_dev(examples)}")
+    else:
+        kinds, kind_accuracy = fit_kinds(examples)
+        print(f"question kinds {kinds.labels}: accuracy {kind_accuracy}", file=sys.stderr)
+        calibration = replace(base, kinds=kinds)
+        for assistant, group in by_index:
+            assistant.answerer.calibration = calibration
+            rescore(assistant, group)
+        selection = tune_selection(arcd, examples, calibration)
+        calibration = replace(calibration, selection=selection)
+        for assistant, group in by_index:
+            assistant.answerer.calibration = calibration
+            rescore(assistant, group)
+        answerability = fit_answerability(
+            examples, args.max_false_refusals, tuple(s for s in SIGNALS if s not in args.without)
+        )
+        calibration = replace(
+            calibration,
+            model=seed.embedder.name,
+            answerability=answerability,
+            fitted_on=f"{_dev(examples)}; question kinds accuracy "
+            f"{', '.join(f'{k} {v:.3f}' for k, v in kind_accuracy.items())}",
+        )
     for assistant, _ in by_index:
         assistant.answerer.calibration = calibration
     print(report([e for e in examples if e.source.startswith("seed")], seed))
@@ -361,7 +393,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"bias {answerability.bias}, threshold {answerability.threshold}")
     if args.without and not args.out:
         return 0
-    out = calibration.save(args.out or packaged_path(model))
+    out = calibration.save(args.out or packaged_path(calibration.model))
     print(f"calibration written to {out}")
     return 0
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from eval.calibrate_answers import Example, fit_answerability, tradeoff, without_fact
+from eval.calibrate_answers import Example, fit_answerability, thresholded, tradeoff, without_fact
 from eval.sets import Gold, Question
 from rag.calibration import Answerability
 from rag.extract import SIGNALS
@@ -113,3 +113,20 @@ def test_the_trade_off_shows_near_miss_recall_beside_gold_hidden_recall_and_fals
             examples.append(e)
     chosen = next(line for line in tradeoff(examples, model).splitlines() if line.split()[0] == "0")
     assert "0.750 / 0.500 / 0.250" in chosen  # ar test: gold hidden / fact cut / false refusals
+
+
+def test_thresholds_are_read_again_without_refitting_the_weights():
+    rng = np.random.default_rng(1)
+    examples = [example("ar", True, d) for d in rng.normal(0.88, 0.02, 300)]
+    examples += [example("ar", False, d) for d in rng.normal(0.82, 0.02, 300)]
+    examples += [example("en", True, d) for d in rng.normal(0.80, 0.02, 300)]
+    examples += [example("en", False, d) for d in rng.normal(0.76, 0.02, 300)]
+    fitted = fit_answerability(examples, max_false=0.03)
+    more = examples + [example("en", True, d) for d in rng.normal(0.78, 0.02, 300)]  # English dev questions added
+    english = [e for e in more if e.language == "en" and e.answerable]
+    assert np.mean([not fitted.answerable(e.signals) for e in english]) > 0.05  # the old threshold refuses too many
+    reread = thresholded(fitted, more, max_false=0.03)
+    assert 0.02 <= np.mean([not reread.answerable(e.signals) for e in english]) <= 0.03
+    i = SIGNALS.index("english")
+    assert [w for k, w in enumerate(reread.weights) if k != i] == [w for k, w in enumerate(fitted.weights) if k != i]
+    assert reread.bias == fitted.bias and reread.threshold == fitted.threshold  # Arabic's, unchanged
