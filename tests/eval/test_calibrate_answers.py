@@ -61,13 +61,23 @@ def example(language: str, answerable: bool, dense: float) -> Example:
     return Example("synthetic", "q", language, "dev", answerable, (), False, set(), np.zeros(2), evidence, signals, [])
 
 
+def two_languages(rng: np.random.Generator) -> list[Example]:
+    """300 answerable and 300 unanswerable questions a language; English similarities run lower than Arabic
+    ones, answerable or not (cross-lingual embeddings)."""
+    return [
+        example(language, answerable, d)
+        for language, answerable, mean in (
+            ("ar", True, 0.88),
+            ("ar", False, 0.82),
+            ("en", True, 0.80),
+            ("en", False, 0.76),
+        )
+        for d in rng.normal(mean, 0.02, 300)
+    ]
+
+
 def test_each_language_is_refused_below_its_own_threshold():
-    rng = np.random.default_rng(0)
-    # English similarities run lower than Arabic ones, answerable or not (cross-lingual embeddings)
-    examples = [example("ar", True, d) for d in rng.normal(0.88, 0.02, 300)]
-    examples += [example("ar", False, d) for d in rng.normal(0.82, 0.02, 300)]
-    examples += [example("en", True, d) for d in rng.normal(0.80, 0.02, 300)]
-    examples += [example("en", False, d) for d in rng.normal(0.76, 0.02, 300)]
+    examples = two_languages(np.random.default_rng(0))
     model = fit_answerability(examples, max_false=0.03)
     for language in ("ar", "en"):
         group = [e for e in examples if e.language == language]
@@ -117,10 +127,7 @@ def test_the_trade_off_shows_near_miss_recall_beside_gold_hidden_recall_and_fals
 
 def test_thresholds_are_read_again_without_refitting_the_weights():
     rng = np.random.default_rng(1)
-    examples = [example("ar", True, d) for d in rng.normal(0.88, 0.02, 300)]
-    examples += [example("ar", False, d) for d in rng.normal(0.82, 0.02, 300)]
-    examples += [example("en", True, d) for d in rng.normal(0.80, 0.02, 300)]
-    examples += [example("en", False, d) for d in rng.normal(0.76, 0.02, 300)]
+    examples = two_languages(rng)
     fitted = fit_answerability(examples, max_false=0.03)
     more = examples + [example("en", True, d) for d in rng.normal(0.78, 0.02, 300)]  # English dev questions added
     english = [e for e in more if e.language == "en" and e.answerable]
