@@ -6,7 +6,8 @@
 
 Each line of eval/boilerplate_lines.jsonl (labelled boilerplate | body) is judged in its article: the
 cleaner runs on the whole raw article, with the repetition evidence `isnad ingest` would gather over
-the ANT corpus and the seeds (rag.clean.RepeatedLines, counted in a temporary catalog), and the line
+the ANT corpus and the seeds (rag.clean.RepeatedLines, counted in a temporary catalog) and their titles as
+the headlines of the other articles, and the line
 is kept when it is still the title or a paragraph. Prints body lines kept (target >= 99.5%) and
 boilerplate removed (target >= 95%) per split and per source, the lines it gets wrong, then how many
 lines the cleaner removes over ANT articles and the seeds, with the most frequent ones.
@@ -55,14 +56,18 @@ def main() -> None:
 
 
 def _cleaner(module, catalog, corpus):
-    """clean(raw) with the repetition evidence of `corpus` when the cleaner takes it (main's does not)."""
+    """clean(raw) with the repetition evidence of `corpus`, and its titles as the headlines, when the cleaner
+    takes them (an older checkout's may not)."""
     if not hasattr(module, "RepeatedLines"):
         return module.clean
     started = time.perf_counter()
     repeated = module.RepeatedLines(catalog)
     repeated.record(corpus)
     print(f"repetition evidence: {len(corpus)} articles recorded in {time.perf_counter() - started:.1f}s")
-    return lambda raw: module.clean(raw, repeated.repeated(raw))
+    if "headlines" not in inspect.signature(module.clean).parameters:
+        return lambda raw: module.clean(raw, repeated.repeated(raw))
+    headlines = frozenset(module.line_key(a.title) for a in corpus)
+    return lambda raw: module.clean(raw, repeated.repeated(raw), headlines)
 
 
 def labelled(clean, articles: dict, read_articles) -> None:

@@ -2,6 +2,7 @@
 
     article = clean(raw)                                   # the article's own evidence only
     article = clean(raw, repeated=lines.repeated(raw))     # plus what its site prints on many pages
+    article = clean(raw, lines.repeated(raw), headlines)   # plus the headlines of the other articles
 
 A line goes on one of three kinds of evidence:
 
@@ -12,6 +13,9 @@ A line goes on one of three kinds of evidence:
 - repetition: a line that the article's source prints at the head or tail of many of its articles
   (`RepeatedLines`, counted over everything ingested, kept in the index's catalog). It is removed only
   in the article's head or tail run (consecutive removable lines from either end), never mid-body.
+- another article's headline: a line that is the title of another article the index holds or the run reads
+  (`headlines`, `line_key`s) and is no sentence, of LINK_WORDS words or more: a related-article link a site
+  prints in the body without a label (BBC Arabic does in one article of seven).
 - wording: short patterns anchored to the whole line, for furniture such as "شارك الخبر",
   "تابعونا على فيسبوك", a copyright notice alone, an agency sign-off. A pattern never applies to a line
   that reads as a sentence (`reads_as_sentence`: it ends with . ! ? ؟ or has more than PATTERN_WORDS
@@ -196,15 +200,19 @@ LEAD_WORDS = 15
 # edges of 19 to 800 articles of a source (0.5% of CNN's 3,507 and up), while a background paragraph a
 # site reuses across one story's articles, or a story it published twice, recurs in at most 12.
 EDGE_LINES = 6
+# A related-article link: another article's headline, no sentence, at least this many words (shorter titles,
+# "كأس العالم 2018", could be a subheading of the body too).
+LINK_WORDS = 5
 REPEATED_ARTICLES = 10
 REPEATED_SHARE = 0.005
 RECORD_BATCH = 1000
 
 
-def clean(article: Article, repeated: frozenset[str] = frozenset()) -> Article:
+def clean(article: Article, repeated: frozenset[str] = frozenset(), headlines: frozenset[str] = frozenset()) -> Article:
     """A copy of `article` with boilerplate paragraphs removed and a breadcrumb title replaced.
 
-    `repeated` holds the `line_key`s of lines the article's source prints on many pages (RepeatedLines).
+    `repeated` holds the `line_key`s of lines the article's source prints on many pages (RepeatedLines);
+    `headlines` the `line_key`s of the titles of the other articles the index holds or the run reads.
     """
     paragraphs = list(article.paragraphs)
     title = article.title
@@ -236,6 +244,10 @@ def clean(article: Article, repeated: frozenset[str] = frozenset()) -> Article:
         elif is_furniture(p) or (i < TOP_LINES and _is_top_furniture(p)):
             drop[i] = furniture = True
         introduced = furniture and p.rstrip().endswith(":")
+    if headlines:
+        own = {line_key(article.title), line_key(title)}
+        for i, p in enumerate(paragraphs):
+            drop[i] = drop[i] or _is_related_link(p, headlines, own)
     _drop_repeated_edges(paragraphs, drop, repeated)
     kept = [p for p, d in zip(paragraphs, drop, strict=True) if not d]
     if _is_lead(title) and kept[:1] != [title]:
@@ -318,6 +330,15 @@ class RepeatedLines:
             least = max(REPEATED_ARTICLES, REPEATED_SHARE * articles)
             self._cache[source] = frozenset(k for k, n in counts.items() if n >= least)
         return self._cache[source]
+
+
+def _is_related_link(text: str, headlines: frozenset[str], own: set[str]) -> bool:
+    """Another article's headline printed in the body: no sentence, LINK_WORDS+ words, a title in `headlines`
+    other than the article's own."""
+    if reads_as_sentence(text) or _words(text) < LINK_WORDS:
+        return False
+    key = line_key(text)
+    return key in headlines and key not in own
 
 
 def _drop_repeated_edges(paragraphs: list[str], drop: list[bool], repeated: frozenset[str]) -> None:

@@ -11,10 +11,12 @@ by the first pass below; with `keep_boilerplate`, as one line per record of a .j
 
 Boilerplate: each run first records the head and tail lines of every raw article it reads in the
 catalog (rag.clean.RepeatedLines), then cleans each article with what its source prints on many pages,
-counted over everything the index has recorded. One run gives the same index whatever the order of its
-articles. An article indexed before one of its lines became repeated keeps that line until its file is
-ingested again (its cleaned content, hence its content hash, then changes and it is replaced), so
-ingesting A, then B, then A again gives the index that ingesting A and B together gives.
+counted over everything the index has recorded, and with the titles of every article the index holds or
+the run reads (a body line that is another article's headline is a related-article link). One run gives
+the same index whatever the order of its articles. An article indexed before one of its lines became
+repeated (or before the article it links to) keeps that line until its file is ingested again (its
+cleaned content, hence its content hash, then changes and it is replaced), so ingesting A, then B, then A
+again gives the index that ingesting A and B together gives.
 `keep_boilerplate=True` indexes articles as read: their content hash differs from the cleaned one, so
 switching the option replaces the articles it changes, and repeating a run with the same option adds nothing.
 """
@@ -29,7 +31,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from .clean import RepeatedLines, clean, removed_lines
+from .clean import RepeatedLines, clean, line_key, removed_lines
 from .embed import Embedder
 from .load import UnreadableFile, find_files, read_articles
 from .schema import Article, Chunk, IngestReport, Paragraph
@@ -68,17 +70,20 @@ def ingest(
     report = IngestReport(skipped=list(skipped))
     repeated = None if keep_boilerplate else RepeatedLines(index.catalog)
     total = None
-    if repeated:  # first pass: what each source prints on many pages; it also counts the articles
+    headlines: frozenset[str] = frozenset()
+    if repeated:  # first pass: what each source prints on many pages, and the headlines; it counts the articles
         read = 0
+        titles = {line_key(a.title) for a in index.catalog.articles()}
 
         def counted() -> Iterable[Article]:
             nonlocal read
             for article in _raw_articles(files):
                 read += 1
+                titles.add(line_key(article.title))
                 yield article
 
         repeated.record(counted())
-        total = read
+        total, headlines = read, frozenset(titles)
     elif progress:
         total = expected_articles(files)
     pending: dict[str, tuple[Article, list[Paragraph], list[Chunk]]] = {}
@@ -118,7 +123,7 @@ def ingest(
     for path in files:
         try:
             for raw in read_articles(path, report.skipped):
-                article = raw if repeated is None else clean(raw, repeated.repeated(raw))
+                article = raw if repeated is None else clean(raw, repeated.repeated(raw), headlines)
                 done += 1
                 bar.update()
                 if on_article:

@@ -373,3 +373,31 @@ def test_recording_the_same_articles_again_counts_nothing_twice(repeated):
     assert not repeated.repeated(articles[0])  # still 9 articles, not 27
     repeated.record(site(10))
     assert repeated.repeated(articles[0])  # d9 is the tenth
+
+
+# BBC Arabic (ANT corpus, BB-culture-159-20180516): under a subheading, two related-article links printed
+# in the body without a label; the first is the title of another BBC article (BB-culture-152-20180510)
+SHAKER = "عودة فضل شاكر الغنائية تثير جدلا واسعا"
+SONGS = (
+    'الأغاني "الراقصة التي تدعو للسعادة" أكثر نجاحا من غيرها',
+    'لكن الأنغام تتحدى هذا الاتجاه الكئيب، وتميل إلى أن تكون "أكثر سعادة" في الأغاني الناجحة والجماهيرية.',
+    "كلمات الأغاني والذوق العام",
+    SHAKER,
+    "المغني آر كيلي يقيم حفلا وسط احتجاجات ضد سلوكه الجنسي",
+    "وقال الباحثون إن المشاعر الإيجابية في الموسيقى سجلت نوعا من التضاؤل.",
+)
+
+
+def test_another_articles_headline_in_the_body_is_a_related_link():
+    title, *body = SONGS
+    assert clean(art(title, *body)).paragraphs == tuple(body)  # no headline known: nothing to go on
+    cleaned = clean(art(title, *body), headlines=frozenset({line_key(SHAKER), line_key(title)}))
+    assert SHAKER not in cleaned.paragraphs
+    assert cleaned.paragraphs == tuple(p for p in body if p != SHAKER)  # the subheading and the unknown link stay
+    # the article's own title, a sentence, or a line under LINK_WORDS words is never taken for a link
+    own = clean(art(SHAKER, SHAKER, *body[:2]), headlines=frozenset({line_key(SHAKER)}))
+    assert own.paragraphs == (SHAKER, *body[:2])
+    said = f"{SHAKER}."
+    short = "كلمات الأغاني والذوق العام"
+    known = frozenset({line_key(said), line_key(short)})
+    assert clean(art(title, said, short, body[0]), headlines=known).paragraphs == (said, short, body[0])

@@ -194,3 +194,32 @@ def test_a_line_that_becomes_repeated_later_goes_from_earlier_articles_when_they
     assert (again.replaced, again.unchanged, again.boilerplate) == (5, 7, 5)
     assert _paragraphs(parts) == _paragraphs(whole)
     assert parts.ingest([site]).articles == 0  # and it stays idempotent
+
+
+def test_another_articles_headline_goes_from_the_body_once_both_are_read(tmp_path):
+    # BBC Arabic prints related-article links in the body without a label (ANT: BB-culture-159 links to 152)
+    folder = tmp_path / "bbc"
+    folder.mkdir()
+    linked = "عودة فضل شاكر الغنائية تثير جدلا واسعا"
+    (folder / "152.txt").write_text(
+        f"{linked}\nتسببت مقدمة غنائية لمسلسل رمضاني مصري في جدل واسع، إذ يغنيها المطرب اللبناني فضل شاكر.\n",
+        encoding="utf-8",
+    )
+    body = [
+        "أكدت دراسة فنية أن الأغاني التي تدعو للسعادة أكثر نجاحا من غيرها.",
+        linked,
+        "وقال الباحثون إن المشاعر الإيجابية في الموسيقى سجلت نوعا من التضاؤل.",
+    ]
+    (folder / "159.txt").write_text("\n".join(["الأغاني الراقصة أكثر نجاحا من غيرها", *body]), encoding="utf-8")
+
+    alone = Assistant(tmp_path / "alone")
+    assert alone.ingest([folder / "159.txt"]).boilerplate == 0  # the linked article unknown: the line stays
+    assert _paragraphs(alone)["159"] == body
+    both = Assistant(tmp_path / "both")
+    assert both.ingest([folder]).boilerplate == 1
+    assert _paragraphs(both) == {"152": [_paragraphs(both)["152"][0]], "159": [body[0], body[2]]}
+    assert alone.ingest([folder / "152.txt"]).articles == 1 and alone.ingest([folder]).replaced == 1
+    assert _paragraphs(alone) == _paragraphs(both)  # in two runs, as in one, once 159 is read again
+    kept = Assistant(tmp_path / "kept")
+    kept.ingest([folder], keep_boilerplate=True)
+    assert _paragraphs(kept)["159"] == body
