@@ -4,7 +4,7 @@
     article = clean(raw, repeated=lines.repeated(raw))     # plus what its site prints on many pages
     article = clean(raw, lines.repeated(raw), headlines)   # plus the headlines of the other articles
 
-A line goes on one of three kinds of evidence:
+A line goes on one of four kinds of evidence:
 
 - structure: a line with no words (a separator); a line that is only a link or an e-mail address, with
   the short line ending with ":" that introduces it; a "see also" label with the teasers it introduces;
