@@ -197,6 +197,13 @@ def on_gold(assistant: Assistant, e: Example) -> float:
     return sum((c.hit.doc_id, c.hit.paragraph) in e.gold for c in chosen) / len(chosen) if chosen else 0.0
 
 
+def use(by_index: list[tuple[Assistant, list[Example]]], calibration: Calibration) -> None:
+    """Give each assistant `calibration` and re-score its examples with it."""
+    for assistant, group in by_index:
+        assistant.answerer.calibration = calibration
+        rescore(assistant, group)
+
+
 def tune_selection(assistant: Assistant, examples: list[Example], base: Calibration) -> Selection:
     """The answer-kind, late-interaction and retrieval weights and the quoting margin with the most correct
     answers on dev, among those that quote gold paragraphs at least as often as the defaults in each language
@@ -354,9 +361,7 @@ def main(argv: list[str] | None = None) -> int:
         packaged = load_calibration(seed.embedder.name)
         if not packaged.fitted:
             sys.exit(f"no packaged calibration for {seed.embedder.name} to read the thresholds of")
-        for assistant, group in by_index:
-            assistant.answerer.calibration = packaged
-            rescore(assistant, group)
+        use(by_index, packaged)
         selection = packaged.selection
         answerability = thresholded(packaged.answerability, examples, args.max_false_refusals)
         fitted_on = packaged.fitted_on.split(_REREAD)[0]
@@ -365,14 +370,10 @@ def main(argv: list[str] | None = None) -> int:
         kinds, kind_accuracy = fit_kinds(examples)
         print(f"question kinds {kinds.labels}: accuracy {kind_accuracy}", file=sys.stderr)
         calibration = replace(base, kinds=kinds)
-        for assistant, group in by_index:
-            assistant.answerer.calibration = calibration
-            rescore(assistant, group)
+        use(by_index, calibration)
         selection = tune_selection(arcd, examples, calibration)
         calibration = replace(calibration, selection=selection)
-        for assistant, group in by_index:
-            assistant.answerer.calibration = calibration
-            rescore(assistant, group)
+        use(by_index, calibration)
         answerability = fit_answerability(
             examples, args.max_false_refusals, tuple(s for s in SIGNALS if s not in args.without)
         )

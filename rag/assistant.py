@@ -199,7 +199,7 @@ class Assistant:
         question = self._checked(question, words=not history)  # "and where?" has its words in the history
         gen = self._generator(generator)
         t0 = time.perf_counter()
-        asked = self._checked(standalone_question(question, history, gen))
+        asked = self._searchable(standalone_question(question, history, gen))
         t1 = time.perf_counter()
         translating = self._translates(asked, gen)
         translation = self._translation(asked, gen) if translating else ""
@@ -292,10 +292,17 @@ class Assistant:
             raise BadQuestion(EMPTY)
         if len(question) > MAX_QUESTION_CHARS:
             raise BadQuestion(f"the question is too long ({len(question)} characters; at most {MAX_QUESTION_CHARS})")
-        if words and not terms(question):
-            raise BadQuestion(NO_WORDS)
+        if words:
+            self._searchable(question)
         if self.is_empty():
             raise IndexUnusable(f"the index at {self.index.dir} is empty: ingest articles first (isnad ingest PATH)")
+        return question
+
+    @staticmethod
+    def _searchable(question: str) -> str:
+        """`question`, or BadQuestion (NO_WORDS) when it has no word to search for."""
+        if not terms(question):
+            raise BadQuestion(NO_WORDS)
         return question
 
 
