@@ -73,7 +73,7 @@ def ingest(
     headlines: frozenset[str] = frozenset()
     if repeated:  # first pass: what each source prints on many pages, and the headlines; it counts the articles
         read = 0
-        titles = {line_key(a.title) for a in index.catalog.articles()}
+        titles = {line_key(t) for t in index.catalog.titles()}
 
         def counted() -> Iterable[Article]:
             nonlocal read

@@ -11,9 +11,10 @@ from collections.abc import Callable
 from .schema import Article, Chunk, Paragraph
 
 # A sentence ends at . ! ? or Arabic ؟ ؛ (plus closing quotes/brackets), before white space.
-_SENTENCE_END = re.compile(r"""[.!?؟؛…]+["'”»)\]]*(?=\s)""")
+_CLOSERS = r"""["'”»)\]]*"""
+_SENTENCE_END = re.compile(rf"[.!?؟؛…]+{_CLOSERS}(?=\s)")
+_QUESTION_END = re.compile(rf"[?؟]+{_CLOSERS}$")
 QUOTABLE_WORDS = 4  # shorter "sentences" (subheadings, fragments) are never quoted or scored alone
-_QUESTION_END = re.compile(r"""[?؟]+["'”»)\]]*$""")
 
 
 def paragraphs(article: Article) -> list[Paragraph]:

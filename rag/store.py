@@ -230,6 +230,10 @@ class Catalog:
     def articles(self) -> list[ArticleInfo]:
         return [_info(r) for r in self._read("SELECT * FROM articles ORDER BY doc_id")]
 
+    def titles(self) -> list[str]:
+        """Every stored article's title (what ingestion needs of them all: `articles` reads whole rows)."""
+        return [r[0] for r in self._read("SELECT title FROM articles")]
+
     def counts(self) -> dict[str, int]:
         return {t: self._read(f"SELECT count(*) FROM {t}")[0][0] for t in ("articles", "paragraphs", "chunks")}
 

@@ -163,3 +163,10 @@ def test_processes_opening_a_new_index_at_once_all_succeed(tmp_path):
         ]
         failures = [err for p in procs if (err := p.communicate(timeout=300)[1]) and p.returncode]
         assert not failures, failures[0]
+
+
+def test_titles_are_the_stored_articles_titles(seed_index_copy):
+    catalog = Assistant(seed_index_copy).index.catalog
+    titles = catalog.titles()
+    assert len(titles) == 5 and all(titles)
+    assert sorted(titles) == sorted(a.title for a in catalog.articles())
