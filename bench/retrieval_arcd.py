@@ -49,21 +49,24 @@ ARABIC_ROWS = [
     ("weighted score fusion + sentences + names", Fusion(**NO_NEIGHBOURS)),
     ("+ paragraph before, paragraph after (default)", Fusion()),
 ]
-# English questions: the BM25 side only hears the terms the index knows (names in Latin script, numbers).
+# English questions: the BM25 side only hears the terms the index knows (names in Latin script, numbers), until
+# the last row gives it the question's words in Arabic (rag.lexicon).
+_EN = {**NO_NEIGHBOURS, "lexicon_weight": 0.0}
 ENGLISH_ROWS = [
     ("dense only (e5-small, title + chunk)", Fusion(dense_weight=1.0, sentence_weight=0.0)),
     ("weighted score fusion (BM25 on known terms)", Fusion(sentence_weight=0.0)),
-    ("+ best sentence of the best 30", Fusion(late_interaction=0.0, name_weight=0.0, **NO_NEIGHBOURS)),
-    ("+ best sentence of the best 30 + names", Fusion(late_interaction=0.0, **NO_NEIGHBOURS)),
-    ("+ half best sentence, half late interaction + names", Fusion(late_interaction=0.5, **NO_NEIGHBOURS)),
+    ("+ best sentence of the best 30", Fusion(late_interaction=0.0, name_weight=0.0, **_EN)),
+    ("+ best sentence of the best 30 + names", Fusion(late_interaction=0.0, **_EN)),
+    ("+ half best sentence, half late interaction + names", Fusion(late_interaction=0.5, **_EN)),
     (
         "+ late interaction of the best 30 + names",
-        Fusion(word_candidates=0, common_word_weight=1.0, title_tokens=False, **NO_NEIGHBOURS),
+        Fusion(word_candidates=0, common_word_weight=1.0, title_tokens=False, **_EN),
     ),
-    ("+ common English words count 0.3", Fusion(word_candidates=0, title_tokens=False, **NO_NEIGHBOURS)),
-    ("+ 5 more candidates by static word match", Fusion(title_tokens=False, **NO_NEIGHBOURS)),
-    ("+ title tokens in late interaction", Fusion(**NO_NEIGHBOURS)),
-    ("+ paragraph before, paragraph after (default)", Fusion()),
+    ("+ common English words count 0.3", Fusion(word_candidates=0, title_tokens=False, **_EN)),
+    ("+ 5 more candidates by static word match", Fusion(title_tokens=False, **_EN)),
+    ("+ title tokens in late interaction", Fusion(**_EN)),
+    ("+ paragraph before, paragraph after", Fusion(lexicon_weight=0.0)),
+    ("+ BM25 over the words in Arabic (dictionary; default)", Fusion()),
 ]
 
 

@@ -23,6 +23,9 @@ A paragraph is read with the one before it, as a reader reads "he added": that p
 the candidate's in late interaction (their cosines less `Fusion.previous_margin`) and its names count as the
 candidate's; and the paragraph after each of the 5 best fused paragraphs joins the candidates
 (`Fusion.next_candidates`), so that what a named speaker said next can be found.
+Last, BM25 over the Arabic renderings of the question's words (rag.lexicon: a bilingual word list, "earthquake"
+-> الزلزال) ranks the paragraphs, and that ranking is blended in (`Fusion.lexicon_weight`): the lexical side an
+English question otherwise lacks.
 Given a translation of the question into the articles' language (the assistant asks its language model for one),
 the paragraphs are ranked for both and the two rankings blended (`blend`, `Fusion.translation_weight`); the
 caller checks first that it is one (`faithful`: its Arabic words lie close to the question in the embedder's space).
@@ -36,6 +39,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .embed import Embedder
+from .lexicon import arabic_words
 from .names import frequency, name_in
 from .normalize import STOPWORDS, terms, words
 from .schema import Hit
@@ -69,6 +73,7 @@ class Fusion:
     next_share: float = 0.9  # with at least this share of the fused score of the paragraph before it
     translation_weight: float = 0.3  # of the translated question's ranking, blended with the question's
     translation_similarity: float = 0.80  # a translation less similar to the question than this is ignored
+    lexicon_weight: float = 0.2  # of BM25 over the Arabic renderings of an English question's words (rag.lexicon)
 
 
 class Retriever:
@@ -120,6 +125,7 @@ class Retriever:
             more += self._following(ranked[: f.next_candidates], ranked[:n] + more, dict(ranked))
             ranked = self._by_sentences(question, ranked[:n] + more, f.sentence_weight, weights)
             ranked = self._by_names(question, ranked, f.name_weight)
+            ranked = self._by_renderings(question, ranked, f.lexicon_weight)
         return ranked
 
     def dense(self, question: str) -> list[tuple[Key, float]]:
@@ -233,6 +239,13 @@ class Retriever:
             held = words(f"{self._title(key[0])} {before or ''} {self.index.catalog.paragraph_text(*key) or ''}")
             boosted.append((key, score + weight * sum(name_in(n, held, strict=True) for n in names) / len(names)))
         return sorted(boosted, key=lambda kv: -kv[1])
+
+    def _by_renderings(self, question: str, ranked: list[tuple[Key, float]], weight: float) -> list[tuple[Key, float]]:
+        """`ranked` blended (`blend`, `weight`) with BM25 over the Arabic renderings of the question's English
+        words (`rag.lexicon.arabic_words`): the lexical side an English question otherwise lacks."""
+        rendered = terms(arabic_words(question)) if weight > 0 else []
+        found = self.index.catalog.search_terms(rendered, self.fusion.candidates) if rendered else []
+        return blend(ranked, found, weight) if found else ranked
 
     def _title(self, doc_id: str) -> str:
         info = self.index.catalog.article(doc_id)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
+from rag.lexicon import available
 from rag.retrieve import Fusion, Retriever, _max_sim, blend, question_names
 
 
@@ -75,9 +78,10 @@ def test_english_candidates_gain_for_the_names_they_hold_in_arabic(seed_assistan
     # best sentence alone; late interaction, the default, already puts both there)
     q = "What did Antonov say about what Russian air strikes in Syria had targeted?"
     gold = {("002_6d4411517efba531", 1), ("002_6d4411517efba531", 2)}
-    plain = Retriever(seed_assistant.index, seed_assistant.embedder, Fusion(name_weight=0.0, late_interaction=0.0))
+    meaning = Fusion(late_interaction=0.0, lexicon_weight=0.0)  # no words in Arabic either: the names alone change
+    plain = Retriever(seed_assistant.index, seed_assistant.embedder, replace(meaning, name_weight=0.0))
     without = {(h.doc_id, h.paragraph): h.score for h in plain.retrieve(q, 30)}
-    hits = Retriever(seed_assistant.index, seed_assistant.embedder, Fusion(late_interaction=0.0)).retrieve(q, 30)
+    hits = Retriever(seed_assistant.index, seed_assistant.embedder, meaning).retrieve(q, 30)
     assert gold <= {(h.doc_id, h.paragraph) for h in hits[:5]}
     assert not gold <= set(list(without)[:5])
     names = question_names(q)
@@ -112,8 +116,9 @@ def test_without_token_states_the_best_sentence_ranks_alone(seed_assistant, with
 def test_late_interaction_lifts_paragraphs_whose_words_answer_the_question(seed_assistant):
     # seed-set questions s061, s063, s047: ranked by the best sentence alone their gold paragraphs came 4th,
     # 5th and 5th (s047's second); matching the question's words one by one brings each to the top 3
+    late = Retriever(seed_assistant.index, seed_assistant.embedder, Fusion(lexicon_weight=0.0))  # by meaning alone
     sentence_only = Retriever(
-        seed_assistant.index, seed_assistant.embedder, Fusion(late_interaction=0.0, word_candidates=0)
+        seed_assistant.index, seed_assistant.embedder, replace(late.fusion, late_interaction=0.0, word_candidates=0)
     )
     for question, gold in [
         ("Is there a set end date for Russia's air campaign in Syria, according to what Putin told CIS leaders?", 5),
@@ -121,7 +126,7 @@ def test_late_interaction_lifts_paragraphs_whose_words_answer_the_question(seed_
         ("What results did Putin tell CIS leaders the Russian air force had achieved in Syria?", 6),
     ]:
         before = [(h.doc_id, h.paragraph) for h in sentence_only.retrieve(question, 10)]
-        after = [(h.doc_id, h.paragraph) for h in seed_assistant.retrieve(question, 10)]
+        after = [(h.doc_id, h.paragraph) for h in late.retrieve(question, 10)]
         key = ("004_6c5c1c1384cff0d9", gold)
         assert after.index(key) < before.index(key) and after.index(key) < 3, question
 
@@ -163,7 +168,9 @@ def test_article_titles_join_late_interaction(seed_assistant):
     # seed-set questions s012 and s052: their gold paragraphs name the speaker by rank ("the chief of the General
     # Staff", "Shoigu said") while the question's other words sit in the article's title (the conference, Russia's
     # defence ministry); with the title's word tokens in late interaction they come 1st and 3rd instead of 6th and 14th
-    no_titles = Retriever(seed_assistant.index, seed_assistant.embedder, Fusion(title_tokens=False))
+    # (by meaning alone: no words in Arabic)
+    titles = Retriever(seed_assistant.index, seed_assistant.embedder, Fusion(lexicon_weight=0.0))
+    no_titles = Retriever(seed_assistant.index, seed_assistant.embedder, Fusion(title_tokens=False, lexicon_weight=0.0))
     for question, gold in [
         (
             "Who is the Russian chief of the General Staff quoted at the fifth Moscow conference?",
@@ -176,7 +183,7 @@ def test_article_titles_join_late_interaction(seed_assistant):
         ),
     ]:
         before = [(h.doc_id, h.paragraph) for h in no_titles.retrieve(question, 10)]
-        after = [(h.doc_id, h.paragraph) for h in seed_assistant.retrieve(question, 10)]
+        after = [(h.doc_id, h.paragraph) for h in titles.retrieve(question, 10)]
         assert gold in after[:3] and gold not in before[:3], question
 
 
@@ -209,14 +216,15 @@ def test_late_interaction_counts_context_tokens_less_their_margin():
 
 
 # Seed-set question s042 and a translation of it written by hand for this test: the gold paragraph ("the ball is
-# in Washington's court") is below the English question's 10 best, and reached by the Arabic words.
+# in Washington's court") is below the English question's 10 best by meaning (8th with its words in Arabic,
+# `rag.lexicon`), and reached by the translation.
 S042 = "According to Shoigu, who has to make the next move for closer Russian–US counter-terrorism cooperation?"
 S042_AR = "بحسب شويغو، على من تقع الخطوة التالية لتعاون روسي أمريكي أوثق في مكافحة الإرهاب؟"
 S042_GOLD = ("003_c253744d7154f1cd", 14)
 
 
 def test_a_translation_of_an_english_question_is_retrieved_beside_it(seed_assistant):
-    retriever = seed_assistant.retriever
+    retriever = Retriever(seed_assistant.index, seed_assistant.embedder, Fusion(lexicon_weight=0.0))
     alone = [(h.doc_id, h.paragraph) for h in retriever.retrieve(S042, 10)]
     both = [(h.doc_id, h.paragraph) for h in retriever.retrieve(S042, 10, translation=S042_AR)]
     assert S042_GOLD not in alone and S042_GOLD in both[:5]
@@ -242,3 +250,13 @@ def test_blend_adds_the_two_rankings_scaled():
     assert [key for key, _ in blended] == [("a", 1), ("c", 1), ("b", 1), ("d", 1)]
     assert [score for _, score in blended] == pytest.approx([0.6, 0.4, 0.3, 0.0])
     assert blend(ranked, [], 0.4)[0][0] == ("a", 1)
+
+
+@pytest.mark.skipif(not available(), reason="Debian's dict-freedict-eng-ara is not installed")
+def test_an_english_question_is_also_searched_by_its_words_in_arabic(seed_assistant):
+    # "fighters" is "المقاتلون" in the dictionary: BM25 over the renderings (stemmed: مقاتل) finds Antonov's
+    # estimate of ISIS's fighters (paragraph 5), where meaning alone put his count of all militants first
+    q = "How do Shoigu's and Antonov's estimates of the number of ISIS fighters in Afghanistan compare?"
+    without = Retriever(seed_assistant.index, seed_assistant.embedder, Fusion(lexicon_weight=0.0))
+    assert without.ranked(q, 5)[0][0] == ("002_6d4411517efba531", 8)
+    assert seed_assistant.retriever.ranked(q, 5)[0][0] == ("002_6d4411517efba531", 5)
