@@ -64,6 +64,7 @@ def markdown(result: dict) -> str:
         f"| index | `{meta['index']}` |",
         f"| embedder | `{meta['embedder']}` |",
         f"| answerer | `{meta['answerer']}`, top-k {meta['top_k']} |",
+        f"| English words in Arabic | {_lexicon(meta)} |",
         f"| support checker | {_checker(meta.get('support_checker') or {})} |",
         f"| commit | `{meta.get('commit') or '?'}` |",
         f"| run | {meta.get('started', '?')}, {meta.get('seconds', '?')} s; answer latency p50 "
@@ -183,6 +184,14 @@ def _failure_md(r: dict) -> list[str]:
         out.append(f"- cited [{c['n']}] {c['doc_id']} ¶{c['paragraph']} ({mark}): “{_cell(c['quote'], 300)}”")
     out.append("")
     return out
+
+
+def _lexicon(meta: dict) -> str:
+    """Where the run's English-Arabic word list was read (rag.lexicon), or that it had none."""
+    if "lexicon" not in meta:  # a report from before the word list
+        return "?"
+    folder = meta["lexicon"]
+    return f"`{folder}`" if folder else "none: English questions ranked by meaning alone"
 
 
 def _checker(c: dict) -> str:
@@ -306,7 +315,7 @@ def _plot_refusals(curves: dict[str, list[dict]], chosen: float | None, path: Pa
 
 # --- comparing two runs ------------------------------------------------------------------------------
 
-_CONFIG_KEYS = ("set", "questions", "index", "embedder", "answerer", "top_k", "support_checker", "commit")
+_CONFIG_KEYS = ("set", "questions", "index", "embedder", "answerer", "top_k", "lexicon", "support_checker", "commit")
 
 
 def compare(a: dict, b: dict) -> dict:

@@ -24,6 +24,7 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
+from rag import lexicon
 from rag.assistant import BadQuestion
 from rag.extract import ExtractiveAnswerer
 from rag.support import SupportChecker
@@ -110,6 +111,7 @@ def evaluate(
         "embedder": getattr(assistant.embedder, "name", type(assistant.embedder).__name__),
         "answerer": type(getattr(assistant, "answerer", assistant)).__name__,
         "top_k": top_k,
+        "lexicon": str(lexicon.lexicon_folder()) if lexicon.available() else None,  # English words in Arabic
         "calibration": (calibration.fitted_on or "fitted") if calibration and calibration.fitted else None,
         "refusal_threshold": calibration.answerability.threshold if calibration else None,
         "splits": dict(sorted(Counter(q.split or "all" for q in questions).items())),

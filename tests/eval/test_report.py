@@ -149,3 +149,22 @@ def test_write_report_on_a_run_without_answers_left_to_plot(tmp_path):
     )
     paths = write_report(result, tmp_path / "r")
     assert paths["markdown"].exists() and paths["recall_at_k"].read_bytes()[:8] == PNG_MAGIC
+
+
+def test_the_report_says_whether_english_questions_had_their_words_in_arabic(tiny_run, capsys, monkeypatch):
+    root, path = tiny_run
+    monkeypatch.setenv("ISNAD_LEXICON", str(root / "no-word-list-here"))
+    report = root / "no-lexicon"
+    args = ["--set", str(path), "--index", str(root / "index"), "--report", str(report), "--quiet"]
+    assert run_eval(capsys, *args)[0] == 0
+    result = json.loads((report / "results.json").read_text(encoding="utf-8"))
+    assert result["meta"]["lexicon"] is None
+    assert "| English words in Arabic | none: English questions ranked by meaning alone |" in (
+        report / "report.md"
+    ).read_text(encoding="utf-8")
+    words = root / "word-list"
+    words.mkdir(exist_ok=True)
+    (words / "freedict-eng-ara.index").write_text("")
+    monkeypatch.setenv("ISNAD_LEXICON", str(words))
+    assert run_eval(capsys, *args)[0] == 0
+    assert json.loads((report / "results.json").read_text(encoding="utf-8"))["meta"]["lexicon"] == str(words)
