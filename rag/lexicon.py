@@ -31,6 +31,7 @@ PER_WORD = 2  # renderings kept per English word (the word list gives one for mo
 MAX_WORDS = 3  # a rendering longer than this is an explanation, not a translation
 _B64 = {ch: i for i, ch in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}
 _ARABIC_WORD = re.compile(r"[\u0621-\u064a\u064b-\u0652\u0640]+")
+_OFFSET = re.compile(r"[A-Za-z0-9+/]+")
 _SENSE = re.compile(r"\n?\s*\d+\.\s+|\n|[،,;]")
 _ENGLISH_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 # Inflections taken off an English word not found as written (died -> die, cities -> city, ruling -> rule).
@@ -64,8 +65,8 @@ def _table(folder: Path) -> dict[str, tuple[str, ...]]:
     table: dict[str, list[str]] = {}
     for line in lines:
         parts = line.split("\t")
-        if len(parts) != 3 or parts[0].startswith("00database"):
-            continue
+        if len(parts) != 3 or parts[0].startswith("00database") or not _OFFSET.fullmatch(parts[1] + parts[2]):
+            continue  # the database's own entries, or a line that is not "word, offset, length"
         start, length = _base64(parts[1]), _base64(parts[2])
         senses = data[start : start + length].decode("utf-8", "replace").split("\n", 1)[1:]  # after "word /ipa/"
         for sense in _SENSE.split(senses[0] if senses else ""):

@@ -40,6 +40,7 @@ def small_dictionary(tmp_path, monkeypatch):
         index.append(f"{word}\t{_base64(len(data))}\t{_base64(len(raw))}")
         data += raw
     (tmp_path / "freedict-eng-ara.dict.dz").write_bytes(gzip.compress(data))
+    index += ["Broken\t?!\tB", "Half a line", ""]  # lines that are not "word, offset, length" are passed over
     (tmp_path / "freedict-eng-ara.index").write_text("00databaseinfo\tc\tgN\n" + "\n".join(index) + "\n")
     monkeypatch.setenv("ISNAD_LEXICON", str(tmp_path))
     return tmp_path
@@ -50,6 +51,7 @@ def test_senses_are_read_and_explanations_left_out(small_dictionary):
     assert translations("Capital") == ("العاصمة", "رأس المال")  # each numbered sense, case ignored
     assert translations("a") == ()  # "آي - الحرف الأول ...": an explanation, not a translation
     assert translations("ajutage") == ()  # five words: an explanation too
+    assert translations("broken") == ()
 
 
 def test_a_word_is_found_without_its_inflection(small_dictionary):
