@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Create .venv and install isnad into it (editable), with Debian's English-Arabic dictionary (English questions'
-# lexical side, rag/lexicon.py). --test adds the test tools and Debian's Chromium.
+# Create .venv and install isnad into it (editable), with Debian's English-Arabic word list unpacked into
+# .venv/share/dictd (English questions' lexical side, rag/lexicon.py). --test adds the test tools and Debian's
+# Chromium.
 set -euo pipefail
 cd "$(dirname "$0")"
 python=${PYTHON:-python3}
@@ -8,18 +9,25 @@ if [ ! -x .venv/bin/python ]; then
     "$python" -m venv .venv
     .venv/bin/pip install --quiet --upgrade pip
 fi
+sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+
+word_list() {  # apt-get download needs no root; apt's package lists are refreshed (root) only when they lack it
+    local tmp; tmp=$(mktemp -d)
+    (cd "$tmp" && apt-get download -qq dict-freedict-eng-ara 2>/dev/null) \
+        || { $sudo apt-get update -qq && (cd "$tmp" && apt-get download -qq dict-freedict-eng-ara); } || return 1
+    dpkg-deb -x "$tmp"/dict-freedict-eng-ara_*.deb "$tmp/root" || return 1
+    mkdir -p .venv/share/dictd && cp "$tmp"/root/usr/share/dictd/freedict-eng-ara.* .venv/share/dictd/
+    rm -rf "$tmp"
+}
+if [ ! -f .venv/share/dictd/freedict-eng-ara.index ] && [ ! -f /usr/share/dictd/freedict-eng-ara.index ]; then
+    word_list || echo "setup.sh: could not fetch Debian's dict-freedict-eng-ara; without it English questions" \
+        "are retrieved by meaning alone (README.md, 'English questions')" >&2
+fi
 extras=""
-debs=""
-[ -f /usr/share/dictd/freedict-eng-ara.index ] || debs="dict-freedict-eng-ara"
 if [ "${1:-}" = "--test" ]; then
     extras="[test]"
-    command -v chromium >/dev/null 2>&1 || debs="$debs chromium"
-fi
-if [ -n "$debs" ]; then
-    sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    if ! { command -v apt-get >/dev/null 2>&1 && $sudo apt-get update -qq && $sudo apt-get install -y -qq $debs >/dev/null; }; then
-        echo "setup.sh: could not install the Debian packages $debs; without dict-freedict-eng-ara English" \
-            "questions are retrieved by meaning alone (README.md, 'English questions')" >&2
+    if ! command -v chromium >/dev/null 2>&1; then
+        $sudo apt-get update -qq && $sudo apt-get install -y -qq chromium >/dev/null
     fi
 fi
 stamp=".venv/.installed$extras"

@@ -4,8 +4,9 @@ BM25 hears nothing of an English question over Arabic articles, so the question'
 looked up in a dictionary and their Arabic renderings searched instead (dictionary-based query translation,
 the classic remedy of cross-language retrieval): "How many people died in the earthquake?" is also searched
 as "الناس مات الزلزال". The dictionary is FreeDict's English-Arabic one (Arabeyes' word list, 87,424
-headwords, GPL-2.0-or-later), read where Debian's package dict-freedict-eng-ara puts it (`./setup.sh`
-installs it) or from the folder `ISNAD_LEXICON` names. Without it English questions are retrieved by
+headwords, GPL-2.0-or-later) from Debian's package dict-freedict-eng-ara: read from the folder
+`ISNAD_LEXICON` names, else from the Python environment's `share/dictd` (where `./setup.sh` unpacks the
+package, no root needed), else from where Debian installs it. Without it English questions are retrieved by
 meaning alone, as before, and isnad says so once.
 
 >>> arabic_words("How many people died in the earthquake?")  # doctest: +SKIP
@@ -18,6 +19,7 @@ import gzip
 import logging
 import os
 import re
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -25,8 +27,9 @@ from .normalize import STOPWORDS
 
 log = logging.getLogger(__name__)
 
-FOLDER = Path("/usr/share/dictd")  # where Debian's dict-freedict-* packages put their files
 NAME = "freedict-eng-ara"
+# Where the files are looked for: unpacked into the environment by ./setup.sh, or installed by Debian.
+FOLDERS = (Path(sys.prefix) / "share" / "dictd", Path("/usr/share/dictd"))
 PER_WORD = 2  # renderings kept per English word (the word list gives one for most)
 MAX_WORDS = 3  # a rendering longer than this is an explanation, not a translation
 _B64 = {ch: i for i, ch in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}
@@ -39,7 +42,10 @@ _INFLECTIONS = (("ies", "y"), ("es", ""), ("s", ""), ("ied", "y"), ("ed", ""), (
 
 
 def lexicon_folder() -> Path:
-    return Path(os.environ.get("ISNAD_LEXICON") or FOLDER)
+    """`ISNAD_LEXICON`, else the first of `FOLDERS` that holds the word list (the last when none does)."""
+    if os.environ.get("ISNAD_LEXICON"):
+        return Path(os.environ["ISNAD_LEXICON"])
+    return next((f for f in FOLDERS if (f / f"{NAME}.index").is_file()), FOLDERS[-1])
 
 
 def available() -> bool:
@@ -57,7 +63,7 @@ def _table(folder: Path) -> dict[str, tuple[str, ...]]:
     except (OSError, EOFError, gzip.BadGzipFile) as e:
         log.warning(
             "no English-Arabic dictionary at %s (%s): English questions are retrieved by meaning alone; "
-            "install Debian's dict-freedict-eng-ara (./setup.sh does) or set ISNAD_LEXICON",
+            "run ./setup.sh (it unpacks Debian's dict-freedict-eng-ara) or set ISNAD_LEXICON",
             folder,
             e,
         )

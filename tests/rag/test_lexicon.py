@@ -84,7 +84,7 @@ def test_a_missing_dictionary_leaves_english_retrieval_working(seed_assistant, t
 @needs_dictionary
 def test_the_debian_dictionary_renders_news_words(monkeypatch):
     monkeypatch.delenv("ISNAD_LEXICON", raising=False)
-    assert lexicon.lexicon_folder() == lexicon.FOLDER
+    assert lexicon.lexicon_folder() in lexicon.FOLDERS
     assert translations("earthquake") == ("الزلزال",)
     assert translations("ambassador") == ("السّفير",)
     assert "الوزير" in arabic_words("What did the defence minister say?")
