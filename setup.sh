@@ -11,14 +11,14 @@ if [ ! -x .venv/bin/python ]; then
 fi
 sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
 
-word_list() {  # apt-get download needs no root; apt's package lists are refreshed (root) only when they lack it
-    local tmp; tmp=$(mktemp -d)
+word_list() (  # apt-get download needs no root; apt's package lists are refreshed (root) only when they lack it
+    tmp=$(mktemp -d)
+    trap 'rm -rf "$tmp"' EXIT
     (cd "$tmp" && apt-get download -qq dict-freedict-eng-ara 2>/dev/null) \
-        || { $sudo apt-get update -qq && (cd "$tmp" && apt-get download -qq dict-freedict-eng-ara); } || return 1
-    dpkg-deb -x "$tmp"/dict-freedict-eng-ara_*.deb "$tmp/root" || return 1
+        || { $sudo apt-get update -qq && (cd "$tmp" && apt-get download -qq dict-freedict-eng-ara); } || exit 1
+    dpkg-deb -x "$tmp"/dict-freedict-eng-ara_*.deb "$tmp/root" || exit 1
     mkdir -p .venv/share/dictd && cp "$tmp"/root/usr/share/dictd/freedict-eng-ara.* .venv/share/dictd/
-    rm -rf "$tmp"
-}
+)
 if [ ! -f .venv/share/dictd/freedict-eng-ara.index ] && [ ! -f /usr/share/dictd/freedict-eng-ara.index ]; then
     word_list || echo "setup.sh: could not fetch Debian's dict-freedict-eng-ara; without it English questions" \
         "are retrieved by meaning alone (README.md, 'English questions')" >&2

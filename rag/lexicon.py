@@ -20,6 +20,7 @@ import logging
 import os
 import re
 import sys
+import zlib
 from functools import cache
 from pathlib import Path
 
@@ -56,11 +57,11 @@ def available() -> bool:
 @cache
 def _table(folder: Path) -> dict[str, tuple[str, ...]]:
     """Lower-case English headword -> its Arabic renderings, from the dictd files in `folder` ({} when they are
-    missing or unreadable). About 0.3 s, once per process."""
+    missing or unreadable). About 0.4 s, once per process."""
     try:
         data = gzip.open(folder / f"{NAME}.dict.dz").read()  # dictzip is gzip with an index of chunks
         lines = (folder / f"{NAME}.index").read_text(encoding="utf-8").splitlines()
-    except (OSError, EOFError, gzip.BadGzipFile) as e:
+    except (OSError, EOFError, ValueError, zlib.error) as e:  # missing, not gzip, cut short, not UTF-8
         log.warning(
             "no English-Arabic dictionary at %s (%s): English questions are retrieved by meaning alone; "
             "run ./setup.sh (it unpacks Debian's dict-freedict-eng-ara) or set ISNAD_LEXICON",

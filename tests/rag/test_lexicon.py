@@ -75,6 +75,17 @@ def test_a_missing_dictionary_renders_nothing_and_says_so_once(tmp_path, monkeyp
     assert len(caplog.records) == 1
 
 
+@pytest.mark.parametrize(
+    "broken",
+    [b"not gzip at all", gzip.compress("Earthquake /x/\nالزلزال\n".encode())[:-12]],  # garbage; cut short
+)
+def test_a_broken_dictionary_renders_nothing_and_says_so(small_dictionary, broken, caplog):
+    (small_dictionary / "freedict-eng-ara.dict.dz").write_bytes(broken)
+    with caplog.at_level(logging.WARNING, logger="rag.lexicon"):
+        assert translations("earthquake") == ()
+    assert any("dict-freedict-eng-ara" in r.getMessage() for r in caplog.records)
+
+
 def test_a_missing_dictionary_leaves_english_retrieval_working(seed_assistant, tmp_path, monkeypatch):
     monkeypatch.setenv("ISNAD_LEXICON", str(tmp_path))
     hits = seed_assistant.retrieve("How many countries sent delegations to the seventh Moscow security conference?", 5)
