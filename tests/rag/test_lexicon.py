@@ -15,7 +15,7 @@ needs_dictionary = pytest.mark.skipif(not available(), reason="Debian's dict-fre
 ENTRIES = {  # dictd entries as FreeDict writes them: the headword and its pronunciation, then the senses
     "Earthquake": "Earthquake /ˈɜːθkweɪk/\nالزلزال\n",
     "Capital": "Capital /kˈapɪtəl/\n1. العاصمة\n2. رأس المال\n",
-    "A": "A /ˈeɪ/\nآي - الحرف الأول في اللغة الإنجليزية\n",
+    "Aha": "Aha /ɐ hˈɑː/\nآها - فرقة بوب\n",  # three words: only the dash tells an explanation
     "Ajutage": "Ajutage /x/\nانبوب طويل لتصريف مياه الامطار\n",
     "Die": "Die /dˈaɪ/\nمات\n",
 }
@@ -49,7 +49,7 @@ def small_dictionary(tmp_path, monkeypatch):
 def test_senses_are_read_and_explanations_left_out(small_dictionary):
     assert translations("earthquake") == ("الزلزال",)
     assert translations("Capital") == ("العاصمة", "رأس المال")  # each numbered sense, case ignored
-    assert translations("a") == ()  # "آي - الحرف الأول ...": an explanation, not a translation
+    assert translations("aha") == ()  # "آها - فرقة بوب" (a pop band): an explanation, not a translation
     assert translations("ajutage") == ()  # five words: an explanation too
     assert translations("broken") == ()
 
