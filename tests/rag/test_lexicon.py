@@ -18,6 +18,7 @@ ENTRIES = {  # dictd entries as FreeDict writes them: the headword and its pronu
     "Aha": "Aha /ɐ hˈɑː/\nآها - فرقة بوب\n",  # three words: only the dash tells an explanation
     "Ajutage": "Ajutage /x/\nانبوب طويل لتصريف مياه الامطار\n",
     "Die": "Die /dˈaɪ/\nمات\n",
+    "Many": "Many /mˈɛni/\nكثير\n",  # a stop word of the question: never searched
 }
 
 
