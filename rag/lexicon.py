@@ -75,8 +75,8 @@ def _table(folder: Path) -> dict[str, tuple[str, ...]]:
         if len(parts) != 3 or parts[0].startswith("00database") or not _OFFSET.fullmatch(parts[1] + parts[2]):
             continue  # the database's own entries, or a line that is not "word, offset, length"
         start, length = _base64(parts[1]), _base64(parts[2])
-        senses = data[start : start + length].decode("utf-8", "replace").split("\n", 1)[1:]  # after "word /ipa/"
-        for sense in _SENSE.split(senses[0] if senses else ""):
+        senses = data[start : start + length].decode("utf-8", "replace").partition("\n")[2]  # after "word /ipa/"
+        for sense in _SENSE.split(senses):
             found = _ARABIC_WORD.findall(sense)
             if found and len(found) <= MAX_WORDS and " - " not in sense:
                 table.setdefault(parts[0].lower(), []).append(" ".join(found))
