@@ -28,7 +28,8 @@ No language model; what it compares:
 
 - counted words: a count the sentence states must be said in the cited paragraphs of what the sentence
   counts ("68 countries" where they say 95 countries and 68 experts is `"misplaced figure"`):
-  `counted_matches`, `FIGURE_MARGIN`.
+  `counted_matches`, `FIGURE_MARGIN`; an English sentence's counted words are also read by their Arabic
+  renderings (`rag.lexicon`: "Iraq's" is العراق).
 
 The rule, for a sentence and the paragraphs it cites (and, optionally, the `others` retrieved with them):
 a figure absent from the cited paragraphs rejects it (`reason == "number"`); so does a count said of
@@ -68,6 +69,7 @@ from camel_tools.utils.dediac import dediac_ar
 from .embed import CachedEmbedder, Embedder
 from .figures import figures, figures_found, stated, year
 from .language import ARABIC_LETTER as _ARABIC
+from .lexicon import arabic_words
 from .names import (
     arabic_countries,
     arabic_frequency,
@@ -458,8 +460,9 @@ class SupportChecker:
 
     def _closeness(self, said: list[str], places: list[list[str]]) -> float:
         """How closely one of `places` (word lists) matches the words `said`: 1.0 when they share a term or
-        a root, else the best cosine between them (`said` as a query, each place as a passage); 0 without any."""
-        keys = {k for w in said for k in _word_keys(w)}
+        a root (English words by their Arabic renderings too, `rag.lexicon`: "population" is السكان), else the
+        best cosine between them (`said` as a query, each place as a passage); 0 without any."""
+        keys = {k for w in said + arabic_words(" ".join(said)).split() for k in _word_keys(w)}
         if any(keys & _word_keys(w) for place in places for w in place):
             return 1.0
         texts = [" ".join(_UNITS.get(t, t) for t in _TOKEN.findall(" ".join(place))) for place in places]
