@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import math
 import statistics
 import sys
 import time
@@ -49,6 +50,9 @@ ARABIC_ROWS = [
     ("weighted score fusion + sentences + names", Fusion(**NO_NEIGHBOURS)),
     ("+ paragraph before, paragraph after (default)", Fusion()),
 ]
+# Measured and not built (eval/README.md, English questions, seventh round): the second ranking for every
+# Arabic question too, not only for one whose terms the index mostly lacks.
+ARABIC_NOT_BUILT = [("every Arabic question ranked again (not built)", Fusion(sentence_known_max=math.inf))]
 # English questions: the BM25 side only hears the terms the index knows (names in Latin script, numbers), until
 # the last row gives it the question's words in Arabic (rag.lexicon).
 _EN = {**NO_NEIGHBOURS, "lexicon_weight": 0.0}
@@ -275,7 +279,7 @@ def main() -> int:
         translation_rows(assistant, groups, translations)
         return 0
     embedder = CachedEmbedder(assistant.embedder)
-    for label, fusion in ENGLISH_ROWS if args.english else ARABIC_ROWS:
+    for label, fusion in ENGLISH_ROWS if args.english else ARABIC_ROWS + ARABIC_NOT_BUILT:
         retriever = Retriever(assistant.index, embedder, fusion)
 
         def rank(question, retriever=retriever) -> list[tuple[str, int]]:

@@ -6,17 +6,21 @@ added with weights; the BM25 weight shrinks with the share of question terms the
 so an English question over Arabic articles is ranked by the dense side. `Fusion(method="rrf")` gives
 plain reciprocal rank fusion instead (bench/retrieval_arcd.py compares both).
 
-Where the BM25 side is (nearly) silent, as for English questions, the best candidates are ranked again by
-how closely their sentences match the question: a whole chunk's vector blurs the one sentence that
-answers, and across languages nothing else can find it. The match is late interaction (ColBERT's MaxSim):
+Where the BM25 side says little, the best candidates are ranked again by how closely their sentences match the
+question: a whole chunk's vector blurs the one sentence that answers, and across languages nothing else can
+find it. That is every English question (the words of it an Arabic index knows are Latin-script asides, "SANA",
+"(بالإنجليزية: Lewis Doctrine)", which say nothing of which paragraph answers) and an Arabic question whose
+terms the index mostly lacks (`Fusion.sentence_known_max`). The match is late interaction (ColBERT's MaxSim):
 each word token of the question is matched to its most similar word token among the candidate's sentences,
 as the embedder states them before pooling, and the candidate scores the mean; an embedder without token
 states gives the best sentence's similarity instead (eval/README.md measures both: ARCD-en R@5 0.91 against
-0.86). (Arabic questions, whose terms the index knows, skip it: on ARCD it changed nothing and it costs
-about a hundred sentence embeddings per new question.)
-Common English words ("the", "how") count 0.3 in that mean (wordfreq's Zipf >= 6); the article title's
-word tokens join each candidate's; and 5 more candidates come from below the 30, chosen by the same match
-on the model's context-free input vectors (a tokenizer pass, no model run). eval/README.md has the figures.
+0.86). It costs about a hundred sentence embeddings per new question. (For every Arabic question it lifts
+ARCD recall@1 0.760 -> 0.775 but answers and refuses worse there: eval/README.md, English questions,
+"Seventh round".)
+Common words ("the", "how", "في", "ما") count 0.3 in that mean (wordfreq's Zipf >= 6, in Arabic for a word in
+Arabic script, else in English); the article title's word tokens join each candidate's; and 5 more candidates
+come from below the 30, chosen by the same match on the model's context-free input vectors (a tokenizer pass,
+no model run). eval/README.md has the figures.
 Those candidates then gain for each name of the question (a capitalized Latin-script word) that their
 words hold in Arabic script (rag.names, strict skeletons: Shoigu/شويغو), as a reader scanning for the name would.
 A paragraph is read with the one before it, as a reader reads "he added": that paragraph's word tokens join
@@ -39,6 +43,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .embed import Embedder
+from .language import ARABIC_LETTER, detect_language
 from .lexicon import arabic_words
 from .names import frequency, name_in
 from .normalize import STOPWORDS, terms, words
@@ -64,7 +69,7 @@ class Fusion:
     word_candidates: int = 5  # and this many more from the rest of the fused ranking, by `_by_static_words`
     common_word_zipf: float = 6.0  # a question word at least this common in English (wordfreq's Zipf scale)
     common_word_weight: float = 0.3  # counts this much in late interaction (rarer words count 1)
-    sentence_known_max: float = 0.5  # ranked again when the index knows less than this share of the terms
+    sentence_known_max: float = 0.5  # an Arabic question is ranked again when the index knows less of its terms
     name_weight: float = 0.5  # added for the share of the question's Latin-script names a candidate holds
     title_tokens: bool = True  # the article title's word tokens join each candidate's in late interaction
     previous_margin: float = 0.05  # >0: the paragraph before's word tokens join too, their cosines less this
@@ -119,7 +124,7 @@ class Retriever:
         fused = self._fuse(dense, lexical, known)
         ranked = sorted(fused.items(), key=lambda kv: -kv[1])
         f = self.fusion
-        if known < f.sentence_known_max and f.sentence_weight > 0:
+        if f.sentence_weight > 0 and (known < f.sentence_known_max or detect_language(question) != "ar"):
             n, weights = max(top_k, f.sentence_candidates), self._word_weights(question)
             more = self._by_static_words(question, ranked[n:], f.word_candidates, weights)
             more += self._following(ranked[: f.next_candidates], ranked[:n] + more, dict(ranked))
@@ -196,13 +201,15 @@ class Retriever:
 
     def _word_weights(self, question: str) -> np.ndarray | None:
         """How much each of the question's token states counts in late interaction: 1 for a word rarer than
-        `common_word_zipf` in English, `common_word_weight` for a common one ("the", "what", "how"), so
-        that "Shoigu" and "drones" decide the match; None (all equal) where the embedder names no words."""
+        `common_word_zipf` in its language (Arabic for a word in Arabic script, else English),
+        `common_word_weight` for a common one ("the", "what", "how", "في", "ما"), so that "Shoigu" and
+        "drones" decide the match; None (all equal) where the embedder names no words."""
         got = self.embedder.token_words([question], query=True)
         if not got:
             return None
         f, words = self.fusion, question.split()
-        rare = [frequency(w, "en") < f.common_word_zipf for w in words]  # wordfreq drops edge punctuation
+        # wordfreq drops edge punctuation
+        rare = [frequency(w, "ar" if ARABIC_LETTER.search(w) else "en") < f.common_word_zipf for w in words]
         return np.array([1.0 if rare[i] else f.common_word_weight for i in got[0]], dtype=np.float32)
 
     def _by_static_words(

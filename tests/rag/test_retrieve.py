@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from rag.lexicon import available
+from rag.normalize import terms
 from rag.retrieve import Fusion, Retriever, _max_sim, blend, question_names
 
 
@@ -64,6 +65,20 @@ def test_sentence_ranking_leaves_a_question_whose_terms_the_index_knows_alone(se
     assert [(h.doc_id, h.paragraph, h.score) for h in seed_assistant.retrieve(q, 10)] == [
         (h.doc_id, h.paragraph, h.score) for h in plain.retrieve(q, 10)
     ]
+
+
+def test_an_english_question_is_ranked_again_even_when_the_index_knows_its_terms(seed_assistant):
+    # "4500" is a term of the Arabic index and "come" is not: half of the question's terms are known, which for
+    # an Arabic question means BM25 can rank it; for an English one a figure alone does not tell which of the
+    # paragraphs that hold it answers, and their sentences decide
+    q = "Where did the 4500 come from?"
+    df = seed_assistant.index.catalog.document_frequency(terms(q))
+    assert sum(1 for n in df.values() if n) / len(df) >= Fusion().sentence_known_max
+    shoigu = ("000_d5f7ec68f2725137", 8)  # "4500 عنصر لداعش في أفغانستان"
+    plain = Retriever(seed_assistant.index, seed_assistant.embedder, Fusion(sentence_weight=0.0))
+    assert (plain.retrieve(q, 3)[0].doc_id, plain.retrieve(q, 3)[0].paragraph) != shoigu
+    hits = seed_assistant.retrieve(q, 3)
+    assert (hits[0].doc_id, hits[0].paragraph) == shoigu
 
 
 def test_question_names_are_its_capitalized_latin_words():
@@ -139,6 +154,12 @@ def test_common_english_words_count_less_in_late_interaction(seed_assistant):
     f = Fusion()
     assert weights["Shoigu"] == weights["drones"] == weights["militant"] == 1.0
     assert weights["How"] == weights["had"] == weights["in"] == f.common_word_weight  # Zipf 6.2-7.3
+    # a word in Arabic script is weighed by its frequency in Arabic
+    q = "What did Shoigu say about داعش في أفغانستان?"
+    words = [q.split()[i] for i in seed_assistant.embedder.token_words([q], query=True)[0]]
+    weights = dict(zip(words, retriever._word_weights(q), strict=True))
+    assert weights["داعش"] == weights["Shoigu"] == 1.0
+    assert weights["في"] == weights["What"] == f.common_word_weight
     # weighted MaxSim: a paragraph matching only the heavy word beats one matching only the light word
     e = np.eye(3, dtype=np.float32)
     scores = dict(_max_sim(e[[0, 1]], [("a", 1), ("b", 1)], [e[[0]], e[[1]]], np.array([1.0, 0.3])))
