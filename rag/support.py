@@ -150,9 +150,8 @@ class EnglishModel:
     cosine among the paragraphs' word tokens, `SupportChecker.late`; a model fitted without it has weight 0)
     and the share of its words' Arabic renderings found in them (`rendered`, `SupportChecker.rendered`: the
     English-Arabic word list, `rag.lexicon`; weight 0 in a model fitted without it). Accepted when `score` is
-    0 or more (a claim another paragraph fits `DENSE_MARGIN` better is rejected
-    before). Fitted on the labelled set's dev split by
-    `python -m eval.calibrate_support --english`, which prints the constants below."""
+    0 or more (a claim another paragraph fits `DENSE_MARGIN` better is rejected before). Fitted on the
+    labelled set's dev split by `python -m eval.calibrate_support --english`, which prints the constants below."""
 
     intercept: float
     dense: float
@@ -385,7 +384,7 @@ class SupportChecker:
 
     def rendered(self, claim: str, paragraphs: list[str]) -> float | None:
         """The share of the terms of the claim's words in Arabic (`rag.lexicon.arabic_words`: "the earthquake
-        killed 40 people" -> الزلزال قتل الناس) that the paragraphs hold; None when no word is rendered."""
+        killed 40 people" -> الزلزال مقتول الناس) that the paragraphs hold; None when no word is rendered."""
         found = terms(arabic_words(claim))
         if not found:
             return None
