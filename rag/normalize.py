@@ -18,8 +18,8 @@ from camel_tools.utils.normalize import (
 
 # Bump when `terms` changes what it returns: an index whose BM25 terms another version made has them
 # recomputed from its stored paragraphs when opened (rag.store.Catalog.ensure_terms).
-TERMS_VERSION = "3"  # 2: stop words in normalized form, "على" apart from the name "علي"; 3: after the
-# conjunction و too (وفي, ومتى, وهو), and لماذا
+TERMS_VERSION = "4"  # 2: stop words in normalized form, "على" apart from the name "علي"; 3: after the
+# conjunction و too (وفي, ومتى, وهو), and لماذا; 4: a figure written onto a clitic (بـ104, و7, لـ2018) is the figure
 _TATWEEL = "\u0640"
 _HARAKAT = re.compile("[\u064b-\u0652]")
 _ARABIC_LETTER = re.compile("[\u0621-\u063a\u0641-\u064a]")
@@ -27,6 +27,8 @@ VOCALIZED_SHARE = 0.3
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _HAMZA_SEATS = str.maketrans({"ؤ": "و", "ئ": "ي", "ء": ""})
 _WORD = re.compile(r"[\w]+", re.UNICODE)
+# A figure written onto a clitic or the article, as news writes it: "بـ104 مليون", "ما بين 5 و7 آلاف", "الـ18".
+_CLITIC_FIGURE = re.compile(r"(?:وال|بال|لل|ال|و|ف|ب|ل|ك)(\d+)")
 
 # Light10-style affixes (Larkey et al. 2007), written in normalized form (ة->ه, ى->ي, أإآ->ا).
 _PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")
@@ -90,9 +92,17 @@ def words(text: str) -> list[str]:
 
 
 def terms(text: str) -> list[str]:
-    """BM25 terms: normalized, stop words dropped (also after the conjunction و: وفي, ومتى), light-stemmed."""
+    """BM25 terms: normalized, stop words dropped (also after the conjunction و: وفي, ومتى), light-stemmed; a
+    figure written onto a clitic is the figure ("بـ104" -> "104")."""
     kept = (normalize_alef_maksura_ar(w) for w in _WORD.findall(_fold(text)) if w not in SPELLED_STOPWORDS)
-    return [stem(w) for w in kept if not _stop_word(w) and (len(w) > 1 or w.isdigit())]
+    out = []
+    for w in kept:
+        figure = _CLITIC_FIGURE.fullmatch(w)
+        if figure:
+            out.append(figure.group(1))
+        elif not _stop_word(w) and (len(w) > 1 or w.isdigit()):
+            out.append(stem(w))
+    return out
 
 
 def _stop_word(word: str) -> bool:

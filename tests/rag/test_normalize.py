@@ -185,6 +185,15 @@ def test_terms_of_an_english_question():
     assert terms("What did the Russian president say about ISIS in Syria?") == ["russian", "president", "isis", "syria"]
 
 
+def test_a_figure_written_onto_a_clitic_is_the_figure():
+    # ARCD on Egypt: "قُدّر عدد سكانها بـ104 مليون نسمة"; a range's second figure, "5 و7 آلاف"; the article, "الـ18"
+    assert "104" in terms("قُدّر عدد سكانها بـ104 مليون نسمة")
+    assert terms("ما بين 5 و7 آلاف") == ["5", "7", "اف"]
+    assert terms("لـ2018 والـ18 فـ3") == ["2018", "18", "3"]
+    assert terms("و7") == terms("7") and terms("ب2") == ["2"]
+    assert "5" not in terms("وزارة5")  # a word, not a clitic, before the figure: one term as written
+
+
 def test_single_letters_are_dropped_but_digits_kept():
     assert terms("و ب ل a 5 ٧") == ["5", "7"]
 
