@@ -185,6 +185,13 @@ def test_terms_of_an_english_question():
     assert terms("What did the Russian president say about ISIS in Syria?") == ["russian", "president", "isis", "syria"]
 
 
+def test_a_words_own_first_waw_is_kept_and_the_conjunction_stripped():
+    # Light10 took every first و for the conjunction: وزير became زير while الوزير stayed وزير
+    assert terms("وزير الدفاع")[0] == terms("الوزير")[0] == terms("والوزير")[0] == "وزير"
+    assert terms("وزارة") == terms("الوزارة") and terms("وطن") == ["وطن"]
+    assert terms("وسوريا") == terms("سوريا") and terms("وأكد") == terms("أكد")  # the conjunction goes
+
+
 def test_a_figure_written_onto_a_clitic_is_the_figure():
     # ARCD on Egypt: "قُدّر عدد سكانها بـ104 مليون نسمة"; a range's second figure, "5 و7 آلاف"; the article, "الـ18"
     assert "104" in terms("قُدّر عدد سكانها بـ104 مليون نسمة")
