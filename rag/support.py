@@ -312,7 +312,7 @@ class SupportChecker:
         others = [p for p in others or [] if p and p.strip() and p not in paragraphs]
         if not claim or not paragraphs:
             return Support(False, 0.0, None)
-        para_terms = {t for p in paragraphs for t in terms(p)}
+        para_terms = _held_terms(tuple(paragraphs))
         numbers_ok = figures_found(claim, paragraphs)
 
         def verdict(ok: bool, lexical: float, reason: str, dense: float | None = None, late=None) -> Support:
@@ -388,7 +388,7 @@ class SupportChecker:
         found = terms(arabic_words(claim))
         if not found:
             return None
-        held = {t for p in paragraphs for t in terms(p)}
+        held = _held_terms(tuple(paragraphs))
         return sum(t in held for t in found) / len(found)
 
     def late(self, claim: str, paragraphs: list[str]) -> np.ndarray | None:
@@ -503,9 +503,9 @@ class SupportChecker:
 
     def lexical(self, sentence: str, paragraphs: list[str]) -> float:
         """Weighted share of the sentence's content terms found in the paragraphs."""
-        return self._share(content_terms(claim_text(sentence)), {t for p in paragraphs for t in terms(p)})
+        return self._share(content_terms(claim_text(sentence)), _held_terms(tuple(paragraphs)))
 
-    def _share(self, claim_terms: list[str], para_terms: set[str]) -> float:
+    def _share(self, claim_terms: list[str], para_terms: frozenset[str]) -> float:
         if not claim_terms:
             return 0.0
         w = self.weights(claim_terms) if self.weights else {}
@@ -625,12 +625,18 @@ def rarity(word: str) -> float:
     return max(arabic_frequency(f) for f in _affixless(word) | {w + "ة" for w in _affixless(word)})
 
 
+@functools.lru_cache(maxsize=32)  # one check reads them for its lexical share, its rules and `rendered`
+def _held_terms(paragraphs: tuple[str, ...]) -> frozenset[str]:
+    """The BM25 terms (`rag.normalize.terms`) the paragraphs hold."""
+    return frozenset(t for p in paragraphs for t in terms(p))
+
+
 @functools.lru_cache(maxsize=32)  # one check asks three rules (_novel_term, _unnamed_person, weakest)
 def _absence(paragraphs: tuple[str, ...]) -> Callable[[str], tuple[str, str] | None]:
     """A test of one word (`\\w+`) of an Arabic claim: (as spelled, normalized) when the paragraphs lack it in
     every form (as a term, by `root_keys`, or spelled another way: `arabic_name_in`), else None (stop words,
     figures and non-Arabic words too)."""
-    known = {t for p in paragraphs for t in terms(p)}
+    known = _held_terms(paragraphs)
     keys = {k for p in paragraphs for w in words(p) for k in root_keys(w)}
     paragraph_words = [w for p in paragraphs for w in words(p)]
 
