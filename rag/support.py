@@ -29,7 +29,9 @@ No language model; what it compares:
 - counted words: a count the sentence states must be said in the cited paragraphs of what the sentence
   counts ("68 countries" where they say 95 countries and 68 experts is `"misplaced figure"`):
   `counted_matches`, `FIGURE_MARGIN`; an English sentence's counted words are also read by their Arabic
-  renderings (`rag.lexicon`: "Iraq's" is العراق).
+  renderings (`rag.lexicon`: "Iraq's" is العراق); an Arabic count must count the noun the paragraphs count
+  by that figure, whether or not they state another ("17 مستودعا" where 17 طائرة were destroyed):
+  `_uncounted_figure`.
 
 The rule, for a sentence and the paragraphs it cites (and, optionally, the `others` retrieved with them):
 a figure absent from the cited paragraphs rejects it (`reason == "number"`); so does a count said of
@@ -336,7 +338,7 @@ class SupportChecker:
             return verdict(False, lexical, "number")
         if not self._checkable(claim, found):
             return verdict(False, lexical, "no claim")
-        if self.misplaced_figure(claim, paragraphs):
+        if self.misplaced_figure(claim, paragraphs) or _uncounted_figure(claim, paragraphs):
             return verdict(False, lexical, "misplaced figure")
         arabic = sum(map(is_arabic_term, found)) / len(found) >= self.arabic_share_max
         if arabic:
@@ -613,10 +615,11 @@ def _affixless(word: str) -> set[str]:
     return forms
 
 
-def root_keys(word: str) -> set[str]:
+def root_keys(word: str, shortest: int = 3) -> set[str]:
     """Forms of a normalized Arabic word without affixes and without its long vowels and weak letters, so
-    that words of one root and pattern family meet: اغتال / باغتيال, درعا / درع, سوريا / سورية."""
-    return {k for k in (f.translate(_WEAK) for f in _affixless(word)) if len(k) >= 3}
+    that words of one root and pattern family meet: اغتال / باغتيال, درعا / درع, سوريا / سورية (`shortest`
+    letters or more)."""
+    return {k for k in (f.translate(_WEAK) for f in _affixless(word)) if len(k) >= shortest}
 
 
 def rarity(word: str) -> float:
@@ -712,22 +715,25 @@ def _counted_words(claim_words: list[str]) -> list[tuple[str, list[int]]]:
     return out
 
 
-def _figure_windows(sentence_words: list[str]) -> list[tuple[str, list[int]]]:
+def _figure_windows(sentence_words: list[str], lead: bool = False) -> list[tuple[str, list[int]]]:
     """Each figure a paragraph sentence states (as it offers them: `bare`) and the content words around it
     (indices of `sentence_words`): up to four after it, within its clause and short of another figure, past
-    the second figure of a range ("ما بين ألفين وثلاثة آلاف إرهابي"), and, in English, one before it."""
+    the second figure of a range ("ما بين ألفين وثلاثة آلاف إرهابي"), and before it one word in English or,
+    with `lead`, every word back to the previous figure's."""
     spans = [f for f in stated(" ".join(sentence_words), bare=True) if not _UNIT_POWER.match(sentence_words[f.start])]
     end_of = {i: f.end for f in spans for i in range(f.start, f.end)}
-    out = []
+    out, after_last = [], 0  # after_last: where the previous figure's words end
+    range_lead: dict[int, list[int]] = {}  # the second figure of a range: the words before the first
     for f in spans:
-        if f.kind != "count" or year(f):
-            continue
-        near = []
+        near = list(range_lead.get(f.start, [])) if lead else []
         i = f.start - 1  # English puts what it counts before a figure too ("a population of 104 million")
-        while i >= max(f.start - 3, 0) and i not in end_of and not _CLAUSE_END.search(sentence_words[i]):
-            if _is_content(sentence_words[i]) and not _ARABIC.search(sentence_words[i]):
-                near.append(i)
+        while i >= (after_last if lead else max(f.start - 3, 0)) and i not in end_of:
+            if not lead and _CLAUSE_END.search(sentence_words[i]):
                 break
+            if _is_content(sentence_words[i]) and (lead or not _ARABIC.search(sentence_words[i])):
+                near.append(i)
+                if not lead:
+                    break
             i -= 1
         i = f.end
         if not _CLAUSE_END.search(sentence_words[f.end - 1]):
@@ -735,15 +741,47 @@ def _figure_windows(sentence_words: list[str]) -> list[tuple[str, list[int]]]:
             while j < len(sentence_words) and j not in end_of and not _is_content(sentence_words[j]):
                 j += 1
             if j in end_of and end_of[j] > j:  # a range: what the second figure counts, the first counts too
+                range_lead[j] = list(near)
                 i = end_of[j]
-            while i < len(sentence_words) and i not in end_of and len(near) < 4:
+            ahead = 0
+            while i < len(sentence_words) and i not in end_of and ahead < 4:
                 if _is_content(sentence_words[i]):
                     near.append(i)
+                    ahead += 1
                 if _CLAUSE_END.search(sentence_words[i]):
                     break
                 i += 1
-        out.append((f.value, sorted(near)))
+        after_last = max(after_last, i if near and near[-1] >= f.end else f.end)
+        if f.kind == "count" and not year(f):
+            out.append((f.value, sorted(near)))
     return out
+
+
+def _uncounted_figure(claim: str, paragraphs: list[str]) -> str | None:
+    """A count of an Arabic claim that the cited paragraphs give for something else: no word they put with
+    that figure (the words after it, `_figure_windows`, or those before it back to the previous figure, as in
+    "عدد مواطني روسيا ... ما بين 5 و7 آلاف") shares a term or a root with the word it counts ("17 مستودعا" where
+    17 طائرة were destroyed). An Arabic count repeats its source's noun (the tamyiz); across languages a noun
+    is not compared so (`misplaced_figure`). None when there is none."""
+    claim_words = claim.split()
+    wanted = [(v, ws) for v, ws in _counted_words(claim_words) if all(_ARABIC.search(claim_words[i]) for i in ws)]
+    if not wanted:
+        return None
+    places = [(s.split(), v, near) for s in _sentences(paragraphs) for v, near in _figure_windows(s.split(), lead=True)]
+    for value, counted in wanted:
+        mine = [[ws[i] for i in near] for ws, v, near in places if _same(v, value)]
+        if not mine:
+            continue  # found only through a multiplier said once for two numbers: nothing to compare
+        said = {k for i in counted for k in _counting_keys(claim_words[i])}
+        if not any(said & _counting_keys(w) for place in mine for w in place):
+            return value
+    return None
+
+
+def _counting_keys(word: str) -> set[str]:
+    """A counted word's terms and, when Arabic, its letters without affixes and weak letters (`root_keys`, down
+    to two: مقعدا and مقاعد are مقعد, رئيسا رئيس, أوربيين أوروبي)."""
+    return _word_keys(word) | {k for w in words(word) if _ARABIC.search(w) for k in root_keys(w, shortest=2)}
 
 
 def _sentences(paragraphs: list[str]) -> list[str]:

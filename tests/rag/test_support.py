@@ -378,6 +378,24 @@ def test_a_figure_said_of_what_the_paragraph_counts_with_another_figure_is_mispl
     assert value == "68" and other - near >= checker.figure_margin
 
 
+def test_an_arabic_count_must_count_what_the_paragraph_counts_by_that_figure(checker, paragraphs, shoigu):
+    drones = paragraphs[(SEVENTH, 5)]  # "تم تدمير 17 طائرة من دون طيار تابعة للإرهابيين": no other figure
+    assert "17 طائرة" in drones
+    v = checker.check("قال شويغو إنه تم تدمير 17 دبابة تابعة للإرهابيين في سوريا [1].", [drones])
+    assert not v.supported and v.reason == "misplaced figure"
+    assert checker.check("قال شويغو إنه تم تدمير 17 طائرة مسيرة للإرهابيين في سوريا [1].", [drones]).supported
+    # the same noun in another form: a broken plural (عناصر / عنصر) meets by its letters
+    assert checker.check("قال شويغو إن في أفغانستان 4500 من عناصر داعش [1].", [shoigu]).supported
+    v = checker.check("قال شويغو إن في أفغانستان 4500 معسكر لداعش [1].", [shoigu])
+    assert not v.supported and v.reason == "misplaced figure"
+    # what a range counts may stand before it: "عدد مواطني روسيا ... ما بين 5 و 7 آلاف إرهابي"
+    fighters = paragraphs[(CIS, 10)]
+    claim = "قال بوتين إن ما بين 5 و7 آلاف من مواطني روسيا وبلدان الرابطة يقاتلون في صفوف داعش [1]."
+    assert checker.check(claim, [fighters]).supported
+    v = checker.check("قال بوتين إن ما بين 5 و7 آلاف من الصواريخ أطلقت على داعش [1].", [fighters])
+    assert not v.supported and v.reason == "misplaced figure"
+
+
 def test_what_a_figure_counts_is_read_past_ranges_units_and_shares(checker, paragraphs):
     antonov = paragraphs[(ANTONOV, 5)]  # "ما بين ألفين وثلاثة آلاف إرهابي"
     found = checker.counted_matches("بين ألفين وثلاثة آلاف إرهابي", [antonov])  # 2000 counts the terrorists too
