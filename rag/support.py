@@ -654,6 +654,13 @@ def _absence(paragraphs: tuple[str, ...]) -> Callable[[str], tuple[str, str] | N
 
 # Words that say a share, skipped between a figure and what it counts: "45% of the seats", "4 بالمئة من الأراضي".
 _PERCENT = frozenset(normalize(w) for w in "percent per cent pct بالمئة بالمائة المئة المائة مئة مائة".split())
+# Words that hedge or restrict a figure rather than name what it counts, skipped the same way: "4% فقط من
+# الأراضي", "4500 تقريبا من عناصر داعش", "700 or more tonnes".
+_HEDGES = frozenset(
+    normalize(w)
+    for w in """فقط تقريبا قرابة نحو حوالي حوالى زهاء أكثر أقل
+    only approximately roughly nearly about some more less""".split()
+)
 _MONTHS = frozenset(
     normalize(w)
     for w in """january february march april may june july august september october november december
@@ -681,13 +688,14 @@ def _word_keys(word: str) -> set[str]:
 
 def _is_content(word: str) -> bool:
     found = words(word)
-    return not any(w in _PERCENT for w in found) and any(not t.isdigit() for t in content_terms(word))
+    return not any(w in _PERCENT or w in _HEDGES for w in found) and any(not t.isdigit() for t in content_terms(word))
 
 
 def _counted_words(claim_words: list[str]) -> list[tuple[str, list[int]]]:
     """The counts a claim states and the words each counts (indices of `claim_words`): after the figure,
-    past stop words, shares ("percent", بالمئة) and other figures ("2,000 and 3,000 fighters"), the first
-    content word of an Arabic claim (its noun comes first), the first two of another ("500 Syrian towns").
+    past stop words, shares ("percent", بالمئة), hedges (فقط, تقريبا) and other figures ("2,000 and 3,000
+    fighters"), the first content word of an Arabic claim (its noun comes first), the first two of another
+    ("500 Syrian towns").
     Years, ranks, fractions, decades, dates and a figure that ends a clause count nothing."""
     spans = stated(" ".join(claim_words))
     taken = {i for f in spans for i in range(f.start, f.end)}

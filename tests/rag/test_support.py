@@ -394,6 +394,8 @@ def test_an_arabic_count_must_count_what_the_paragraph_counts_by_that_figure(che
     assert checker.check(claim, [fighters]).supported
     v = checker.check("قال بوتين إن ما بين 5 و7 آلاف من الصواريخ أطلقت على داعش [1].", [fighters])
     assert not v.supported and v.reason == "misplaced figure"
+    # a hedge after the figure is not what it counts: "4% فقط من مساحة مصر" counts the area
+    assert checker.check("يشكل وادي النيل والدلتا أقل من 4% فقط من مساحة مصر [1].", [NILE]).supported
 
 
 def test_what_a_figure_counts_is_read_past_ranges_units_and_shares(checker, paragraphs):
