@@ -667,8 +667,8 @@ _MONTHS = frozenset(
     يناير فبراير مارس أبريل إبريل مايو يونيو يونيه يوليو يوليه أغسطس سبتمبر أكتوبر نوفمبر ديسمبر
     كانون شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين""".split()
 )
-_CLAUSE_END = re.compile(r"[,.;:!?،؛)\]»”\"]$")
-_UNIT_POWER = re.compile(r"\W*[^\W\d]{2,}\d")  # "كم2", "m3": a unit's power, not a figure
+_CLAUSE_END = re.compile(r"[,.;:!?،؛؟…)\]»”\"]$")
+_UNIT_POWER = re.compile(r"\W*[^\W\d]{2,}[23]\W*$")  # "كم2", "m3": a unit's power, not a figure (بـ104 is one)
 _SCALES = ("000", "000000")  # a paragraph's "5 و 7 آلاف" offers 5,000: its 5 is the figure
 
 
@@ -697,7 +697,7 @@ def _counted_words(claim_words: list[str]) -> list[tuple[str, list[int]]]:
     fighters"), the first content word of an Arabic claim (its noun comes first), the first two of another
     ("500 Syrian towns").
     Years, ranks, fractions, decades, dates and a figure that ends a clause count nothing."""
-    spans = stated(" ".join(claim_words))
+    spans = [f for f in stated(" ".join(claim_words)) if not _UNIT_POWER.match(claim_words[f.start])]
     taken = {i for f in spans for i in range(f.start, f.end)}
     out = []
     for f in spans:
@@ -726,12 +726,12 @@ def _counted_words(claim_words: list[str]) -> list[tuple[str, list[int]]]:
 def _figure_windows(sentence_words: list[str], lead: bool = False) -> list[tuple[str, list[int]]]:
     """Each figure a paragraph sentence states (as it offers them: `bare`) and the content words around it
     (indices of `sentence_words`): up to four after it, within its clause and short of another figure, past
-    the second figure of a range ("ما بين ألفين وثلاثة آلاف إرهابي"), and before it one word in English or,
+    the further figures of a range ("ما بين ألفين وثلاثة آلاف إرهابي"), and before it one word in English or,
     with `lead`, every word back to the previous figure's."""
     spans = [f for f in stated(" ".join(sentence_words), bare=True) if not _UNIT_POWER.match(sentence_words[f.start])]
     end_of = {i: f.end for f in spans for i in range(f.start, f.end)}
     out, after_last = [], 0  # after_last: where the previous figure's words end
-    range_lead: dict[int, list[int]] = {}  # the second figure of a range: the words before the first
+    range_lead: dict[int, list[int]] = {}  # a range's further figures: the words before its first
     for f in spans:
         near = list(range_lead.get(f.start, [])) if lead else []
         i = f.start - 1  # English puts what it counts before a figure too ("a population of 104 million")
@@ -746,11 +746,13 @@ def _figure_windows(sentence_words: list[str], lead: bool = False) -> list[tuple
         i = f.end
         if not _CLAUSE_END.search(sentence_words[f.end - 1]):
             j = i
-            while j < len(sentence_words) and j not in end_of and not _is_content(sentence_words[j]):
-                j += 1
-            if j in end_of and end_of[j] > j:  # a range: what the second figure counts, the first counts too
+            while True:  # a range: what its last figure counts, the first ones count too
+                while j < len(sentence_words) and j not in end_of and not _is_content(sentence_words[j]):
+                    j += 1
+                if j not in end_of:
+                    break
                 range_lead[j] = list(near)
-                i = end_of[j]
+                i = j = end_of[j]
             ahead = 0
             while i < len(sentence_words) and i not in end_of and ahead < 4:
                 if _is_content(sentence_words[i]):
@@ -781,7 +783,7 @@ def _uncounted_figure(claim: str, paragraphs: list[str]) -> str | None:
         if not mine:
             continue  # found only through a multiplier said once for two numbers: nothing to compare
         said = {k for i in counted for k in _counting_keys(claim_words[i])}
-        if not any(said & _counting_keys(w) for place in mine for w in place):
+        if said and not any(said & _counting_keys(w) for place in mine for w in place):
             return value
     return None
 

@@ -1,16 +1,17 @@
-"""Property-based tests (hypothesis): the Arabic normalizer, sentence splitting and the citation markers."""
+"""Property-based tests (hypothesis): the Arabic normalizer, sentence splitting, the citation markers and the
+support checker's reading of counts."""
 
 from __future__ import annotations
 
 import re
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from rag.normalize import normalize, undecorated, words
 from rag.schema import Article
 from rag.split import chunks, paragraphs, sentence_spans
-from rag.support import MARKER
+from rag.support import MARKER, _uncounted_figure, claim_text
 
 settings.register_profile("isnad", max_examples=100, deadline=None)
 settings.load_profile("isnad")
@@ -121,3 +122,30 @@ def test_text_without_markers_is_left_alone(sentence):
     for fake in (f"{sentence}[", f"[{sentence}", f"{sentence} [x]", f"{sentence} [1", f"{sentence} [ ]"):
         if not re.search(r"\[\s*\d+(?:\s*[,،]\s*\d+)*\]", fake):
             assert cited(fake) == [] and without_markers(fake) == fake
+
+
+# One sentence of a reply: news words around counts (figures, number words, hedges, shares), no sentence end.
+count_word = st.sampled_from(
+    "قال شويغو إن القوات دمرت طائرة مسيرة بلدة مقاتل عنصر ألف آلاف مليون و من في بين نحو أكثر فقط تقريبا "
+    "بالمئة كيلومتر مربع".split()
+)
+clause = st.lists(
+    st.tuples(
+        st.one_of(count_word, count_word, number, number, arabic_word, st.sampled_from(list(",،:\"'«»“”()[]-"))),
+        st.sampled_from([" ", " ", ""]),
+    ),
+    min_size=1,
+    max_size=25,
+).map(lambda parts: "".join(t + sep for t, sep in parts))
+
+
+@given(clause)
+@example("قال شويغو إن 17 ؟ طائرة")  # ؟ ends the clause on both sides
+@example("300 القوات قال300 شويغو")  # a figure glued to a word is a figure on both sides
+@example("دمرت 1 0 0 طائرة")  # a range of three figures
+@example("0 آًآ")  # a counted word with no letters to compare
+@settings(max_examples=500)
+def test_a_sentence_never_misplaces_a_count_it_states_itself(sentence):
+    """The count rule reads a claim's counts and a paragraph's the same way: a sentence quoted as it stands
+    always counts what its source counts (figures glued to words, ranges of three, a ؟ ending a clause)."""
+    assert _uncounted_figure(claim_text(sentence), [sentence]) is None
