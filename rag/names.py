@@ -48,7 +48,7 @@ OPENERS = frozenset(
     """.split()
 )
 _PARTICLES = frozenset("al el bin ibn bint abu de von van der la le".split())
-_CAPITALIZED = re.compile(r"\b[A-Z][A-Za-z'’]*(?:-[A-Za-z'’]+)*")
+_CAPITALIZED = re.compile(r"\b[A-Z][A-Za-z'’]*(?:-[A-Za-z'’]+)*(?!\w)")  # a whole word: not Syria of Syria0
 
 
 def latin_skeleton(word: str) -> str:

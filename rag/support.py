@@ -322,7 +322,7 @@ class SupportChecker:
                 dense = self.dense(claim, paragraphs)
             return Support(ok, lexical, dense, reason if ok or reason in REJECTIONS else "", late)
 
-        quotes = [claim[s:e] for s, e in quoted_spans(claim) if _ARABIC.search(claim[s:e])]
+        quotes = [q for q in (claim[s:e] for s, e in quoted_spans(claim)) if any(map(is_arabic_term, content_terms(q)))]
         if quotes and not any(is_arabic_term(t) for t in content_terms(_outside(claim))):
             # Arabic quoted inside a non-Arabic frame: the quotes are the claim.
             lexical = self._share(content_terms(" ".join(quotes)), para_terms)
@@ -698,7 +698,8 @@ def _counted_words(claim_words: list[str]) -> list[tuple[str, list[int]]]:
     ("500 Syrian towns").
     Years, ranks, fractions, decades, dates and a figure that ends a clause count nothing."""
     spans = [f for f in stated(" ".join(claim_words)) if not _UNIT_POWER.match(claim_words[f.start])]
-    taken = {i for f in spans for i in range(f.start, f.end)}
+    bare = stated(" ".join(claim_words), bare=True)  # small number words too ("أربعة"), as paragraphs are read
+    taken = {i for f in spans + bare for i in range(f.start, f.end)}
     out = []
     for f in spans:
         if f.kind != "count" or year(f) or _CLAUSE_END.search(claim_words[f.end - 1]):
