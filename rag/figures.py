@@ -103,6 +103,9 @@ WORDS, MULTIPLIERS, DUALS, DECADES, FRACTIONS, ORDINALS, ORDINAL_UNITS = (
 _CLITICS = ("و", "ب", "ل", "ف")
 
 
+_SENTENCE_END = re.compile(r"[.!?؟؛…][\"'”»)\]]*$")  # a word that ends a sentence ("مليار." before "مليون")
+
+
 def _word(token: str) -> str:
     """A word without the conjunction/preposition clitics Arabic writes on it (وثلاثه -> ثلاثه)."""
     for w in (token, token[1:] if token[:1] in _CLITICS else token):
@@ -132,10 +135,11 @@ def _compound(a: float, b: float) -> bool:
     return (0 < a < 10 and 20 <= b < 100 and b % 10 == 0) or (0 < b < 10 and 20 <= a < 100 and a % 10 == 0)
 
 
-def _ordinal(tokens: list[str], i: int) -> tuple[float | None, int]:
+def _ordinal(tokens: list[str], i: int, ends: list[bool]) -> tuple[float | None, int]:
     """The ordinal starting at tokens[i] and the index after it: السابعة (7), الحادي عشر (11), الحادي
-    والعشرون (21), twenty first (21; a ten before an ordinal unit is read in `figures`)."""
-    t, nxt = tokens[i], tokens[i + 1] if i + 1 < len(tokens) else ""
+    والعشرون (21), twenty first (21; a ten before an ordinal unit is read in `figures`); not read past the
+    end of a sentence (`ends`)."""
+    t, nxt = tokens[i], tokens[i + 1] if i + 1 < len(tokens) and not ends[i] else ""
     if t in ORDINAL_UNITS and WORDS.get(nxt) == 10:
         return ORDINAL_UNITS[t] + 10, i + 2
     if t in ORDINAL_UNITS and ORDINALS.get(nxt, 0) >= 20:
@@ -164,10 +168,15 @@ def stated(text: str, *, bare: bool = False) -> list[Stated]:
     """The figures `text` states, in order, with where (see `Stated`); `bare` as in `figures`."""
     tokens: list[str] = []
     owner: list[int] = []  # the index in text.split() of each token's word
+    ends: list[bool] = []  # whether a sentence ends after the token: no multiplier or compound reads past it
     for n, word in enumerate(text.split()):
-        for t in _TOKEN.findall(normalize(word)):
+        found = _TOKEN.findall(normalize(word))
+        if not found and ends and _SENTENCE_END.search(word):  # a mark set apart: "5 . ألف"
+            ends[-1] = True
+        for k, t in enumerate(found):
             tokens.append(_word(t))
             owner.append(n)
+            ends.append(k == len(found) - 1 and bool(_SENTENCE_END.search(word)))
     out: list[Stated] = []
 
     def add(value: str, first: int, after: int, kind: str = "count") -> None:
@@ -190,7 +199,7 @@ def stated(text: str, *, bare: bool = False) -> list[Stated]:
             i += 1
             continue
         if t in ORDINALS or t in ORDINAL_UNITS:
-            value, j = _ordinal(tokens, i)
+            value, j = _ordinal(tokens, i, ends)
             if value is not None:
                 add(_value(value), i, j, "ordinal")
             i = j
@@ -203,15 +212,15 @@ def stated(text: str, *, bare: bool = False) -> list[Stated]:
             continue
         digits, j = t[:1].isdigit(), i + 1
         # "ثلاث وخمسين" (53), "twenty five"
-        if not digits and j < len(tokens) and _compound(value, WORDS.get(tokens[j], 0)):
+        if not digits and j < len(tokens) and not ends[i] and _compound(value, WORDS.get(tokens[j], 0)):
             value += WORDS[tokens[j]]
             j += 1
-        elif not digits and j < len(tokens) and 20 <= value < 100 and tokens[j] in ORDINAL_UNITS:
+        elif not digits and j < len(tokens) and not ends[i] and 20 <= value < 100 and tokens[j] in ORDINAL_UNITS:
             add(_value(value + ORDINAL_UNITS[tokens[j]]), i, j + 1, "ordinal")  # twenty first
             i = j + 1
             continue
         scaled = value
-        while j < len(tokens) and tokens[j] in MULTIPLIERS:
+        while j < len(tokens) and not ends[j - 1] and tokens[j] in MULTIPLIERS:
             scaled *= MULTIPLIERS[tokens[j]]
             j += 1
         if scaled != value or digits or value > 10 or bare:

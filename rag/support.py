@@ -71,7 +71,7 @@ import numpy as np
 from camel_tools.utils.dediac import dediac_ar
 
 from .embed import CachedEmbedder, Embedder
-from .figures import figures, figures_found, stated, year
+from .figures import Stated, figures, figures_found, stated, year
 from .language import ARABIC_LETTER as _ARABIC
 from .lexicon import arabic_words
 from .names import (
@@ -697,9 +697,12 @@ def _counted_words(claim_words: list[str]) -> list[tuple[str, list[int]]]:
     fighters"), the first content word of an Arabic claim (its noun comes first), the first two of another
     ("500 Syrian towns").
     Years, ranks, fractions, decades, dates and a figure that ends a clause count nothing."""
-    spans = [f for f in stated(" ".join(claim_words)) if not _UNIT_POWER.match(claim_words[f.start])]
-    bare = stated(" ".join(claim_words), bare=True)  # small number words too ("أربعة"), as paragraphs are read
-    taken = {i for f in spans + bare for i in range(f.start, f.end)}
+
+    def read(bare: bool) -> list[Stated]:
+        return [f for f in stated(" ".join(claim_words), bare=bare) if not _UNIT_POWER.match(claim_words[f.start])]
+
+    spans = read(bare=False)
+    taken = {i for f in spans + read(bare=True) for i in range(f.start, f.end)}  # "أربعة" too, as paragraphs are read
     out = []
     for f in spans:
         if f.kind != "count" or year(f) or _CLAUSE_END.search(claim_words[f.end - 1]):

@@ -94,3 +94,11 @@ def test_where_each_figure_is_stated():
         ("1/2", "fraction"),
         ("1990s", "decade"),
     ]
+
+
+def test_a_sentence_end_stops_a_multiplier_and_an_ordinal():
+    # "... خمسين مليار. مليون شخص ..." is 50 billion (a multiplier alone states no figure): never 5e16
+    assert figures("بلغت الكلفة خمسين مليار. مليون شخص تضرروا") == {"50000000000"}
+    assert figures("وصل العدد إلى 5 . ألف شخص غادروا") == {"5"}
+    assert figures("احتل المركز خمسين. الحادي عشر منها") == {"50", "11"}
+    assert figures("بلغت الكلفة خمسين مليار دولار") == {"50000000000"}

@@ -489,13 +489,17 @@ news_sentence = st.lists(
 ).map(lambda parts: "".join(t + sep for t, sep in parts))
 
 
-@given(news_sentence)
-@example("0 أربعة وزير")  # a small number word is a figure to the claim's reading as to the paragraph's
-@example("قال Syria0")  # a name is a whole word: no "Syria" in Syria0, on either side
-@example("« ، »")  # quotation marks around no word are no quote: it states no fact
+@given(news_sentence, news_sentence, news_sentence)
+@example("", "0 أربعة وزير", "")  # a small number word is a figure to the claim's reading as to the paragraph's
+@example("", "قال Syria0", "")  # a name is a whole word: no "Syria" in Syria0, on either side
+@example("", "« ، »", "")  # quotation marks around no word are no quote: it states no fact
+@example("قال", "خمسين مليار", "مليون")  # a multiplier does not reach across a sentence end
+@example("قال", "خمسين", "الحادي")  # nor an ordinal
+@example("قال", "خمسين كم2 السابع وزير", "قال")  # a unit's power is a word, not a figure, on both sides
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-def test_a_sentence_supports_itself(checker, sentence):
-    """Quoted as it stands, a sentence is supported by itself (or states no fact): every rule reads the claim
-    and the paragraph alike."""
-    v = checker.check(sentence + " [1]", [sentence])
-    assert v.supported or v.reason == "no claim", (sentence, v)
+def test_a_sentence_is_supported_by_a_paragraph_that_holds_it(checker, before, sentence, after):
+    """Quoted as it stands from a paragraph, a sentence is supported by it (or states no fact): every rule
+    reads the claim and the paragraph alike, whatever sentences stand around it."""
+    paragraph = ". ".join(part.strip() for part in (before, sentence, after) if part.strip())
+    v = checker.check(sentence + " [1]", [paragraph])
+    assert v.supported or v.reason == "no claim", (paragraph, sentence, v)
