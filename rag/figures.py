@@ -9,7 +9,9 @@
 
 Digits: ASCII or Arabic-Indic, "4,500" / "4٬500" thousands separators, "45.44" / "45,44" / "45٫44" decimals.
 Words: units, tens and hundreds, with the multipliers thousand / million / billion (ألف، آلاف، ألفين،
-مليون، ملايين، مليونين، مليار) applied to the number before them ("50 ألف", "fifty thousand", "3.79 million").
+مليون، ملايين، مليونين، مليار) applied to the number before them ("50 ألف", "fifty thousand", "3.79 million",
+"خمسين ألفا"); said alone, a singular one is one of it ("مليون شخص", "a million people": 1000000; not ألف, which
+also says "he wrote"), and never across a sentence end ("خمسين مليار. مليون" is two figures).
 A decade ("the 1990s", "التسعينيات") is the value `"1990s"`; a fraction in words ("half", "نصف", "الربع",
 "ثلثي") is `"1/2"`, `"1/4"`, `"2/3"`. An ordinal is its number ("seventh" = السابعة = 7, "eleventh" = الحادي عشر =
 11, "twenty-first" = الحادي والعشرين = 21; "first"/أول, which says "earliest" as often as a rank, is not read).
@@ -72,7 +74,11 @@ MULTIPLIERS: dict[str, float] = {
     "hundred": 100, "thousand": 1e3, "million": 1e6, "billion": 1e9,
     "الف": 1e3, "الاف": 1e3, "مليون": 1e6, "ملايين": 1e6, "مليار": 1e9, "مليارات": 1e9,
 }  # fmt: skip
+MULTIPLIERS |= {"الفا": 1e3, "مليونا": 1e6, "مليارا": 1e9}  # after a count of 11 to 99: "خمسين ألفا"
+# Multipliers that, said alone, are one of them: "نزح مليون شخص", "a million people" (not ألف, also "he wrote").
+ALONE: dict[str, float] = {w: MULTIPLIERS[w] for w in ("hundred", "thousand", "million", "billion", "مليون", "مليار")}
 DUALS: dict[str, float] = {"الفين": 2e3, "الفان": 2e3, "مليونين": 2e6, "مليونان": 2e6, "مليوني": 2e6}
+DUALS |= {"مليارين": 2e9, "ملياران": 2e9, "ملياري": 2e9}
 # Fractions said in words: a share stated as "half" where the paragraph says a quarter is a changed figure.
 FRACTIONS: dict[str, str] = {"نصف": "1/2", "ربع": "1/4", "ثلث": "1/3", "ثلثي": "2/3", "ثلثا": "2/3"}
 FRACTIONS |= {"ال" + w: v for w, v in FRACTIONS.items()}
@@ -96,9 +102,9 @@ DECADES = {w: f"19{n}s" for n, ws in _AR_DECADES.items() for w in ws.split()}
 DECADES |= {w[2:]: v for w, v in DECADES.items()}  # without the article
 _EN_DECADES = "twenties thirties forties fifties sixties seventies eighties nineties"
 DECADES |= {w: f"19{10 * i}s" for i, w in enumerate(_EN_DECADES.split(), 2)}
-WORDS, MULTIPLIERS, DUALS, DECADES, FRACTIONS, ORDINALS, ORDINAL_UNITS = (
+WORDS, MULTIPLIERS, ALONE, DUALS, DECADES, FRACTIONS, ORDINALS, ORDINAL_UNITS = (
     {normalize(w): v for w, v in d.items()}
-    for d in (WORDS, MULTIPLIERS, DUALS, DECADES, FRACTIONS, ORDINALS, ORDINAL_UNITS)
+    for d in (WORDS, MULTIPLIERS, ALONE, DUALS, DECADES, FRACTIONS, ORDINALS, ORDINAL_UNITS)
 )
 _CLITICS = ("و", "ب", "ل", "ف")
 
@@ -207,10 +213,12 @@ def stated(text: str, *, bare: bool = False) -> list[Stated]:
         value, decade = _digits(t) if t[:1].isdigit() else (WORDS.get(t), None)
         if decade:
             add(decade, i, i + 1, "decade")
-        if value is None:
+        alone = value is None and t in ALONE  # a multiplier no count took: one of it ("a hundred million")
+        if value is None and not alone:
             i += 1
             continue
         digits, j = t[:1].isdigit(), i + 1
+        value = ALONE[t] if alone else value
         # "ثلاث وخمسين" (53), "twenty five"
         if not digits and j < len(tokens) and not ends[i] and _compound(value, WORDS.get(tokens[j], 0)):
             value += WORDS[tokens[j]]
@@ -225,7 +233,7 @@ def stated(text: str, *, bare: bool = False) -> list[Stated]:
             j += 1
         if scaled != value or digits or value > 10 or bare:
             add(_value(scaled), i, j)
-        if bare and scaled != value:
+        if bare and scaled != value and not alone:
             add(_value(value), i, j)
         i = j
     return out

@@ -97,8 +97,21 @@ def test_where_each_figure_is_stated():
 
 
 def test_a_sentence_end_stops_a_multiplier_and_an_ordinal():
-    # "... خمسين مليار. مليون شخص ..." is 50 billion (a multiplier alone states no figure): never 5e16
-    assert figures("بلغت الكلفة خمسين مليار. مليون شخص تضرروا") == {"50000000000"}
+    # "... خمسين مليار. مليون شخص ..." is 50 billion, then a million: never 5e16
+    assert figures("بلغت الكلفة خمسين مليار. مليون شخص تضرروا") == {"50000000000", "1000000"}
     assert figures("وصل العدد إلى 5 . ألف شخص غادروا") == {"5"}
     assert figures("احتل المركز خمسين. الحادي عشر منها") == {"50", "11"}
     assert figures("بلغت الكلفة خمسين مليار دولار") == {"50000000000"}
+
+
+def test_a_multiplier_said_alone_is_one_of_it():
+    assert figures("نزح مليون شخص من المدينة") == {"1000000"}
+    assert figures("A million people fled the city") == {"1000000"}
+    assert figures("a hundred million people") == {"100000000"}
+    assert figures("بلغت الكلفة ملياري دولار") == {"2000000000"}
+    assert figures("نحو خمسين ألفا منهم") == {"50000"}  # the accusative after a count of 11 to 99
+    assert figures("ألف الكاتب كتابا عن الحرب") == set()  # ألف alone is also "he wrote"
+    # so a changed count said in words is a changed figure
+    assert not figures_found("Two million people fled", ["نزح مليون شخص من المدينة"])
+    assert not figures_found("نزح مليون شخص", ["نزح مليوني شخص من المدينة"])
+    assert figures_found("A million people fled", ["نزح مليون شخص من المدينة"])
