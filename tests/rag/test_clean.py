@@ -1,9 +1,12 @@
 import gzip
 import json
+import re
 from itertools import islice
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from rag.clean import INTRO_WORDS, RepeatedLines, clean, is_furniture, line_key, reads_as_sentence
 from rag.load import read_articles
@@ -256,6 +259,30 @@ def test_real_news_only_loses_short_lines():
         assert cleaned.title == " ".join(title.split())
         dropped = set(article.paragraphs) - set(cleaned.paragraphs)
         assert all(len(p.split()) <= INTRO_WORDS for p in dropped), dropped
+
+
+def _ant_sentences(articles: int = 300) -> list[str]:
+    """Full sentences (eight words or more, ending with a full stop) of the first ANT articles; [] without ANT."""
+    if not ANT_NEWS.exists():
+        return []
+    with gzip.open(ANT_NEWS, "rt", encoding="utf-8") as f:
+        texts = [json.loads(line)["text"] for line in islice(f, articles)]
+    return [s for t in texts for s in re.split(r"(?<=[.!؟])\s+", t) if len(s.split()) >= 8 and s.endswith(".")]
+
+
+ANT_SENTENCES = _ant_sentences()
+
+
+@pytest.mark.skipif(not ANT_SENTENCES, reason=f"{ANT_NEWS} is not here")
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_a_full_news_sentence_is_kept_wherever_it_stands(data):
+    """Nothing lost in cleaning: real news sentences, put in any order under any other one as the headline,
+    all stay (as paragraphs, or as the title when one leads the article)."""
+    body = data.draw(st.lists(st.sampled_from(ANT_SENTENCES), min_size=1, max_size=8, unique=True))
+    cleaned = clean(Article("x", data.draw(st.sampled_from(ANT_SENTENCES)), tuple(body)))
+    for sentence in body:
+        assert sentence in cleaned.paragraphs or sentence == cleaned.title, (sentence, cleaned)
 
 
 # The sentences issue 13 found deleted: news that shares words with furniture ("download our app", "follow
