@@ -208,9 +208,14 @@ class Retriever:
         if not got:
             return None
         f, words = self.fusion, question.split()
+        if not words:
+            return None
         # wordfreq drops edge punctuation
         rare = [frequency(w, "ar" if ARABIC_LETTER.search(w) else "en") < f.common_word_zipf for w in words]
-        return np.array([1.0 if rare[i] else f.common_word_weight for i in got[0]], dtype=np.float32)
+        # the tokenizer's NFKC can split a word ("0¸0" is "0 ̧0"): its extra words belong to the last one
+        return np.array(
+            [1.0 if rare[min(i, len(rare) - 1)] else f.common_word_weight for i in got[0]], dtype=np.float32
+        )
 
     def _by_static_words(
         self, question: str, rest: list[tuple[Key, float]], n: int, weights: np.ndarray | None

@@ -24,6 +24,18 @@ def test_english_question_finds_the_arabic_paragraph(seed_assistant):
     assert ("000_d5f7ec68f2725137", 2) in [(h.doc_id, h.paragraph) for h in hits[:3]]
 
 
+def test_a_word_the_tokenizer_splits_does_not_break_an_english_question(seed_assistant):
+    # "´" typed as an apostrophe: the tokenizer's NFKC makes "Shoigu´s" two words ("Shoigu ́s"), so the token
+    # states outnumbered the question's words in late interaction's weights (an IndexError once)
+    question = "How many ISIS fighters are in Afghanistan according to Shoigu´s ministry?"
+    owners = seed_assistant.embedder.token_words([question], query=True)[0]
+    assert max(owners) >= len(question.split())  # the case itself: more words to the tokenizer than to split()
+    hits = seed_assistant.retrieve(question, top_k=5)
+    assert ("000_d5f7ec68f2725137", 8) in [(h.doc_id, h.paragraph) for h in hits]
+    answer = seed_assistant.answer(question)
+    assert not answer.refused and "4500" in answer.text
+
+
 def test_hits_carry_the_whole_paragraph_and_article_metadata(seed_assistant):
     hit = seed_assistant.retrieve("المصدر روسيا اليوم لافروف الأكراد", top_k=1)[0]
     para = seed_assistant.index.catalog.paragraph_text(hit.doc_id, hit.paragraph)
