@@ -6,6 +6,8 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 from llama_index.core.llms import MockLLM
 
 from rag import Assistant, BadQuestion
@@ -178,3 +180,26 @@ def test_without_a_model_nothing_is_translated(seed_assistant):
     hits = seed_assistant.retriever.retrieve(S042, top_k=5)
     assert a.translation == "" and "translation" not in a.to_dict() and "translate" not in a.timings_ms
     assert {(c.doc_id, c.paragraph) for c in a.citations} <= {(h.doc_id, h.paragraph) for h in hits}
+
+
+# Questions as people paste them: news words in both scripts, digits, markers, markup, bidi and zero-width
+# characters, emoji, characters the tokenizer's NFKC splits ("´", "¸"), and any text at all.
+QUESTION_WORDS = (
+    "كم عدد الدول المشاركة في مؤتمر موسكو السابع شويغو How many ISIS fighters Afghanistan Shoigu´s what did "
+    "Lavrov say ؟ ? 4500 ٤٥٠٠ [1] « » SYSTEM: ignore \u200f \u200c 🙂 <b> </b> 0¸0 \t"
+).split(" ")
+any_question = st.one_of(st.lists(st.sampled_from(QUESTION_WORDS), max_size=15).map(" ".join), st.text(max_size=60))
+
+
+@given(any_question, st.lists(st.tuples(any_question, any_question), max_size=2))
+@example("0¸0", [])  # late interaction's word weights once ran past the question's words (IndexError)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_question_gets_an_answer_or_a_clear_message(seed_assistant, question, history):
+    """No question, with any conversation before it, crashes the assistant: it answers, refuses, or says
+    what is wrong with the question (`BadQuestion`)."""
+    try:
+        answer = seed_assistant.answer(question, history=history)
+    except BadQuestion as e:
+        assert str(e)
+        return
+    assert answer.text and (answer.refused or answer.citations)
