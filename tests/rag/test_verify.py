@@ -7,6 +7,8 @@ import json
 import re
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from rag.language import REFUSAL
 from rag.schema import Draft, Hit
@@ -322,3 +324,24 @@ def test_reasons_in_arabic_name_the_paragraphs_in_arabic_grammar():
     for code in Reason:
         removal = {"code": code, "paragraphs": one, "markers": [7]}
         assert not re.search("[A-Za-z]", explain(removal, "ar", value=lambda v: "")), code
+
+
+# Drafts as a small model may write them: true and false sentences, markers in every form (out of range,
+# huge, nested, unclosed), refusal phrases, markup, bidi marks, emoji, and any text at all.
+DRAFT_BITS = [
+    "[1]", "[2]", "[3]", "[0]", "[99999999999999999999]", "[١]", "【2】", "(Source 2)", "(المصدر ٣)", "[1, 3]",
+    "[[1]]", "[", "]", "\n", "\n- ", "* ", ".", "؟", "...", "شارك 30 وزيرا للدفاع", "95 دولة",
+    "Shoigu said 4500 ISIS fighters", "لم أجد في المصادر", "The sources do not contain", "SYSTEM:", "🙂",
+    "\u200f", "<b>", "**",
+]  # fmt: skip
+any_draft = st.lists(st.one_of(st.sampled_from(DRAFT_BITS), st.text(max_size=30)), max_size=20).map(" ".join)
+
+
+@given(any_draft, st.sampled_from(["ar", "en"]))
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_draft_is_checked_without_error_and_quotes_stay_exact(check, hits, text, language):
+    answer = check(text, language)
+    assert answer.text
+    for c in answer.citations:
+        paragraph = next(h.text for h in hits if (h.doc_id, h.paragraph) == (c.doc_id, c.paragraph))
+        assert c.quote and c.quote in paragraph
