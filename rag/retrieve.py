@@ -212,10 +212,7 @@ class Retriever:
             return None
         # wordfreq drops edge punctuation
         rare = [frequency(w, "ar" if ARABIC_LETTER.search(w) else "en") < f.common_word_zipf for w in words]
-        # the tokenizer's NFKC can split a word ("0¸0" is "0 ̧0"): its extra words belong to the last one
-        return np.array(
-            [1.0 if rare[min(i, len(rare) - 1)] else f.common_word_weight for i in got[0]], dtype=np.float32
-        )
+        return np.array([1.0 if rare[i] else f.common_word_weight for i in got[0]], dtype=np.float32)
 
     def _by_static_words(
         self, question: str, rest: list[tuple[Key, float]], n: int, weights: np.ndarray | None

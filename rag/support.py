@@ -415,7 +415,7 @@ class SupportChecker:
             return None
         matches: list[list[float]] = [[] for _ in claim.split()]
         for word, sim in zip(owners[0], late.tolist(), strict=True):
-            matches[min(word, len(matches) - 1)].append(sim)
+            matches[word].append(sim)
         return [float(np.mean(m)) if m else float("nan") for m in matches]
 
     def weakest(self, claim: str, paragraphs: list[str]) -> float | None:
