@@ -3,6 +3,7 @@
     python -m eval.calibrate_answers [--embedder SPEC] [--seed-index DIR] [--arcd-index DIR] [--out FILE]
     python -m eval.calibrate_answers ... --without late weakest   # an ablation: printed, not written
     python -m eval.calibrate_answers ... --thresholds-only   # the packaged model, its thresholds read again
+    python -m eval.calibrate_answers ... --kinds-only   # the same, with the question kinds fitted again
 
 The examples: every question of the seed set (over the seed index) and of ARCD-train and its English
 translations eval/arcd_en.jsonl (over an ARCD index) as asked, and every ARCD question again with its
@@ -12,8 +13,8 @@ and every answerable question again with the sentences holding its answer cut fr
 (`without_fact`: a near miss, the article is there and the asked fact is not), also unanswerable.
 Only the `dev` split (eval.sets.split_of) is fitted on; the `test` split is reported.
 
-1. Question kinds: a softmax regression from the question's embedding to the kind of its answer (a date,
-   a quantity, anything else: `rag.extract.answer_kinds` of the gold answer), on the answerable questions.
+1. Question kinds: a softmax regression from the question's embedding and words to the kind of its answer (a
+   date, a quantity, anything else: `rag.extract.answer_kinds` of the gold answer), on the answerable questions.
 2. Selection: the weights of the answer kind, of the sentence's late interaction and of its paragraph's
    retrieval score, and the quoting margin, by a small grid: the most correct answers among the settings that
    quote gold paragraphs at least as often as the defaults in each language.
@@ -22,6 +23,7 @@ Only the `dev` split (eval.sets.split_of) is fitted on; the `test` split is repo
    `--max-false-refusals` on dev (one stored threshold, the English indicator's weight shifted to match).
    `--thresholds-only` keeps the packaged kinds, selection and refusal weights and reads only these thresholds
    again (`thresholded`): after dev questions were added, or `terms` changed what the signals read.
+   `--kinds-only` does the same after fitting the question kinds again.
 
 It writes the calibration (default: the packaged file for the model, `rag/calibrations/<model>.json`) and
 prints refusal recall / false refusals / correctness per set, language and split, and the refusal trade-off
@@ -35,6 +37,7 @@ import itertools
 import math
 import pickle
 import sys
+from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -44,6 +47,7 @@ from sklearn.linear_model import LogisticRegression
 from rag.assistant import Assistant
 from rag.calibration import Answerability, Calibration, QuestionKinds, Selection, load_calibration, packaged_path
 from rag.extract import SIGNALS, Evidence, answer_kinds
+from rag.normalize import words
 from rag.schema import Hit
 from rag.split import sentence_spans
 
@@ -154,18 +158,27 @@ def kind_of(keys: tuple[str, ...]) -> str:
 
 
 def fit_kinds(examples: list[Example]) -> tuple[QuestionKinds, dict[str, float]]:
-    """The question-kind model, and its accuracy per split."""
+    """The question-kind model over the question's embedding and its words (those in two dev questions or more),
+    and its accuracy per split."""
     answerable = [e for e in examples if e.answerable and e.keys and "without" not in e.source]
     dev = [e for e in answerable if e.split == "dev"]
-    x, y = np.stack([e.vector for e in dev]), [kind_of(e.keys) for e in dev]
-    model = LogisticRegression(C=4.0, max_iter=2000).fit(x, y)
+    counts = Counter(w for e in dev for w in set(words(e.question)))
+    vocabulary = tuple(sorted(w for w, n in counts.items() if n >= 2))
+    position = {w: i for i, w in enumerate(vocabulary)}
+    held = np.zeros((len(dev), len(vocabulary)), np.float32)
+    for row, e in zip(held, dev, strict=True):
+        present = sorted({position[w] for w in words(e.question) if w in position})
+        row[present] = 1 / np.sqrt(len(present)) if present else 0.0
+    x, y = np.hstack([np.stack([e.vector for e in dev]), held]), [kind_of(e.keys) for e in dev]
+    model = LogisticRegression(C=4.0, max_iter=5000).fit(x, y)
     labels = tuple(str(c) for c in model.classes_)
-    kinds = QuestionKinds(labels, model.coef_.astype(np.float32), model.intercept_.astype(np.float32))
+    coef, dim = model.coef_.astype(np.float32), len(dev[0].vector)
+    kinds = QuestionKinds(labels, coef[:, :dim], model.intercept_.astype(np.float32), vocabulary, coef[:, dim:])
     accuracy = {}
     for split in ("dev", "test"):
         part = [e for e in answerable if e.split == split]
         if part:
-            guess = [max(kinds.expects(e.vector).items(), key=lambda kv: kv[1])[0] for e in part]
+            guess = [max(kinds.expects(e.vector, e.question).items(), key=lambda kv: kv[1])[0] for e in part]
             accuracy[split] = sum(g == kind_of(e.keys) for g, e in zip(guess, part, strict=True)) / len(part)
     return kinds, accuracy
 
@@ -263,6 +276,11 @@ def thresholded(model: Answerability, examples: list[Example], max_false: float)
 
 
 _REREAD = "; thresholds read again on "
+_KINDS = "; question kinds accuracy "
+
+
+def _accuracy(accuracy: dict[str, float]) -> str:
+    return ", ".join(f"{split} {v:.3f}" for split, v in accuracy.items())
 
 
 def _dev(examples: list[Example]) -> str:
@@ -332,6 +350,11 @@ def main(argv: list[str] | None = None) -> int:
         "per-language thresholds again on the dev questions, e.g. after dev questions were added",
     )
     ap.add_argument(
+        "--kinds-only",
+        action="store_true",
+        help="as --thresholds-only, after fitting the question kinds again (the refusal model's weights kept)",
+    )
+    ap.add_argument(
         "--without",
         nargs="+",
         default=[],
@@ -357,14 +380,19 @@ def main(argv: list[str] | None = None) -> int:
     by_index = [(seed, [e for e in examples if e.source.startswith("seed")])]
     by_index.append((arcd, [e for e in examples if e.source.startswith("arcd")]))
 
-    if args.thresholds_only:
+    if args.thresholds_only or args.kinds_only:
         packaged = load_calibration(seed.embedder.name)
         if not packaged.fitted:
             sys.exit(f"no packaged calibration for {seed.embedder.name} to read the thresholds of")
+        fitted_on = packaged.fitted_on.split(_REREAD)[0]
+        if args.kinds_only:
+            kinds, kind_accuracy = fit_kinds(examples)
+            print(f"question kinds {kinds.labels}: accuracy {kind_accuracy}", file=sys.stderr)
+            packaged = replace(packaged, kinds=kinds)
+            fitted_on = f"{fitted_on.split(_KINDS)[0]}{_KINDS}{_accuracy(kind_accuracy)} (fitted again alone)"
         use(by_index, packaged)
         selection = packaged.selection
         answerability = thresholded(packaged.answerability, examples, args.max_false_refusals)
-        fitted_on = packaged.fitted_on.split(_REREAD)[0]
         calibration = replace(packaged, answerability=answerability, fitted_on=f"{fitted_on}{_REREAD}{_dev(examples)}")
     else:
         kinds, kind_accuracy = fit_kinds(examples)
@@ -381,8 +409,7 @@ def main(argv: list[str] | None = None) -> int:
             calibration,
             model=seed.embedder.name,
             answerability=answerability,
-            fitted_on=f"{_dev(examples)}; question kinds accuracy "
-            f"{', '.join(f'{k} {v:.3f}' for k, v in kind_accuracy.items())}",
+            fitted_on=f"{_dev(examples)}{_KINDS}{_accuracy(kind_accuracy)}",
         )
     for assistant, _ in by_index:
         assistant.answerer.calibration = calibration

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .normalize import words
+
 CALIBRATIONS = Path(__file__).resolve().parent / "calibrations"
 INDEX_FILE = "calibration.json"
 
@@ -41,26 +43,48 @@ class Selection:
 
 @dataclass(frozen=True)
 class QuestionKinds:
-    """What kind of answer a question expects, from its embedding: a softmax regression fitted on questions
-    whose answers are known (ARCD: the kind of each answer span), so it covers every phrasing and both
-    languages the embedder knows, with no list of question words."""
+    """What kind of answer a question expects: a softmax regression over the question's embedding and the
+    words it holds, fitted on questions whose answers are known (ARCD: the kind of each answer span). No list of
+    question words is written by hand: the fit finds which words weigh ("كم", "متى", "how"), and the embedding
+    covers the phrasings and languages its vocabulary lacks. The words carry the kind across topics, where
+    the embedding alone mostly learns what questions of a kind are about (eval/README.md)."""
 
     labels: tuple[str, ...]
     weights: np.ndarray  # (len(labels), dim)
     bias: np.ndarray  # (len(labels),)
+    vocabulary: tuple[str, ...] = ()  # normalized words (`rag.normalize.words`)
+    word_weights: np.ndarray | None = None  # (len(labels), len(vocabulary))
 
-    def expects(self, question_vector: np.ndarray) -> dict[str, float]:
+    def __post_init__(self):
+        object.__setattr__(self, "_position", {w: i for i, w in enumerate(self.vocabulary)})
+
+    def expects(self, question_vector: np.ndarray, question: str = "") -> dict[str, float]:
+        """The probability of each kind; `question`'s words (the set of them, scaled to unit length) count
+        where the model has a vocabulary."""
         z = self.weights @ question_vector + self.bias
+        held = sorted({self._position[w] for w in words(question) if w in self._position})
+        if held:
+            z = z + self.word_weights[:, held].sum(axis=1) / math.sqrt(len(held))
         p = np.exp(z - z.max())
         p /= p.sum()
         return dict(zip(self.labels, map(float, p), strict=True))
 
     def to_dict(self) -> dict:
-        return {"labels": list(self.labels), "weights": self.weights.round(5).tolist(), "bias": self.bias.tolist()}
+        d = {"labels": list(self.labels), "weights": self.weights.round(5).tolist(), "bias": self.bias.tolist()}
+        if self.vocabulary:
+            d |= {"vocabulary": list(self.vocabulary), "word_weights": self.word_weights.round(5).tolist()}
+        return d
 
     @classmethod
     def from_dict(cls, d: dict) -> QuestionKinds:
-        return cls(tuple(d["labels"]), np.asarray(d["weights"], dtype=np.float32), np.asarray(d["bias"], np.float32))
+        vocabulary = tuple(d.get("vocabulary", ()))
+        return cls(
+            tuple(d["labels"]),
+            np.asarray(d["weights"], dtype=np.float32),
+            np.asarray(d["bias"], np.float32),
+            vocabulary,
+            np.asarray(d["word_weights"], np.float32) if vocabulary else None,
+        )
 
 
 @dataclass(frozen=True)

@@ -155,7 +155,7 @@ class ExtractiveAnswerer:
             return sum(w[t] for t in q_terms if t in found) / total
 
         kinds = self.calibration.kinds
-        expects = kinds.expects(q_vec) if kinds else {}
+        expects = kinds.expects(q_vec, question) if kinds else {}
         title_terms = {id(hit): set(terms(hit.title)) for hit in hits}
         para_terms = {id(hit): set(terms(hit.text)) | title_terms[id(hit)] for hit in hits}
         lo, hi = min(hit.score for hit in hits), max(hit.score for hit in hits)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from eval.calibrate_answers import Example, fit_answerability, thresholded, tradeoff, without_fact
+from eval.calibrate_answers import Example, fit_answerability, fit_kinds, thresholded, tradeoff, without_fact
 from eval.sets import Gold, Question
 from rag.calibration import Answerability
 from rag.extract import SIGNALS
@@ -53,6 +53,26 @@ def test_no_near_miss_when_the_answer_is_still_there_or_nothing_would_be_left():
     one = "ويكتب عموداً في صحيفة واشنطن بوست منذ 2017."
     assert without_fact(asked(("واشنطن بوست",)), hits(one)) is None  # the gold paragraph would be empty
     assert without_fact(asked(("الغارديان",)), hits(KHASHOGGI)) is None  # no sentence holds the answer
+
+
+def test_question_kinds_are_fitted_on_the_words_where_the_embedding_says_nothing():
+    rng = np.random.default_rng(3)
+    topics = ["الجيش", "المنتخب", "البنك", "السد", "المهرجان", "الوزارة", "الشركة", "المطار"]
+    asked = [("كم عدد موظفي {}؟", "120"), ("متى تأسس {}؟", "1990"), ("من يرأس {}؟", "أحمد")]
+
+    def ask(question: str, key: str, split: str) -> Example:
+        e = Example("arcd", question, "ar", split, True, (key,), False, set(), rng.normal(size=8), [], {}, [])
+        e.vector /= np.linalg.norm(e.vector)  # a random topic: the embedding tells nothing of the kind
+        return e
+
+    examples = [ask(q.format(t), key, "dev") for t in topics for q, key in asked]
+    examples.append(ask(f"ما لون علم {topics[0]}؟", "أخضر", "dev"))  # لون: in one question only
+    examples += [ask(q.format("النادي"), key, "test") for q, key in asked]
+    kinds, accuracy = fit_kinds(examples)
+    assert "كم" in kinds.vocabulary and "متي" in kinds.vocabulary and "لون" not in kinds.vocabulary
+    assert accuracy["test"] == 1.0
+    expects = kinds.expects(ask("", "", "test").vector, "كم عدد لاعبي الفريق؟")
+    assert max(expects, key=expects.get) == "quantity"
 
 
 def example(language: str, answerable: bool, dense: float) -> Example:

@@ -33,6 +33,39 @@ def test_a_calibration_survives_the_round_trip_through_its_file(tmp_path):
     assert back.kinds.expects(np.array([1.0, 0.0], np.float32))["date"] > 0.5
 
 
+def test_question_kinds_weigh_the_words_a_question_holds(tmp_path):
+    kinds = QuestionKinds(
+        ("other", "quantity"),
+        np.zeros((2, 2), np.float32),
+        np.zeros(2, np.float32),
+        vocabulary=("عدد", "كم"),
+        word_weights=np.array([[0.0, 0.0], [2.0, 3.0]], np.float32),
+    )
+    vector = np.array([1.0, 0.0], np.float32)
+    assert kinds.expects(vector, "ما هي العاصمة؟")["quantity"] == pytest.approx(0.5)  # no known word: the embedding
+    asked = kinds.expects(vector, "كَمْ عددُ الجنود؟")  # normalized words, each counted once
+    assert asked["quantity"] == pytest.approx(1 / (1 + np.exp(-5 / np.sqrt(2))))
+    back = load_calibration("hf:m", Calibration(model="hf:m", kinds=kinds).save(tmp_path / INDEX_FILE).parent).kinds
+    assert back.vocabulary == kinds.vocabulary and back.expects(vector, "كم كم؟") == kinds.expects(vector, "كم كم؟")
+
+
+@pytest.mark.parametrize(
+    "question, kind",
+    [
+        ("How many passengers were on the ferry that sank off Tanzania?", "quantity"),
+        ("كم بلغ عدد المشاركين في ماراثون دبي؟", "quantity"),
+        ("When did the bridge in Genoa collapse?", "date"),
+        ("متى افتتح متحف اللوفر أبوظبي؟", "date"),
+        ("Who is the coach of the Egyptian national team?", "other"),
+        ("من هو مدرب المنتخب المصري؟", "other"),
+    ],
+)
+def test_the_bundled_question_kinds_read_questions_on_topics_never_fitted_on(question, kind):
+    embedder = load_embedder(DEFAULT_SPEC)
+    expects = load_calibration(embedder.name).kinds.expects(embedder.embed_query(question), question)
+    assert max(expects, key=expects.get) == kind and expects[kind] > 0.7
+
+
 def test_a_calibration_fitted_for_another_model_is_not_used(tmp_path):
     Calibration(model="hf:other").save(tmp_path / INDEX_FILE)
     c = load_calibration("hf:mine", tmp_path)
