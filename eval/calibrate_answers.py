@@ -45,7 +45,15 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 from rag.assistant import Assistant
-from rag.calibration import Answerability, Calibration, QuestionKinds, Selection, load_calibration, packaged_path
+from rag.calibration import (
+    Answerability,
+    Calibration,
+    QuestionKinds,
+    Selection,
+    held_words,
+    load_calibration,
+    packaged_path,
+)
 from rag.extract import SIGNALS, Evidence, answer_kinds
 from rag.normalize import words
 from rag.schema import Hit
@@ -167,7 +175,7 @@ def fit_kinds(examples: list[Example]) -> tuple[QuestionKinds, dict[str, float]]
     position = {w: i for i, w in enumerate(vocabulary)}
     held = np.zeros((len(dev), len(vocabulary)), np.float32)
     for row, e in zip(held, dev, strict=True):
-        present = sorted({position[w] for w in words(e.question) if w in position})
+        present = held_words(e.question, position)
         row[present] = 1 / np.sqrt(len(present)) if present else 0.0
     x, y = np.hstack([np.stack([e.vector for e in dev]), held]), [kind_of(e.keys) for e in dev]
     model = LogisticRegression(C=4.0, max_iter=5000).fit(x, y)

@@ -41,6 +41,11 @@ class Selection:
     max_sentences: int = 3
 
 
+def held_words(question: str, position: dict[str, int]) -> list[int]:
+    """The positions of the vocabulary's words that `question` holds, each once."""
+    return sorted({position[w] for w in words(question) if w in position})
+
+
 @dataclass(frozen=True)
 class QuestionKinds:
     """What kind of answer a question expects: a softmax regression over the question's embedding and the
@@ -62,7 +67,7 @@ class QuestionKinds:
         """The probability of each kind; `question`'s words (the set of them, scaled to unit length) count
         where the model has a vocabulary."""
         z = self.weights @ question_vector + self.bias
-        held = sorted({self._position[w] for w in words(question) if w in self._position})
+        held = held_words(question, self._position)
         if held:
             z = z + self.word_weights[:, held].sum(axis=1) / math.sqrt(len(held))
         p = np.exp(z - z.max())
