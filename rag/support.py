@@ -691,18 +691,21 @@ def _is_content(word: str) -> bool:
     return not any(w in _PERCENT or w in _HEDGES for w in found) and any(not t.isdigit() for t in content_terms(word))
 
 
+def _stated_in(sentence_words: list[str], bare: bool = False) -> list[Stated]:
+    """The figures the words state (`rag.figures.stated`), a unit's power ("كم2") left out: a claim and a
+    paragraph are read alike."""
+    return [f for f in stated(" ".join(sentence_words), bare=bare) if not _UNIT_POWER.match(sentence_words[f.start])]
+
+
 def _counted_words(claim_words: list[str]) -> list[tuple[str, list[int]]]:
     """The counts a claim states and the words each counts (indices of `claim_words`): after the figure,
     past stop words, shares ("percent", بالمئة), hedges (فقط, تقريبا) and other figures ("2,000 and 3,000
     fighters"), the first content word of an Arabic claim (its noun comes first), the first two of another
     ("500 Syrian towns").
     Years, ranks, fractions, decades, dates and a figure that ends a clause count nothing."""
-
-    def read(bare: bool) -> list[Stated]:
-        return [f for f in stated(" ".join(claim_words), bare=bare) if not _UNIT_POWER.match(claim_words[f.start])]
-
-    spans = read(bare=False)
-    taken = {i for f in spans + read(bare=True) for i in range(f.start, f.end)}  # "أربعة" too, as paragraphs are read
+    spans = _stated_in(claim_words)
+    # the bare reading too ("أربعة"), as a paragraph's figures are read
+    taken = {i for f in spans + _stated_in(claim_words, bare=True) for i in range(f.start, f.end)}
     out = []
     for f in spans:
         if f.kind != "count" or year(f) or _CLAUSE_END.search(claim_words[f.end - 1]):
@@ -732,7 +735,7 @@ def _figure_windows(sentence_words: list[str], lead: bool = False) -> list[tuple
     (indices of `sentence_words`): up to four after it, within its clause and short of another figure, past
     the further figures of a range ("ما بين ألفين وثلاثة آلاف إرهابي"), and before it one word in English or,
     with `lead`, every word back to the previous figure's."""
-    spans = [f for f in stated(" ".join(sentence_words), bare=True) if not _UNIT_POWER.match(sentence_words[f.start])]
+    spans = _stated_in(sentence_words, bare=True)
     end_of = {i: f.end for f in spans for i in range(f.start, f.end)}
     out, after_last = [], 0  # after_last: where the previous figure's words end
     range_lead: dict[int, list[int]] = {}  # a range's further figures: the words before its first
