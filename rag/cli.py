@@ -130,6 +130,9 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return COMMANDS[args.command](args)
+    except BrokenPipeError:  # the reader stopped early (`isnad search ... | head -3`): not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit's flush cannot fail again
+        return 0
     except (BadQuestion, IndexUnusable, EmbedderError) as e:
         print(f"isnad: error: {e}", file=sys.stderr)
         return 2

@@ -344,6 +344,19 @@ def test_search_prints_a_ranked_list(capsys, seed_index_copy):
     assert "4500" in out
 
 
+def test_search_piped_into_a_reader_that_stops_early_exits_quietly(seed_index, tmp_path):
+    """`isnad search ... | head -1`: the closed pipe ends the command without a traceback."""
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "ISNAD_MODEL_CACHE": str(tmp_path / "models")}
+    command = [sys.executable, "-m", "rag", "search", "شويغو أفغانستان", "--top-k", "20", "--index", str(seed_index)]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    first = proc.stdout.readline()
+    proc.stdout.close()  # as `head -1` does
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 0, err
+    assert first.decode().startswith(" 1. ")
+    assert "Traceback" not in err and "BrokenPipe" not in err
+
+
 def test_odd_questions_on_the_command_line(capsys, seed_index, odd_question):
     """Every awkward question: an answer (exit 0), or exit 2 with one readable line on stderr."""
     question, expected = odd_question
