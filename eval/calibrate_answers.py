@@ -38,7 +38,7 @@ import math
 import pickle
 import sys
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -54,7 +54,7 @@ from rag.calibration import (
     load_calibration,
     packaged_path,
 )
-from rag.extract import SIGNALS, Evidence, answer_kinds
+from rag.extract import SIGNALS, Evidence, ExtractiveAnswerer, answer_kinds
 from rag.normalize import words
 from rag.schema import Hit
 from rag.split import sentence_spans
@@ -86,6 +86,7 @@ class Example:
     signals: dict[str, float]
     hits: list
     hidden: frozenset[str] = frozenset()  # articles taken as removed from the index (gold hidden)
+    expects: dict[str, float] = field(default_factory=dict)  # the kind of answer the question expects
 
 
 def collect(
@@ -203,7 +204,7 @@ def assess(assistant: Assistant, e: Example) -> None:
     terms are weighed as in an index without them (`eval.run.answerer_without`)."""
     answerer = answerer_without(assistant, e.hidden) if e.hidden else assistant.answerer
     found = answerer.assess(e.question, e.hits)
-    e.evidence, e.signals = found.evidence, found.signals
+    e.evidence, e.signals, e.expects = found.evidence, found.signals, found.expects
 
 
 def rescore(assistant: Assistant, examples: list[Example]) -> None:
@@ -280,7 +281,7 @@ def thresholded(model: Answerability, examples: list[Example], max_false: float)
     chosen = threshold.get("ar", min(threshold.values()))
     if "en" in threshold:
         w[model.features.index("english")] += _logit(chosen) - _logit(threshold["en"])
-    return Answerability(model.features, tuple(round(float(v), 5) for v in w), model.bias, chosen)
+    return replace(model, weights=tuple(round(float(v), 5) for v in w), threshold=chosen)
 
 
 _REREAD = "; thresholds read again on "
@@ -299,15 +300,20 @@ def _logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
+def refuses(answerer: ExtractiveAnswerer, e: Example) -> bool:
+    """Whether the answerer refuses the example, as `ExtractiveAnswerer.answer` decides."""
+    return not e.evidence or not answerer.answers(e.signals, e.expects, answerer.choose(e.evidence))
+
+
 def report(examples: list[Example], assistant: Assistant) -> str:
     """Refusal recall, false refusals and correctness per source, language and split."""
-    a = assistant.answerer.calibration.answerability
+    answerer = assistant.answerer
     lines = [f"{'examples':40} {'n':>5} {'refused':>8} {'correct':>8}"]
     groups: dict[tuple, list[Example]] = {}
     for e in examples:
         groups.setdefault((e.source, e.language, e.split, e.answerable), []).append(e)
     for (source, lang, split, _), group in sorted(groups.items()):
-        refused = [not e.evidence or not a.answerable(e.signals) for e in group]
+        refused = [refuses(answerer, e) for e in group]
         share = sum(refused) / len(group)
         answerable = [e for e, r in zip(group, refused, strict=True) if e.answerable]
         right = [not r and correct(assistant, e) for e, r in zip(group, refused, strict=True) if e.answerable]

@@ -101,6 +101,9 @@ class Answerability:
     weights: tuple[float, ...] = ()
     bias: float = 0.0
     threshold: float = 0.0  # 0: never refuse while there is evidence (an uncalibrated model)
+    # a question this sure to expect a figure or a date (`QuestionKinds`) is refused when no quoted sentence
+    # holds one: "how many were injured?" is not answered by a sentence that counts nothing (eval/README.md)
+    kind_floor: float = 0.9
 
     def probability(self, signals: dict[str, float]) -> float:
         z = self.bias + sum(w * signals[f] for f, w in zip(self.features, self.weights, strict=True))
@@ -141,7 +144,11 @@ class Calibration:
             selection=Selection(**(d.get("selection") or {})),
             kinds=QuestionKinds.from_dict(d["kinds"]) if d.get("kinds") else None,
             answerability=Answerability(
-                tuple(a.get("features", ())), tuple(a.get("weights", ())), a.get("bias", 0.0), a.get("threshold", 0.0)
+                tuple(a.get("features", ())),
+                tuple(a.get("weights", ())),
+                a.get("bias", 0.0),
+                a.get("threshold", 0.0),
+                a.get("kind_floor", Answerability.kind_floor),
             ),
             fitted_on=d.get("fitted_on", ""),
         )

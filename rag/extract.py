@@ -6,11 +6,13 @@ interaction between the question's and the sentence's word tokens, for an Arabic
 IDF-weighted terms in the sentence (read with its article's title, which names who or what a later
 paragraph's "he added" is about) and in its paragraph, whether the sentence holds the kind of answer the
 question expects, and how well the retriever ranked its paragraph), decides from the evidence's signals whether the
-paragraphs answer at all (a calibrated logistic regression, `rag.calibration.Answerability`), and otherwise
-quotes the best sentences, one citation `[n]` per cited paragraph. Arabic questions get the Arabic sentences
+paragraphs answer at all (a calibrated logistic regression, `rag.calibration.Answerability`, and a question
+sure to ask for a figure or a date is not answered by quotes that hold none), and otherwise quotes the best
+sentences, one citation `[n]` per cited paragraph. Arabic questions get the Arabic sentences
 themselves; English questions get a short English frame around the quoted Arabic (never a made-up translation).
 No rule reads the question's wording: what it names is weighed by rarity in the index, what it asks for is
-recognized from its embedding, in either language.
+recognized by a fitted model from its embedding and its words (`rag.calibration.QuestionKinds`), in either
+language.
 """
 
 from __future__ import annotations
@@ -100,6 +102,7 @@ class Assessment:
     language: str
     evidence: list[Evidence]
     signals: dict[str, float] = field(default_factory=dict)
+    expects: dict[str, float] = field(default_factory=dict)  # the kind of answer the question expects (`QuestionKinds`)
 
 
 # The signals the answerability model may weigh (rag.calibration.Answerability.features).
@@ -181,7 +184,8 @@ class ExtractiveAnswerer:
             )
         self.rescore(evidence, language)
         expected = sum(p for k, p in expects.items() if k != "other")
-        return Assessment(language, evidence, _signals(question, language, evidence, q_terms, w, para_terms, expected))
+        signals = _signals(question, language, evidence, q_terms, w, para_terms, expected)
+        return Assessment(language, evidence, signals, expects)
 
     def _embed(self, question: str, sentences: list[str]) -> tuple[np.ndarray, np.ndarray, list[np.ndarray | None]]:
         """The question's vector, the sentences' vectors and, where the embedder gives token states, each
@@ -217,12 +221,20 @@ class ExtractiveAnswerer:
 
     def answer(self, question: str, hits: list[Hit]) -> Answer:
         found = self.assess(question, hits)
-        if not found.evidence or not self.calibration.answerability.answerable(found.signals):
+        chosen = self.choose(found.evidence) if found.evidence else []
+        if not chosen or not self.answers(found.signals, found.expects, chosen):
             return Answer(question, found.language, REFUSAL[found.language], refused=True)
-        chosen = self.choose(found.evidence)
         citations = _citations(chosen)
         text = _compose(found.language, chosen, citations)
         return Answer(question, found.language, text, refused=False, citations=citations)
+
+    def answers(self, signals: dict[str, float], expects: dict[str, float], chosen: list[Evidence]) -> bool:
+        """Whether the `chosen` quotes answer: the refusal model finds the evidence strong enough, and a question
+        at least `kind_floor` sure to expect a figure or a date gets one (`expects`: `QuestionKinds.expects`)."""
+        answerability = self.calibration.answerability
+        held = set().union(*(answer_kinds(ev.text) for ev in chosen))
+        wanted = {k for k, p in expects.items() if k != "other" and p >= answerability.kind_floor}
+        return answerability.answerable(signals) and wanted <= held
 
     def choose(self, ranked: list[Evidence]) -> list[Evidence]:
         """The best sentence, and the next ones within `keep_within` of it (one quote per paragraph)."""

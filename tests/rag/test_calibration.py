@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 import numpy as np
@@ -25,12 +26,19 @@ def test_a_calibration_survives_the_round_trip_through_its_file(tmp_path):
         model="hf:some-model",
         selection=Selection(answer_kind=0.1, late=0.5, retrieval=0.1, keep_within=0.05),
         kinds=kinds,
-        answerability=Answerability(("dense", "english"), (12.0, -1.5), -9.0, 0.4),
+        answerability=Answerability(("dense", "english"), (12.0, -1.5), -9.0, 0.4, kind_floor=0.8),
         fitted_on="a test",
     )
     back = load_calibration("hf:some-model", c.save(tmp_path / INDEX_FILE).parent)
     assert back.fitted and back.selection == c.selection and back.answerability == c.answerability
     assert back.kinds.expects(np.array([1.0, 0.0], np.float32))["date"] > 0.5
+
+
+def test_a_calibration_file_without_a_kind_floor_gets_the_default(tmp_path):
+    data = Calibration(model="hf:m", answerability=Answerability(("dense",), (1.0,), 0.0, 0.5)).to_dict()
+    del data["answerability"]["kind_floor"]  # written before the floor existed
+    (tmp_path / INDEX_FILE).write_text(json.dumps(data), encoding="utf-8")
+    assert load_calibration("hf:m", tmp_path).answerability.kind_floor == Answerability.kind_floor == 0.9
 
 
 def test_question_kinds_weigh_the_words_a_question_holds(tmp_path):

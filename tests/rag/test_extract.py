@@ -18,6 +18,15 @@ from rag.split import sentence_spans
 
 ARCD = Path(__file__).parents[3] / "shared" / "data" / "arcd-train.json"
 
+TITLE = "قال الرئيس الروسي فلاديمير بوتين الأربعاء إن تنظيم داعش هُزم في سوريا"
+PUTIN_WELCOMES = (
+    "وفي برقية ترحيبية لمشاركي مؤتمر موسكو السابع للأمن الدولي، الذي انطلق في العاصمة الروسية اليوم بمشاركة وفود "
+    "من 95 دولة، تضم 30 وزيراً للدفاع و15 رئيساً للأركان ونائباً لوزراء الدفاع، إضافة إلى 68 خبيراً أجنبياً."
+)
+PUTIN_WELCOMES_UNCOUNTED = (
+    "وفي برقية ترحيبية لمشاركي مؤتمر موسكو السابع للأمن الدولي، الذي انطلق في العاصمة الروسية اليوم بمشاركة وفود "
+    "من دول عديدة، تضم وزراء للدفاع ورؤساء للأركان ونواباً لوزراء الدفاع، إضافة إلى خبراء أجانب."
+)
 SHOIGU = ("000_d5f7ec68f2725137", 8)  # 4500 ISIS members in Afghanistan
 ANTONOV = ("002_6d4411517efba531", 5)  # between two and three thousand
 
@@ -104,6 +113,29 @@ def test_questions_the_seeds_answer_are_not_refused(seed_assistant, question, fa
     assert fact in r.text
     if where:
         assert where in cited(r)
+
+
+def test_a_question_sure_to_ask_for_a_figure_is_refused_by_quotes_that_hold_none(seed_assistant):
+    # a news near miss: the article is there, the asked count is not ("how many were injured?" quoted a
+    # sentence that counts nothing); the same paragraph with its figures is answered
+    question = "كم دولة شاركت وفودها في مؤتمر موسكو السابع للأمن الدولي؟"
+    counted = Hit("000_d5f7ec68f2725137", TITLE, 2, PUTIN_WELCOMES, 1.0)
+    uncounted = replace(counted, text=PUTIN_WELCOMES_UNCOUNTED)
+    a = seed_assistant.answerer
+    expects = a.assess(question, [counted]).expects
+    assert expects["quantity"] == max(expects.values())
+
+    def answerer(floor: float) -> ExtractiveAnswerer:
+        answerability = replace(a.calibration.answerability, kind_floor=floor)
+        return ExtractiveAnswerer(a.embedder, a.weights, replace(a.calibration, answerability=answerability))
+
+    sure = answerer(expects["quantity"] - 0.01)
+    r = sure.answer(question, [counted])
+    assert not r.refused and "95 دولة" in r.text
+    assert sure.answer(question, [uncounted]).refused
+    r = answerer(1.0).answer(question, [uncounted])  # the rule off: the refusal model alone answers
+    assert not r.refused and "وفود من دول عديدة" in r.text
+    assert a.calibration.answerability.kind_floor == 0.9  # the packaged calibration's (eval/README.md)
 
 
 def test_timings_and_contract_fields(seed_assistant):
