@@ -41,8 +41,14 @@ _MONTHS = (
 )
 # weekdays: news dates its events by them, and الاثنين (Monday) is not the number two
 _WEEKDAYS = "السبت الاحد الاثنين الثلاثا الاربعا الخميس الجمعه"  # as `normalize` writes them
+# a year of any size by what dates it: "سنة 336", "عام 150", "753 ق.م", "204 هـ", "61 للهجرة", "874م"
+_ERA_YEAR = (
+    r"(?<!\w)[وفبل]?(?:ال)?(?:سنه|عام)\s+\d{1,4}(?!\d)"
+    r"|(?<!\d)\d{1,4}\s*(?:ق\s*\.?\s*م(?!\w)|قبل الميلاد|للميلاد|(?:ال)?ميلادي|للهجره|(?:ال)?هجري|ه(?!\w))"
+    r"|(?<!\d)\d{1,4}م(?!\w)"
+)
 _DATE = re.compile(
-    _YEAR + r"|(?<!\w)(?:ال)?(?:" + "|".join(_MONTHS.split()) + r")(?!\w)|\bالقرن\b"
+    _YEAR + "|" + _ERA_YEAR + r"|(?<!\w)(?:ال)?(?:" + "|".join(_MONTHS.split()) + r")(?!\w)|\bالقرن\b"
     r"|(?<!\w)[وفبل]?(?:" + "|".join(_WEEKDAYS.split()) + r")(?!\w)"
 )
 _NUMBER_WORDS = (

@@ -182,6 +182,14 @@ def test_adjacent_answer_sentences_are_one_quote_and_each_carries_the_marker(tmp
         ("تحطمت طائرة ركاب بنغالية قرب مطار كاتماندو الاثنين", {"date"}),  # Monday, not the number two
         ("وقال الأربعاء إن الاجتماع سيعقد الخميس", {"date"}),
         ("أصيب اثنين من الجنود", {"quantity"}),
+        # years before 1000, read by what dates them, are not quantities
+        ("خلف الإسكندر والده على عرش البلاد سنة 336 ق.م", {"date"}),
+        ("ولد الشافعي عام 150 هـ", {"date"}),
+        ("قتل الحسين في العاشر من محرم سنة 61 للهجرة", {"date"}),
+        ("انتهى بناؤه في العام 280 قبل الميلاد", {"date"}),
+        ("استوطن آيسلندا في 874م", {"date"}),
+        ("يبلغ ارتفاعه 3000 م فوق سطح البحر", {"quantity"}),  # meters, not a year
+        ("عاش 80 عاما", {"quantity"}),
     ],
 )
 def test_answer_kinds_are_read_from_figures_in_digits_or_words(text, kinds):
