@@ -192,6 +192,15 @@ def test_a_words_own_first_waw_is_kept_and_the_conjunction_stripped():
     assert terms("وسوريا") == terms("سوريا") and terms("وأكد") == terms("أكد")  # the conjunction goes
 
 
+def test_a_taa_marbuta_written_open_before_a_pronoun_is_the_same_word():
+    # ARCD: "ومساحتها الكلية 103,000 كم2" answers "كم تبلغ مساحة ايسلندا؟"; Light10 left مساحت beside مساح
+    assert terms("ومساحتها") == terms("مساحة") == ["مساح"]
+    assert terms("حكومته") == terms("الحكومة") and terms("دولتها") == terms("الدولة")
+    # a ت that is the word's own stays: بيتها is بيت (not بي), صوته صوت, ذكرته ذكرت (a verb)
+    assert (terms("بيتها"), terms("صوته"), terms("ذكرته")) == (["بيت"], ["صوت"], ["ذكرت"])
+    assert terms("صادراتها") == terms("الصادرات")  # a plural's ات is not a ة
+
+
 def test_a_figure_written_onto_a_clitic_is_the_figure():
     # ARCD on Egypt: "قُدّر عدد سكانها بـ104 مليون نسمة"; a range's second figure, "5 و7 آلاف"; the article, "الـ18"
     assert "104" in terms("قُدّر عدد سكانها بـ104 مليون نسمة")
