@@ -54,7 +54,7 @@ from rag.calibration import (
     load_calibration,
     packaged_path,
 )
-from rag.extract import SIGNALS, Evidence, ExtractiveAnswerer, answer_kinds
+from rag.extract import SIGNALS, Assessment, Evidence, ExtractiveAnswerer, answer_kinds
 from rag.normalize import words
 from rag.schema import Hit
 from rag.split import sentence_spans
@@ -302,7 +302,8 @@ def _logit(p: float) -> float:
 
 def refuses(answerer: ExtractiveAnswerer, e: Example) -> bool:
     """Whether the answerer refuses the example, as `ExtractiveAnswerer.answer` decides."""
-    return not e.evidence or not answerer.answers(e.signals, e.expects, answerer.choose(e.evidence))
+    found = Assessment(e.language, e.evidence, e.signals, e.expects, e.question)
+    return not e.evidence or not answerer.answers(found, answerer.choose(e.evidence))
 
 
 def report(examples: list[Example], assistant: Assistant) -> str:

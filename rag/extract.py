@@ -7,7 +7,8 @@ IDF-weighted terms in the sentence (read with its article's title, which names w
 paragraph's "he added" is about) and in its paragraph, whether the sentence holds the kind of answer the
 question expects, and how well the retriever ranked its paragraph), decides from the evidence's signals whether the
 paragraphs answer at all (a calibrated logistic regression, `rag.calibration.Answerability`, and a question
-sure to ask for a figure or a date is not answered by quotes that hold none), and otherwise quotes the best
+sure to ask for a figure or a date is not answered by quotes that hold none, nor an Arabic one sure to ask for a
+count by figures that count something else), and otherwise quotes the best
 sentences, one citation `[n]` per cited paragraph. Arabic questions get the Arabic sentences
 themselves; English questions get a short English frame around the quoted Arabic (never a made-up translation).
 No rule reads the question's wording: what it names is weighed by rarity in the index, what it asks for is
@@ -32,6 +33,7 @@ from .names import name_in, names
 from .normalize import STOPWORDS, normalize, terms, words
 from .schema import Answer, Citation, Hit
 from .split import sentence_spans, stated_spans
+from .support import counts_asked
 
 # The kinds of answer a sentence can hold, read from its figures (normalized text: ASCII digits, one alef).
 _YEAR = r"(?<!\d)(1[0-9]{3}|20[0-9]{2})(?!\d)"
@@ -109,6 +111,7 @@ class Assessment:
     evidence: list[Evidence]
     signals: dict[str, float] = field(default_factory=dict)
     expects: dict[str, float] = field(default_factory=dict)  # the kind of answer the question expects (`QuestionKinds`)
+    question: str = ""
 
 
 # The signals the answerability model may weigh (rag.calibration.Answerability.features).
@@ -153,7 +156,7 @@ class ExtractiveAnswerer:
         language = detect_language(question)
         spans = [(hit, s, e) for hit in hits for s, e in stated_spans(hit.text)]
         if not spans:
-            return Assessment(language, [])
+            return Assessment(language, [], question=question)
         q_vec, vectors, matches = self._embed(question, [hit.text[s:e] for hit, s, e in spans])
         dense = vectors @ q_vec
         q_terms = list(dict.fromkeys(terms(question)))
@@ -191,7 +194,7 @@ class ExtractiveAnswerer:
         self.rescore(evidence, language)
         expected = sum(p for k, p in expects.items() if k != "other")
         signals = _signals(question, language, evidence, q_terms, w, para_terms, expected)
-        return Assessment(language, evidence, signals, expects)
+        return Assessment(language, evidence, signals, expects, question)
 
     def _embed(self, question: str, sentences: list[str]) -> tuple[np.ndarray, np.ndarray, list[np.ndarray | None]]:
         """The question's vector, the sentences' vectors and, where the embedder gives token states, each
@@ -228,19 +231,26 @@ class ExtractiveAnswerer:
     def answer(self, question: str, hits: list[Hit]) -> Answer:
         found = self.assess(question, hits)
         chosen = self.choose(found.evidence) if found.evidence else []
-        if not chosen or not self.answers(found.signals, found.expects, chosen):
+        if not chosen or not self.answers(found, chosen):
             return Answer(question, found.language, REFUSAL[found.language], refused=True)
         citations = _citations(chosen)
         text = _compose(found.language, chosen, citations)
         return Answer(question, found.language, text, refused=False, citations=citations)
 
-    def answers(self, signals: dict[str, float], expects: dict[str, float], chosen: list[Evidence]) -> bool:
+    def answers(self, found: Assessment, chosen: list[Evidence]) -> bool:
         """Whether the `chosen` quotes answer: the refusal model finds the evidence strong enough, and a question
-        at least `kind_floor` sure to expect a figure or a date gets one (`expects`: `QuestionKinds.expects`)."""
+        at least `kind_floor` sure to expect a figure or a date (`found.expects`: `QuestionKinds.expects`) gets
+        one; an Arabic question's figure must count one of its words (`rag.support.counts_asked`)."""
         answerability = self.calibration.answerability
         held = set().union(*(answer_kinds(ev.text) for ev in chosen))
-        wanted = {k for k, p in expects.items() if k != "other" and p >= answerability.kind_floor}
-        return answerability.answerable(signals) and wanted <= held
+        wanted = {k for k, p in found.expects.items() if k != "other" and p >= answerability.kind_floor}
+        if (
+            "quantity" in wanted
+            and found.language == "ar"
+            and not any(counts_asked(found.question, ev.text) for ev in chosen)
+        ):
+            held.discard("quantity")  # figures of other things
+        return answerability.answerable(found.signals) and wanted <= held
 
     def choose(self, ranked: list[Evidence]) -> list[Evidence]:
         """The best sentence, and the next ones within `keep_within` of it (one quote per paragraph)."""

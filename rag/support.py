@@ -730,25 +730,27 @@ def _counted_words(claim_words: list[str]) -> list[tuple[str, list[int]]]:
     return out
 
 
-def _figure_windows(sentence_words: list[str], lead: bool = False) -> list[tuple[str, list[int]]]:
+def _figure_windows(sentence_words: list[str], lead: bool = False, clause: int = 0) -> list[tuple[str, list[int]]]:
     """Each figure a paragraph sentence states (as it offers them: `bare`) and the content words around it
     (indices of `sentence_words`): up to four after it, within its clause and short of another figure, past
     the further figures of a range ("ما بين ألفين وثلاثة آلاف إرهابي"), and before it one word in English or,
-    with `lead`, every word back to the previous figure's."""
+    with `lead`, every word back to the previous figure's or, with `clause`, up to that many words within its
+    clause, in either script."""
     spans = _stated_in(sentence_words, bare=True)
     end_of = {i: f.end for f in spans for i in range(f.start, f.end)}
     out, after_last = [], 0  # after_last: where the previous figure's words end
     range_lead: dict[int, list[int]] = {}  # a range's further figures: the words before its first
+    most = None if lead else clause or 1  # how many words before it
     for f in spans:
-        near = list(range_lead.get(f.start, [])) if lead else []
+        near = list(range_lead.get(f.start, [])) if lead or clause else []
         i = f.start - 1  # English puts what it counts before a figure too ("a population of 104 million")
-        while i >= (after_last if lead else max(f.start - 3, 0)) and i not in end_of:
+        taken = 0
+        while i >= (after_last if lead or clause else max(f.start - 3, 0)) and i not in end_of and taken != most:
             if not lead and _CLAUSE_END.search(sentence_words[i]):
                 break
-            if _is_content(sentence_words[i]) and (lead or not _ARABIC.search(sentence_words[i])):
+            if _is_content(sentence_words[i]) and (lead or clause or not _ARABIC.search(sentence_words[i])):
                 near.append(i)
-                if not lead:
-                    break
+                taken += 1
             i -= 1
         i = f.end
         if not _CLAUSE_END.search(sentence_words[f.end - 1]):
@@ -793,6 +795,17 @@ def _uncounted_figure(claim: str, paragraphs: list[str]) -> str | None:
         if said and not any(said & _counting_keys(w) for place in mine for w in place):
             return value
     return None
+
+
+def counts_asked(question: str, sentence: str) -> bool:
+    """Whether a count that `sentence` states (not a year) counts a word of the Arabic `question`: one of the
+    words around it (three before it and four after, within its clause: `_figure_windows`) shares a term or a
+    root with a content word of the question (`_counting_keys`). Arabic repeats what it counts beside the
+    figure ("كم عدد الدول …؟", "95 دولة"), so "كم بلغت خسائر قطاع السياحة …؟" is not answered by "يزيد ارتفاعه
+    عن 3000 متر". Across languages words are not compared so."""
+    asked = {k for w in question.split() if _is_content(w) for k in _counting_keys(w)}
+    said = sentence.split()
+    return any(asked & _counting_keys(said[i]) for _, near in _figure_windows(said, clause=3) for i in near)
 
 
 def _counting_keys(word: str) -> set[str]:

@@ -27,6 +27,12 @@ PUTIN_WELCOMES_UNCOUNTED = (
     "وفي برقية ترحيبية لمشاركي مؤتمر موسكو السابع للأمن الدولي، الذي انطلق في العاصمة الروسية اليوم بمشاركة وفود "
     "من دول عديدة، تضم وزراء للدفاع ورؤساء للأركان ونواباً لوزراء الدفاع، إضافة إلى خبراء أجانب."
 )
+CIS_TITLE = "بوتين: عملية سلاح الجو الروسي محكومة زمنيا بالعملية الهجومية التي ينفذها الجيش السوري"
+CIS_FIGHTERS = (
+    "ودعا بوتين رابطة الدول المستقلة إلى ضرورة ان تكون مستعدة للتصدي لمحاولات الإرهابيين التسلل إلى اسيا الوسطى "
+    "منبها إلى أن عدد مواطني روسيا وغيرها من بلدان رابطة الدول المستقلة المشاركين إلى جانب صفوف تنظيم “داعش” "
+    "الإرهابي يتراوح بحسب مختلف التقييمات ما بين 5 و 7 آلاف إرهابي."
+)
 SHOIGU = ("000_d5f7ec68f2725137", 8)  # 4500 ISIS members in Afghanistan
 ANTONOV = ("002_6d4411517efba531", 5)  # between two and three thousand
 
@@ -115,6 +121,13 @@ def test_questions_the_seeds_answer_are_not_refused(seed_assistant, question, fa
         assert where in cited(r)
 
 
+def with_kind_floor(answerer: ExtractiveAnswerer, floor: float) -> ExtractiveAnswerer:
+    answerability = replace(answerer.calibration.answerability, kind_floor=floor)
+    return ExtractiveAnswerer(
+        answerer.embedder, answerer.weights, replace(answerer.calibration, answerability=answerability)
+    )
+
+
 def test_a_question_sure_to_ask_for_a_figure_is_refused_by_quotes_that_hold_none(seed_assistant):
     # a news near miss: the article is there, the asked count is not ("how many were injured?" quoted a
     # sentence that counts nothing); the same paragraph with its figures is answered
@@ -124,18 +137,27 @@ def test_a_question_sure_to_ask_for_a_figure_is_refused_by_quotes_that_hold_none
     a = seed_assistant.answerer
     expects = a.assess(question, [counted]).expects
     assert expects["quantity"] == max(expects.values())
-
-    def answerer(floor: float) -> ExtractiveAnswerer:
-        answerability = replace(a.calibration.answerability, kind_floor=floor)
-        return ExtractiveAnswerer(a.embedder, a.weights, replace(a.calibration, answerability=answerability))
-
-    sure = answerer(expects["quantity"] - 0.01)
+    sure = with_kind_floor(a, expects["quantity"] - 0.01)
     r = sure.answer(question, [counted])
     assert not r.refused and "95 دولة" in r.text
     assert sure.answer(question, [uncounted]).refused
-    r = answerer(1.0).answer(question, [uncounted])  # the rule off: the refusal model alone answers
+    r = with_kind_floor(a, 1.0).answer(question, [uncounted])  # the rule off: the refusal model alone answers
     assert not r.refused and "وفود من دول عديدة" in r.text
     assert a.calibration.answerability.kind_floor == 0.9  # the packaged calibration's (eval/README.md)
+
+
+def test_an_arabic_question_sure_to_ask_a_count_is_refused_by_figures_of_other_things(seed_assistant):
+    # the CIS paragraph names the countries but counts terrorists (5-7 thousand); the conference's counts them
+    question = "ما هو عدد الدول المشاركة في مؤتمر موسكو؟"
+    fighters = Hit("004_6c5c1c1384cff0d9", CIS_TITLE, 10, CIS_FIGHTERS, 1.0)
+    conference = Hit("000_d5f7ec68f2725137", TITLE, 2, PUTIN_WELCOMES, 1.0)
+    a = seed_assistant.answerer
+    sure = with_kind_floor(a, a.assess(question, [fighters]).expects["quantity"] - 0.01)
+    assert sure.answer(question, [fighters]).refused
+    r = sure.answer(question, [conference])
+    assert not r.refused and "95 دولة" in r.text
+    r = with_kind_floor(a, 1.0).answer(question, [fighters])  # the rule off: answered with the terrorists
+    assert not r.refused and "آلاف إرهابي" in r.text
 
 
 def test_timings_and_contract_fields(seed_assistant):

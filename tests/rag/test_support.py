@@ -20,6 +20,7 @@ from rag.support import (
     SupportChecker,
     claim_text,
     content_terms,
+    counts_asked,
     figures_found,
     numbers,
     quoted_spans,
@@ -415,6 +416,19 @@ def test_what_a_figure_counts_is_read_past_ranges_units_and_shares(checker, para
     assert checker.counted_matches(claim_text(wrong), [NILE])[0][1] == 1.0  # same noun: only what it counts is read
     # years, dates and a figure that ends a clause count nothing
     assert checker.counted_matches("In 2016 Iraq had 37,547,686 people, on 14 June", [NILE]) == []
+
+
+def test_a_count_is_read_as_counting_the_question_word_arabic_says_beside_it(paragraphs):
+    conference = paragraphs[(SEVENTH, 2)]  # 95 countries, 30 defence ministers, 15 chiefs of staff, 68 experts
+    fighters = paragraphs[(CIS, 10)]  # "عدد مواطني روسيا ... المشاركين ... ما بين 5 و 7 آلاف إرهابي"
+    assert counts_asked("كم دولة شاركت في مؤتمر موسكو السابع للأمن الدولي؟", conference)  # 95 دولة
+    assert counts_asked("كم خبيرا أجنبيا حضر المؤتمر؟", conference)  # 68 خبيراً أجنبياً
+    assert counts_asked("كم عدد الإرهابيين من مواطني رابطة الدول المستقلة في صفوف داعش؟", fighters)
+    # the countries are named in that sentence, but its figures count terrorists
+    assert not counts_asked("ما هو عدد الدول المشاركة في مؤتمر موسكو؟", fighters)
+    assert not counts_asked("كم عدد الطائرات المسيرة التي أسقطت؟", conference)
+    # a year counts nothing
+    assert not counts_asked("كم عدد المؤتمرات في 2018؟", "عقدت المؤتمرات في عام 2018 في موسكو.")
 
 
 # ARCD-train's paragraph on Iraq's people (arcd-train-35), up to its religious minorities
