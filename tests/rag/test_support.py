@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from rag.clean import clean
+from rag.figures import figures
 from rag.lexicon import available
 from rag.load import read_file
 from rag.support import (
@@ -517,3 +518,15 @@ def test_a_sentence_is_supported_by_a_paragraph_that_holds_it(checker, before, s
     paragraph = ". ".join(part.strip() for part in (before, sentence, after) if part.strip())
     v = checker.check(sentence + " [1]", [paragraph])
     assert v.supported or v.reason == "no claim", (paragraph, sentence, v)
+
+
+@given(news_sentence, news_sentence, news_sentence)
+@settings(max_examples=200, deadline=None)
+def test_a_count_is_read_from_any_news_sentence(question, more, sentence):
+    """`counts_asked` reads any text: a sentence without a figure counts nothing, and more words in the question
+    can only find more of what a figure counts."""
+    asked = counts_asked(question, sentence)
+    if not figures(sentence, bare=True):
+        assert not asked
+    if asked:
+        assert counts_asked(question + " " + more, sentence)
