@@ -116,11 +116,19 @@ class Catalog:
     def ensure_terms(self) -> bool:
         """Recompute every paragraph's BM25 terms from its stored text when another version of `terms`
         (TERMS_VERSION) made them, as in an index built before an upgrade; True when it did."""
-        if self.get_meta("terms_version") == TERMS_VERSION:
+        made_by = self.get_meta("terms_version")
+        if made_by == TERMS_VERSION:
             return False
         with self._lock, self._db:
             titles = dict(self._db.execute("SELECT doc_id, title FROM articles"))
             rows = self._db.execute("SELECT doc_id, paragraph, text FROM paragraphs ORDER BY doc_id").fetchall()
+            if rows:  # once after an upgrade; about 0.6 ms a paragraph (eval/README.md, "Tenth round")
+                log.warning(
+                    "recomputing the BM25 terms of %d paragraphs (made by terms version %s, now %s)",
+                    len(rows),
+                    made_by or "1",
+                    TERMS_VERSION,
+                )
             self._db.execute("DELETE FROM lexical")
             for doc_id, group in groupby(rows, key=lambda r: r[0]):
                 paragraphs = [(n, text) for _, n, text in group]

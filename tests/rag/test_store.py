@@ -76,7 +76,7 @@ def lexical_rows(index_dir: Path) -> list[tuple]:
         return sorted(db.execute("SELECT doc_id, paragraph, terms, title_terms FROM lexical"))
 
 
-def test_bm25_terms_made_by_an_older_version_are_recomputed_when_the_index_opens(seed_index_copy):
+def test_bm25_terms_made_by_an_older_version_are_recomputed_when_the_index_opens(seed_index_copy, caplog):
     fresh = lexical_rows(seed_index_copy)
     question = "ماذا قال غيراسيموف عن تركيا؟"
     expected = [(h.doc_id, h.paragraph) for h in Assistant(seed_index_copy).retrieve(question, 5)]
@@ -87,6 +87,7 @@ def test_bm25_terms_made_by_an_older_version_are_recomputed_when_the_index_opens
     assert lexical_rows(seed_index_copy) != fresh
     assistant = Assistant(seed_index_copy)
     assert lexical_rows(seed_index_copy) == fresh
+    assert f"recomputing the BM25 terms of 92 paragraphs (made by terms version 1, now {TERMS_VERSION})" in caplog.text
     assert assistant.index.catalog.get_meta("terms_version") == TERMS_VERSION
     assert [(h.doc_id, h.paragraph) for h in assistant.retrieve(question, 5)] == expected
     assert not assistant.index.catalog.ensure_terms()  # up to date: nothing to do
