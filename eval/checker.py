@@ -24,12 +24,14 @@ import numpy as np
 
 from rag.clean import clean
 from rag.embed import Embedder
-from rag.load import read_file
+from rag.load import article_from_record, read_file
 from rag.support import Support, SupportChecker
 
 ROOT = Path(__file__).resolve().parents[1]
 CHECKER_SET = Path(__file__).resolve().parent / "checker_set.jsonl"
+CHECKER_ARTICLES = Path(__file__).resolve().parent / "checker_articles.txt"  # the news articles it cites
 ARCD = ROOT.parent / "shared" / "data" / "arcd-train.json"
+ANT_NEWS = ROOT.parent / "shared" / "data" / "ant_news.jsonl.gz"
 KINDS = ("correct", "changed_number", "misplaced_figure", "swapped_name", "other_paragraph", "unsupported_claim")
 TARGET = 0.95  # issue 9: remove at least 95% of the wrong sentences, keep at least 95% of the correct ones
 
@@ -75,16 +77,18 @@ def load_claims(path: str | Path = CHECKER_SET) -> list[Claim]:
     return out
 
 
-def paragraphs(arcd: Path = ARCD) -> dict[tuple[str, int], str]:
-    """The texts the set refers to: the seed paragraphs, and ARCD's when the file is there."""
-    out = {}
-    for path in sorted((ROOT / "seeds").glob("*.txt")):
-        for raw in read_file(path)[0]:
-            article = clean(raw)
-            out |= {(article.doc_id, i): text for i, text in enumerate(article.paragraphs, 1)}
-    if arcd.exists():
-        from .sets import load_set
+def paragraphs(arcd: Path = ARCD, news: Path = ANT_NEWS) -> dict[tuple[str, int], str]:
+    """The texts the set refers to: the seed paragraphs, and ARCD's and the news articles' when their files
+    are there (each cleaned and numbered as `isnad ingest` numbers it)."""
+    from .sets import load_set, news_records
 
+    raw = [a for path in sorted((ROOT / "seeds").glob("*.txt")) for a in read_file(path)[0]]
+    if news.exists():
+        raw += [article_from_record(r, r["id"], str(news)) for r in news_records(news, CHECKER_ARTICLES, CHECKER_SET)]
+    out = {}
+    for article in map(clean, raw):
+        out |= {(article.doc_id, i): text for i, text in enumerate(article.paragraphs, 1)}
+    if arcd.exists():
         out |= {(r["id"], 1): r["text"] for r in load_set(arcd).corpus or []}
     return out
 

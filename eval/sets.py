@@ -187,7 +187,7 @@ def _named_corpus(records: list, path: Path) -> tuple[list[dict] | None, dict[Go
         if not file.is_file():
             raise EvalSetError(f"{path}: the corpus its questions name, {name}, is not found ({file})")
         if ids:
-            corpus += _articles(file, path.parent / ids, path)
+            corpus += news_records(file, path.parent / ids, path)
             continue
         source = load_set(file)
         if source.corpus is None:
@@ -197,7 +197,7 @@ def _named_corpus(records: list, path: Path) -> tuple[list[dict] | None, dict[Go
     return corpus, paragraphs
 
 
-def _articles(file: Path, ids_file: Path, path: Path) -> list[dict]:
+def news_records(file: Path, ids_file: Path, path: Path) -> list[dict]:
     """The records of the articles file `file` whose ids `ids_file` lists, in that file's order."""
     try:
         wanted = list(dict.fromkeys(line.strip() for line in ids_file.read_text(encoding="utf-8").splitlines()))

@@ -282,7 +282,7 @@ def _read_json(text: str, path: Path, stem: str, skipped: list[tuple[str, str]])
         raise UnreadableFile("no records found: expected a JSON object or a list of objects")
     for n, record in enumerate(records, 1):
         try:
-            yield _record(record, f"{stem}-{n}", str(path))
+            yield article_from_record(record, f"{stem}-{n}", str(path))
         except UnreadableFile as e:
             skipped.append((f"{path}#{n}", str(e)))
 
@@ -308,14 +308,14 @@ def _read_jsonl(path: Path, stem: str, skipped: list[tuple[str, str]]) -> Iterat
                 valid = True
                 skipped.extend(pending)
             try:
-                yield _record(record, f"{stem}-{n}", str(path))
+                yield article_from_record(record, f"{stem}-{n}", str(path))
             except UnreadableFile as e:
                 skipped.append((f"{path}:{n}", str(e)))
     if not valid:
         raise UnreadableFile(pending[0][1] if pending else "empty file")
 
 
-def _record(record: object, default_id: str, path: str) -> Article:
+def article_from_record(record: object, default_id: str, path: str) -> Article:
     """One JSON record (`id`, `title`, `text`, optional `url`, `date`, `source`) as an Article."""
     if not isinstance(record, dict):
         raise UnreadableFile("record is not a JSON object")
