@@ -13,8 +13,9 @@ Words: units, tens and hundreds, with the multipliers thousand / million / billi
 "خمسين ألفا"); said alone, a singular one is one of it ("مليون شخص", "a million people": 1000000; not ألف, which
 also says "he wrote"), and never across a sentence end ("خمسين مليار. مليون" is two figures).
 A decade ("the 1990s", "التسعينيات") is the value `"1990s"`; a fraction in words ("half", "نصف", "الربع",
-"ثلثي") is `"1/2"`, `"1/4"`, `"2/3"`. An ordinal is its number ("seventh" = السابعة = 7, "eleventh" = الحادي عشر =
-11, "twenty-first" = الحادي والعشرين = 21; "first"/أول, which says "earliest" as often as a rank, is not read).
+"ثلثي", of them: "نصفهم") is `"1/2"`, `"1/4"`, `"2/3"`. An ordinal is its number ("seventh" = السابعة = 7,
+"eleventh" = الحادي عشر = 11, "twenty-first" = الحادي والعشرين = 21; "first"/أول, which says "earliest" as
+often as a rank, is not read, but for the first of a month: "الأول من يناير" = "1 January" = 1).
 Bare number words under ten ("two", "ثلاثة") (and ten) are left out: Arabic says them with the dual and
 plural forms of nouns as often as with a word, so a sentence's "two documents" cannot be required to appear as
 a number in the paragraph.
@@ -107,6 +108,15 @@ WORDS, MULTIPLIERS, ALONE, DUALS, DECADES, FRACTIONS, ORDINALS, ORDINAL_UNITS = 
     for d in (WORDS, MULTIPLIERS, ALONE, DUALS, DECADES, FRACTIONS, ORDINALS, ORDINAL_UNITS)
 )
 _CLITICS = ("و", "ب", "ل", "ف")
+_PRONOUNS = ("هما", "هم", "ها", "ه")  # a fraction of them: "نصفهم" (half of them), "ربعها"
+# The months, Gregorian and Levantine: "الأول من يناير" is the first day of a month, 1.
+MONTHS = frozenset(
+    normalize(w)
+    for w in """january february march april may june july august september october november december
+    يناير فبراير مارس أبريل إبريل مايو يونيو يونيه يوليو يوليه أغسطس سبتمبر أكتوبر نوفمبر ديسمبر
+    كانون شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين""".split()
+)
+_FIRST = frozenset({"اول", "الاول"})
 
 
 _SENTENCE_END = re.compile(r"[.!?؟؛…][\"'”»)\]]*$")  # a word that ends a sentence ("مليار." before "مليون")
@@ -117,6 +127,9 @@ def _word(token: str) -> str:
     for w in (token, token[1:] if token[:1] in _CLITICS else token):
         if any(w in d for d in (WORDS, MULTIPLIERS, DUALS, DECADES, FRACTIONS, ORDINALS, ORDINAL_UNITS)):
             return w
+        owned = next((w[: -len(p)] for p in _PRONOUNS if w.endswith(p) and w[: -len(p)] in FRACTIONS), None)
+        if owned:
+            return owned
     return token
 
 
@@ -151,6 +164,16 @@ def _ordinal(tokens: list[str], i: int, ends: list[bool]) -> tuple[float | None,
     if t in ORDINAL_UNITS and ORDINALS.get(nxt, 0) >= 20:
         return ORDINAL_UNITS[t] + ORDINALS[nxt], i + 2
     return ORDINALS.get(t), i + 1
+
+
+def _month_follows(tokens: list[str], i: int, ends: list[bool]) -> bool:
+    """Whether a month's name comes next (after من, "of"), in the same sentence: "الأول من كانون الثاني"."""
+    for j in range(i + 1, min(i + 3, len(tokens))):
+        if ends[j - 1] or (tokens[j] != "من" and tokens[j] not in MONTHS):
+            return False
+        if tokens[j] in MONTHS:
+            return True
+    return False
 
 
 def _value(x: float) -> str:
@@ -202,6 +225,10 @@ def stated(text: str, *, bare: bool = False) -> list[Stated]:
             continue
         if t in FRACTIONS:
             add(FRACTIONS[t], i, i + 1, "fraction")
+            i += 1
+            continue
+        if t in _FIRST and _month_follows(tokens, i, ends):
+            add("1", i, i + 1, "date")  # "الأول من يناير", as "1 يناير"
             i += 1
             continue
         if t in ORDINALS or t in ORDINAL_UNITS:

@@ -71,7 +71,7 @@ import numpy as np
 from camel_tools.utils.dediac import dediac_ar
 
 from .embed import CachedEmbedder, Embedder
-from .figures import Stated, figures, figures_found, stated, year
+from .figures import MONTHS, Stated, figures, figures_found, stated, year
 from .language import ARABIC_LETTER as _ARABIC
 from .lexicon import arabic_words
 from .names import (
@@ -605,12 +605,13 @@ _WEAK = str.maketrans("", "", "اويهى")
 
 
 def _affixless(word: str) -> set[str]:
-    """An Arabic word with its clitics, article, future prefix and endings taken off (each combination, the
-    word itself included), each at least two letters long."""
+    """An Arabic word with its clitics, article, future prefix (with the verb's person prefix after it) and
+    endings taken off (each combination, the word itself included), each at least two letters long."""
     clitics = _CLITICS + tuple(c.replace("ال", "أل") for c in _CLITICS if "ال" in c)
     forms = {word} | {word[len(p) :] for p in clitics if word.startswith(p) and len(word) - len(p) >= 2}
     forms |= {f[2:] for f in list(forms) if f[:2] in ("ال", "أل") and len(f) >= 4}
-    forms |= {f[1:] for f in list(forms) if f[:1] == "س" and f[1:2] in "يتن" and len(f) >= 5}
+    future = {f[1:] for f in forms if f[:1] == "س" and f[1:2] in "يتن" and len(f) >= 4}  # ستضخ: تضخ, ضخ
+    forms |= future | {f[1:] for f in future if len(f) >= 3}
     forms |= {f[: -len(e)] for f in list(forms) for e in _ENDINGS if f.endswith(e) and len(f) - len(e) >= 2}
     return forms
 
@@ -661,12 +662,6 @@ _HEDGES = frozenset(
     for w in """فقط تقريبا قرابة نحو حوالي حوالى زهاء أكثر أقل
     only approximately roughly nearly about some more less""".split()
 )
-_MONTHS = frozenset(
-    normalize(w)
-    for w in """january february march april may june july august september october november december
-    يناير فبراير مارس أبريل إبريل مايو يونيو يونيه يوليو يوليه أغسطس سبتمبر أكتوبر نوفمبر ديسمبر
-    كانون شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين""".split()
-)
 _CLAUSE_END = re.compile(r"[,.;:!?،؛؟…)\]»”\"]$")
 _UNIT_POWER = re.compile(r"\W*[^\W\d]{2,}[23]\W*$")  # "كم2", "m3": a unit's power, not a figure (بـ104 is one)
 _SCALES = ("000", "000000")  # a paragraph's "5 و 7 آلاف" offers 5,000: its 5 is the figure
@@ -688,6 +683,8 @@ def _word_keys(word: str) -> set[str]:
 
 def _is_content(word: str) -> bool:
     found = words(word)
+    if found == ["ال"]:  # the article written apart: "المدن الـ 23"
+        return False
     return not any(w in _PERCENT or w in _HEDGES for w in found) and any(not t.isdigit() for t in content_terms(word))
 
 
@@ -724,7 +721,7 @@ def _counted_words(claim_words: list[str]) -> list[tuple[str, list[int]]]:
             if j >= len(claim_words) or j in taken or not _is_content(claim_words[j]):
                 break
             run.append(j)
-        if any(normalize(w) in _MONTHS for w in words(" ".join(claim_words[k] for k in run))):
+        if any(normalize(w) in MONTHS for w in words(" ".join(claim_words[k] for k in run))):
             continue
         out.append((f.value, run))
     return out
@@ -733,7 +730,8 @@ def _counted_words(claim_words: list[str]) -> list[tuple[str, list[int]]]:
 def _figure_windows(sentence_words: list[str], lead: bool = False, clause: int = 0) -> list[tuple[str, list[int]]]:
     """Each figure a paragraph sentence states (as it offers them: `bare`) and the content words around it
     (indices of `sentence_words`): up to four after it, within its clause and short of another figure, past
-    the further figures of a range ("ما بين ألفين وثلاثة آلاف إرهابي"), and before it one word in English or,
+    the further figures of a range ("ما بين ألفين وثلاثة آلاف إرهابي"), and before it one word in English or
+    before a definite numeral ("المدن الـ23"), or,
     with `lead`, every word back to the previous figure's or, with `clause`, up to that many words within its
     clause, in either script."""
     spans = _stated_in(sentence_words, bare=True)
@@ -745,10 +743,11 @@ def _figure_windows(sentence_words: list[str], lead: bool = False, clause: int =
         near = list(range_lead.get(f.start, [])) if lead or clause else []
         i = f.start - 1  # English puts what it counts before a figure too ("a population of 104 million")
         taken = 0
+        before = lead or clause or _definite(sentence_words, f.start)  # Arabic words before it count too
         while i >= (after_last if lead or clause else max(f.start - 3, 0)) and i not in end_of and taken != most:
             if not lead and _CLAUSE_END.search(sentence_words[i]):
                 break
-            if _is_content(sentence_words[i]) and (lead or clause or not _ARABIC.search(sentence_words[i])):
+            if _is_content(sentence_words[i]) and (before or not _ARABIC.search(sentence_words[i])):
                 near.append(i)
                 taken += 1
             i -= 1
@@ -774,6 +773,14 @@ def _figure_windows(sentence_words: list[str], lead: bool = False, clause: int =
         if f.kind == "count" and not year(f):
             out.append((f.value, sorted(near)))
     return out
+
+
+def _definite(sentence_words: list[str], i: int) -> bool:
+    """Whether the figure at `i` is a definite numeral, whose noun comes before it: "المدن الـ 23", "الدول الـ95"."""
+    return bool(_DEFINITE.match(sentence_words[i]) or (i and sentence_words[i - 1] in ("الـ", "ال")))
+
+
+_DEFINITE = re.compile(r"الـ?\s*\d")
 
 
 def _uncounted_figure(claim: str, paragraphs: list[str]) -> str | None:

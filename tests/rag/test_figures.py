@@ -115,3 +115,19 @@ def test_a_multiplier_said_alone_is_one_of_it():
     assert not figures_found("Two million people fled", ["نزح مليون شخص من المدينة"])
     assert not figures_found("نزح مليون شخص", ["نزح مليوني شخص من المدينة"])
     assert figures_found("A million people fled", ["نزح مليون شخص من المدينة"])
+
+
+def test_a_fraction_of_them_and_the_first_of_a_month_are_figures():
+    # AFP on Afghanistan's civilian dead (ANT corpus, AL-internationalNews-1942-20180715, paragraph 2)
+    paragraph = (
+        "وبمقتل 1692 مدنياً، نصفهم في اعتداءات نسبت إلى تنظيم داعش، بين الأول من كانون الثاني/يناير و30 "
+        "حزيران/يونيو، فإن هذه الفترة هي الأكثر دموية"
+    )
+    assert {"1/2", "1", "1692", "30"} <= figures(paragraph, bare=True)
+    assert figures_found("Half of the 1,692 civilians were killed by IS attacks", [paragraph])
+    assert figures_found("1,692 civilians were killed between 1 January and 30 June", [paragraph])
+    assert not figures_found("A quarter of the 1,692 civilians were killed by IS attacks", [paragraph])
+    assert not figures_found("1,692 civilians were killed between 3 January and 30 June", [paragraph])
+    assert figures("ربعهم من الأطفال") == {"1/4"}
+    # "first" alone is not a figure, nor the first of anything but a month
+    assert figures("كان الأول في السباق") == set() and figures("في الأول من الشهر") == set()

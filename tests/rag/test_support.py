@@ -530,3 +530,32 @@ def test_a_count_is_read_from_any_news_sentence(question, more, sentence):
         assert not asked
     if asked:
         assert counts_asked(question + " " + more, sentence)
+
+
+# AFP on the 2026 World Cup bid (ANT corpus, FR-sport-44-20180318, paragraph 11)
+UNITED_BID = (
+    "وتقع 17 من المدن الـ 23 في الولايات المتحدة منها لوس أنجلس وميامي وواشنطن وبوسطن، وثلاث في كندا هي "
+    'لأدمونتون ومونتريال وتورونتو، وثلاث في المكسيك هي غوادالاخارا ومكسيكو ومونتيري. وفي حال فوز "يونايتد '
+    'بيد" (الترشيح الموحد)، سيتم اختيار 16 مدينة فقط لاستضافة المباريات.'
+)
+
+
+def test_a_definite_numeral_counts_the_noun_before_it(checker):
+    # "المدن الـ 23": the 23 counts the cities written before it, not the United States after it
+    claim = "Seventeen of the 23 proposed cities are in the United States [1]."
+    assert ("23", 1.0) in [(v, near) for v, near, _ in checker.counted_matches(claim, [UNITED_BID])]
+    assert checker.check(claim, [UNITED_BID]).reason != "misplaced figure"
+    changed = checker.check("Seventeen of the 25 proposed cities are in the United States [1].", [UNITED_BID])
+    assert not changed.supported and changed.reason == "number"
+
+
+def test_a_future_verb_is_as_common_as_the_verb(checker):
+    # "ستضخ" (will pump) is rare as written, but it is the common verb ضخ with its future and person prefixes
+    paragraph = (
+        "وقالت الحكومة البريطانية إنها ستستثمر 500 مليون جنيه استرليني سنويا على مدار ثلاثة أعوام لمكافحة "
+        "المرض."
+    )  # BBC on malaria (ANT corpus, BB-technology-157-20180418, paragraph 11)
+    claim = "أعلنت الحكومة البريطانية أنها ستضخ 500 مليون جنيه إسترليني كل عام لمكافحة المرض [1]."
+    assert checker.check(claim, [paragraph]).reason != "unsupported term"
+    swapped = "أعلنت مؤسسة ويلكوم أنها ستضخ 500 مليون جنيه إسترليني كل عام لمكافحة المرض [1]."
+    assert checker.check(swapped, [paragraph]).reason == "unsupported term"  # a rare word is still caught
