@@ -117,6 +117,7 @@ MONTHS = frozenset(
     كانون شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين""".split()
 )
 _FIRST = frozenset({"اول", "الاول"})
+_THOUSAND = normalize("ألف")
 
 
 _SENTENCE_END = re.compile(r"[.!?؟؛…][\"'”»)\]]*$")  # a word that ends a sentence ("مليار." before "مليون")
@@ -240,12 +241,14 @@ def stated(text: str, *, bare: bool = False) -> list[Stated]:
         value, decade = _digits(t) if t[:1].isdigit() else (WORDS.get(t), None)
         if decade:
             add(decade, i, i + 1, "decade")
-        alone = value is None and t in ALONE  # a multiplier no count took: one of it ("a hundred million")
+        # a multiplier no count took: one of it ("a hundred million"); a paragraph's ألف too, which a claim
+        # cannot be held to since it also says "he wrote" ("نحو ألف كلم": a thousand kilometres)
+        alone = value is None and (t in ALONE or (bare and t == _THOUSAND))
         if value is None and not alone:
             i += 1
             continue
         digits, j = t[:1].isdigit(), i + 1
-        value = ALONE[t] if alone else value
+        value = ALONE.get(t, 1000.0) if alone else value
         # "ثلاث وخمسين" (53), "twenty five"
         if not digits and j < len(tokens) and not ends[i] and _compound(value, WORDS.get(tokens[j], 0)):
             value += WORDS[tokens[j]]

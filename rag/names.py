@@ -37,7 +37,7 @@ _ARABIC = {
 }  # fmt: skip
 _ENDINGS = ("'s", "’s", "ians", "ian", "ans", "an", "ese", "ish", "is", "i", "s", "n")
 _PREFIXES = ("وال", "بال", "لل", "فال", "كال", "ال", "و", "ب", "ل", "ف")
-_SUFFIX_CLASSES = ("N", "T", "H", "NH", "TH")  # ـين، ـات، ـية after a transliterated stem
+_SUFFIX_CLASSES = ("N", "T", "H", "NH", "TH")  # ـين، ـون، ـات، ـية after a transliterated stem (الحوثيون: Houthis)
 # Words that may open a sentence capitalized without being a name; particles inside names ("al-Assad").
 OPENERS = frozenset(
     """
@@ -83,7 +83,7 @@ def _arabic_forms(word: str) -> frozenset[str]:
 def _skeletons_match(latin: str, arabic: str) -> bool:
     if latin == arabic:
         return True
-    if len(latin) >= 3 and arabic.startswith(latin) and arabic[len(latin) :] in _SUFFIX_CLASSES:
+    if len(latin) >= 2 and arabic.startswith(latin) and arabic[len(latin) :] in _SUFFIX_CLASSES:
         return True
     if min(len(latin), len(arabic)) >= 4 and (arabic.startswith(latin) or latin.startswith(arabic)):
         return True  # Kyrgyzstan / قرغيزيا
@@ -167,7 +167,8 @@ def name_in(name: str, paragraph_words: list[str], *, strict: bool = False, shor
 def names(sentence: str) -> list[str]:
     """The capitalized words of an English sentence that are names: not an opening function word, not a
     particle ("al-"), not written in capitals alone when under two letters; multi-word country names
-    ("Saudi Arabia", "United States") are kept together."""
+    ("Saudi Arabia", "United States") are kept together; a compound is read as its words ("EgyptAir": مصر
+    للطيران)."""
     out: list[str] = []
     text = _unaccented(sentence)  # Erdoğan, Gül, Kasımpaşa: the skeleton is read from plain letters
     for c in sorted(_countries(), key=len, reverse=True):
@@ -176,7 +177,7 @@ def names(sentence: str) -> list[str]:
             text = re.sub(rf"\b{re.escape(c)}\b", " ", text, flags=re.IGNORECASE)
     starts = {0} | {m.end() for m in re.finditer(r"[.!?:;]\s+|^\W+", text)}
     for m in _CAPITALIZED.finditer(text):
-        for part in re.split(r"-", m.group()):
+        for part in re.split(r"-|(?<=[a-z]{3})(?=[A-Z][a-z]{2})", m.group()):  # EgyptAir: Egypt, Air
             word = re.sub(r"['’]s$", "", part)
             if len(latin_skeleton(word)) < 2 or word.lower() in _PARTICLES:
                 continue

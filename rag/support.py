@@ -442,7 +442,7 @@ class SupportChecker:
         languages (militants/مسلح). A figure the paragraphs give for something else ("500 towns" said of
         drones, "68 experts" of countries) matches worse near it than next to another figure. (value, near,
         other) triples."""
-        claim_words = claim.split()
+        claim_words = _claim_words(claim)
         wanted = _counted_words(claim_words)
         if not wanted:
             return []
@@ -569,8 +569,8 @@ class SupportChecker:
         titles = {m[1]: m[2] for m in _TITLE_OF.finditer(claim)}
         for name in names(claim):
             inside = territory_in(name, cited)
-            if inside:
-                continue
+            if inside or any(name_in(joined, cited, strict=True) for joined in _joined(name, claim)):
+                continue  # "New Jersey" is one Arabic word, نيوجيرسي
             if name in titles and self._named(titles[name], cited):
                 continue  # the Emirate of Diriyah, the Colossus of Rhodes: a translated title of a name found
             # A country's adjective ("Russian strikes") is often implied by who speaks ("our strikes"): only
@@ -595,12 +595,21 @@ class SupportChecker:
         return None
 
 
+def _joined(name: str, claim: str) -> list[str]:
+    """`name` written together with the capitalized word beside it in `claim`, as Arabic writes some names
+    of two words as one: "New Jersey" is نيوجيرسي, "Los Angeles" لوسأنجلوس in some spellings."""
+    n = re.escape(name)
+    return [a + b.lower() for a, b in re.findall(rf"\b([A-Z][a-z]+) ({n})\b", claim)] + [
+        a + b.lower() for a, b in re.findall(rf"\b({n}) ([A-Z][a-z]+)\b", claim)
+    ]
+
+
 # "Emirate of Diriyah", "Colossus of Rhodes", "Battle of Badr": a capitalized title before a name, often a
 # translated common word (إمارة, تمثال) rather than a name of its own.
 _TITLE_OF = re.compile(r"\b([A-Z][a-z]+) of (?:the )?([A-Z][\w'’-]+)")
 
 _CLITICS = ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
-_ENDINGS = ("تين", "تان", "هما", "هم", "ها", "ه", "ة", "ون", "ين", "ات", "ان", "ت")
+_ENDINGS = ("تين", "تان", "هما", "هم", "ها", "ه", "ة", "ون", "ين", "ات", "ان", "ت", "وها", "وهم", "وه", "وا")
 _WEAK = str.maketrans("", "", "اويهى")
 
 
@@ -625,8 +634,12 @@ def root_keys(word: str, shortest: int = 3) -> set[str]:
 
 def rarity(word: str) -> float:
     """How common an Arabic word (as written, or normalized) is, as its commonest form without affixes (a
-    rare inflection of a common word is common): wordfreq's Zipf frequency."""
-    return max(arabic_frequency(f) for f in _affixless(word) | {w + "ة" for w in _affixless(word)})
+    rare inflection of a common word is common; a ة written ت before a pronoun is a ة: نسبتها is نسبة):
+    wordfreq's Zipf frequency."""
+    forms = _affixless(word)
+    return max(
+        arabic_frequency(f) for f in forms | {w + "ة" for w in forms} | {w[:-1] + "ة" for w in forms if w[-1] == "ت"}
+    )
 
 
 @functools.lru_cache(maxsize=32)  # one check reads them for its lexical share, its rules and `rendered`
@@ -655,6 +668,9 @@ def _absence(paragraphs: tuple[str, ...]) -> Callable[[str], tuple[str, str] | N
 
 # Words that say a share, skipped between a figure and what it counts: "45% of the seats", "4 بالمئة من الأراضي".
 _PERCENT = frozenset(normalize(w) for w in "percent per cent pct بالمئة بالمائة المئة المائة مئة مائة".split())
+# what a share is of or on: "45% of the seats", "4 بالمئة من الأراضي", "10 بالمئة على الواردات"
+_OF = frozenset(normalize(w) for w in ("of", "on", "in", "من", "على", "في"))
+_LABELS = frozenset({"رقم", "number", "no"})  # a figure they label names something: "الرحلة رقم 181"
 # Words that hedge or restrict a figure rather than name what it counts, skipped the same way: "4% فقط من
 # الأراضي", "4500 تقريبا من عناصر داعش", "700 or more tonnes".
 _HEDGES = frozenset(
@@ -694,12 +710,23 @@ def _stated_in(sentence_words: list[str], bare: bool = False) -> list[Stated]:
     return [f for f in stated(" ".join(sentence_words), bare=bare) if not _UNIT_POWER.match(sentence_words[f.start])]
 
 
+def _claim_words(claim: str) -> list[str]:
+    """The claim's words, a figure and the unit joined to it by a hyphen apart: "a 6,600-kilometre cable" counts
+    kilometres, "the 58-year-old" years."""
+    return _UNIT_HYPHEN.sub(" ", claim).split()
+
+
+_UNIT_HYPHEN = re.compile(r"(?<=\d)-(?=[^\W\d])")
+_CODE = re.compile(r"[A-Za-z]-?\d")  # a figure glued to letters names something: MH370, F-16, A380
+
+
 def _counted_words(claim_words: list[str]) -> list[tuple[str, list[int]]]:
     """The counts a claim states and the words each counts (indices of `claim_words`): after the figure,
     past stop words, shares ("percent", بالمئة), hedges (فقط, تقريبا) and other figures ("2,000 and 3,000
     fighters"), the first content word of an Arabic claim (its noun comes first), the first two of another
     ("500 Syrian towns").
-    Years, ranks, fractions, decades, dates and a figure that ends a clause count nothing."""
+    Years, ranks, fractions, decades, dates, a figure that ends a clause, an identifier ("رقم 181", "MH370")
+    and a share of nothing named ("0.3 بالمئة مقارنة ...") count nothing."""
     spans = _stated_in(claim_words)
     # the bare reading too ("أربعة"), as a paragraph's figures are read
     taken = {i for f in spans + _stated_in(claim_words, bare=True) for i in range(f.start, f.end)}
@@ -707,6 +734,8 @@ def _counted_words(claim_words: list[str]) -> list[tuple[str, list[int]]]:
     for f in spans:
         if f.kind != "count" or year(f) or _CLAUSE_END.search(claim_words[f.end - 1]):
             continue
+        if (f.start and set(words(claim_words[f.start - 1])) & _LABELS) or _CODE.search(claim_words[f.start]):
+            continue  # an identifier, not a count: "الرحلة رقم 181", "flight number 181", "MH370"
         i = f.end
         while i < len(claim_words) and i - f.end < 4 and (i in taken or not _is_content(claim_words[i])):
             if _CLAUSE_END.search(claim_words[i]):
@@ -714,6 +743,9 @@ def _counted_words(claim_words: list[str]) -> list[tuple[str, list[int]]]:
             i += 1
         if i >= len(claim_words) or i in taken or not _is_content(claim_words[i]):
             continue
+        skipped = words(" ".join(claim_words[f.end : i])) + ["%"] * ("%" in claim_words[f.end - 1])
+        if set(skipped) & (_PERCENT | {"%"}) and not set(skipped) & _OF:
+            continue  # a share of nothing named: "زيادة نسبتها 0.3 بالمئة مقارنة بآخر إغلاق"
         arabic = bool(_ARABIC.search(claim_words[i]))
         run = [i]
         while not arabic and len(run) < 2 and not _CLAUSE_END.search(claim_words[run[-1]]):
@@ -789,7 +821,7 @@ def _uncounted_figure(claim: str, paragraphs: list[str]) -> str | None:
     "عدد مواطني روسيا ... ما بين 5 و7 آلاف") shares a term or a root with the word it counts ("17 مستودعا" where
     17 طائرة were destroyed). An Arabic count repeats its source's noun (the tamyiz); across languages a noun
     is not compared so (`misplaced_figure`). None when there is none."""
-    claim_words = claim.split()
+    claim_words = _claim_words(claim)
     wanted = [(v, ws) for v, ws in _counted_words(claim_words) if all(_ARABIC.search(claim_words[i]) for i in ws)]
     if not wanted:
         return None

@@ -75,3 +75,14 @@ def test_accented_names_and_city_exonyms():
     assert all(city(n) for n in ("Mecca", "Aleppo", "Belgrade"))
     # GeoNames lists ordinary words among small places' names (Lion for Lyon) and airport codes (MAD)
     assert not any(city(n) for n in ("Lion", "Justice", "Mad", "Colossus"))
+
+
+def test_a_plural_people_and_a_compound_name():
+    # AFP on Yemen (ANT corpus, FR-middleEast-346-20180423): "the Houthis" are الحوثيون, a two-class stem
+    # with the plural ending; a swapped people is not
+    yemen = words("واتهم الحوثيون الذين يسيطرون على المنطقة التي تم قصفها، التحالف العربي بشن تلك الغارة")
+    assert name_in("Houthis", yemen) and name_in("Houthi", yemen)
+    assert not name_in("Kurds", yemen)
+    # "EgyptAir" is مصر للطيران: read as its words, Egypt (and "Air", a common word that is no name)
+    assert names("The plane operating EgyptAir flight 181 was hijacked") == ["Egypt"]
+    assert names("McCarrick was a bishop") == ["McCarrick"]  # no capital word of three letters or more inside

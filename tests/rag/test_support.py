@@ -559,3 +559,76 @@ def test_a_future_verb_is_as_common_as_the_verb(checker):
     assert checker.check(claim, [paragraph]).reason != "unsupported term"
     swapped = "أعلنت مؤسسة ويلكوم أنها ستضخ 500 مليون جنيه إسترليني كل عام لمكافحة المرض [1]."
     assert checker.check(swapped, [paragraph]).reason == "unsupported term"  # a rare word is still caught
+
+
+def test_two_english_words_written_as_one_arabic_word(checker):
+    # BBC on the Vatican (ANT corpus, BB-internationalNews-1041-20180826, paragraph 10, shortened)
+    paragraph = (
+        "وقال فيغانو إنه أبلغ كبار مسؤولي الفاتيكان عام 2006 أن ماكريك متهم بالاعتداء على طلاب اللاهوت البالغين "
+        "بينما كان أسقفا في نيوجيرسي بين 1981 و2001."
+    )
+    assert checker.check(
+        "McCarrick was accused while he was a bishop in New Jersey in 1981 [1].", [paragraph]
+    ).supported
+    swapped = checker.check("McCarrick was accused while he was a bishop in Philadelphia in 1981 [1].", [paragraph])
+    assert not swapped.supported and swapped.reason == "name"
+
+
+def test_an_identifier_and_a_share_of_nothing_named_count_nothing(checker):
+    # CNN on the EgyptAir hijacker (ANT corpus, CN-middleEast-1255-20180818, paragraph 4)
+    hijack = (
+        "وفي مارس/ آذار 2016، اختطفت الطائرة الخاصة بالرحلة رقم 181، التابعة لشركة مصر للطيران، وأجبرت على "
+        "تغيير مسارها من محافظة الإسكندرية المصرية إلى مطار لارنكا بدولة قبرص."
+    )
+    flight = "تعرضت طائرة الرحلة رقم 181 التابعة لشركة مصر للطيران للاختطاف في مارس/آذار 2016 [1]."
+    assert checker.check(flight, [hijack]).supported  # "رقم 181" names a flight: it counts no "التابعة"
+    passengers = checker.check("خطفت طائرة مصر للطيران وعلى متنها 181 راكبا في مارس/آذار 2016 [1].", [hijack])
+    assert not passengers.supported and passengers.reason == "misplaced figure"
+    # Sky News Arabia on oil (ANT corpus, SK-economy-813-20180620, paragraph 3): "0.3 بالمئة مقارنة بآخر
+    # إغلاق" is a rise of 0.3 percent, not 0.3 of a comparison
+    oil = (
+        "وعلى أثر ذلك ارتفعت العقود الآجلة لخام القياس العالمي مزيج برنت 22 سنتا أو 0.3 بالمئة إلى 75.30 دولار "
+        "للبرميل في الساعة 00:08 بتوقيت غرينتش عن آخر إغلاق."
+    )
+    rise = "بحلول الساعة 00:08 بتوقيت غرينتش، سجل برنت زيادة نسبتها 0.3 بالمئة مقارنة بآخر إغلاق له [1]."
+    assert checker.check(rise, [oil]).supported
+    assert checker.check(rise.replace("0.3", "0.5"), [oil]).reason == "number"
+
+
+def test_a_past_plural_verb_is_as_common_as_the_verb(checker):
+    # CNN on Idlib (ANT corpus, CN-middleEast-1351-20180911, paragraph 3, shortened)
+    idlib = (
+        "وأضاف المكتب الأممي أنه بحلول منتصف نهار الأحد، كان 47 في المائة من الأشخاص النازحين داخلياً قد طلبوا "
+        "الأمان في المخيمات."
+    )
+    claim = "أفاد المكتب الأممي بأن 47% من النازحين داخليا لجأوا إلى المخيمات بحثا عن الأمان [1]."
+    assert checker.check(claim, [idlib]).reason != "unsupported term"  # لجأوا is لجأ, a common verb
+    named = "أفاد المكتب الأممي بأن 47% من النازحين داخليا لجأوا إلى مخيمات أطمة بحثا عن الأمان [1]."
+    assert checker.check(named, [idlib]).reason == "unsupported term"  # a camp's name the paragraph lacks
+
+
+def test_a_unit_joined_by_a_hyphen_is_what_a_figure_counts_and_a_code_counts_nothing(checker):
+    # Al Arabiya on transatlantic cables (ANT corpus, AL-technology-359-20180718, paragraph 6, shortened)
+    cable = (
+        'ويذكر مسار الكابل الجديد بكابل "مايكروسوفت" و"فيسبوك" المسمى Marea والبالغ طوله 6600 كيلومتر، ويقبع على '
+        "بعد أكثر من 17 ألف قدم تحت المحيط الأطلسي."
+    )
+    kept = checker.check("Marea is a 6,600-kilometre Microsoft and Facebook cable under the Atlantic [1].", [cable])
+    assert kept.reason != "misplaced figure"  # it counts kilometres, not "Microsoft"
+    assert checker.counted_matches("Marea lies 6,600 feet under the Atlantic [1].", [cable])[0][0] == "6600"
+    # Sky News Arabia on MH370 (ANT corpus, SK-internationalNews-1575-20180514, paragraph 2)
+    mh370 = (
+        'وحير مصير "طائرة بوينغ 777" في رحلة "MH370" المحققين من مختلف دول العالم، منذ أن اختفت حين كانت في '
+        "طريقها من كوالالمبور إلى بكين عام 2014."
+    )
+    assert checker.check("اختفت الرحلة MH370 عام 2014 بينما كانت متجهة من كوالالمبور إلى بكين [1].", [mh370]).supported
+    assert checker.check(
+        "اختفت الرحلة MH371 عام 2014 بينما كانت متجهة من كوالالمبور إلى بكين [1].", [mh370]
+    ).reason == ("number")
+
+
+def test_a_paragraphs_thousand_said_alone_is_a_thousand():
+    # AFP from the World Cup (ANT corpus, FR-sport-192-20180625): "نحو ألف كلم غرب موسكو"
+    volgograd = "يتساءل الصحافيون الحاضرون في مدينة فولغوغراد (نحو ألف كلم غرب موسكو)"
+    assert figures_found("Reporters in Volgograd, around 1,000 km from Moscow, are asking", [volgograd])
+    assert not figures_found("Reporters in Volgograd, around 2,000 km from Moscow, are asking", [volgograd])
