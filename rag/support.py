@@ -442,12 +442,14 @@ class SupportChecker:
         languages (militants/مسلح). A figure the paragraphs give for something else ("500 towns" said of
         drones, "68 experts" of countries) matches worse near it than next to another figure. (value, near,
         other) triples."""
-        claim_words = _claim_words(claim)
+        claim_words = _figure_words(claim)
         wanted = _counted_words(claim_words)
         if not wanted:
             return []
         places = [
-            (s.split(), value, near) for s in _sentences(paragraphs) for value, near in _figure_windows(s.split())
+            (ws, value, near)
+            for ws in map(_figure_words, _sentences(paragraphs))
+            for value, near in _figure_windows(ws)
         ]
         out: list[tuple[str, float, float]] = []
         for value, counted in wanted:
@@ -710,10 +712,10 @@ def _stated_in(sentence_words: list[str], bare: bool = False) -> list[Stated]:
     return [f for f in stated(" ".join(sentence_words), bare=bare) if not _UNIT_POWER.match(sentence_words[f.start])]
 
 
-def _claim_words(claim: str) -> list[str]:
-    """The claim's words, a figure and the unit joined to it by a hyphen apart: "a 6,600-kilometre cable" counts
-    kilometres, "the 58-year-old" years."""
-    return _UNIT_HYPHEN.sub(" ", claim).split()
+def _figure_words(text: str) -> list[str]:
+    """The words of a claim or a paragraph sentence as the figure rules read them, a figure and the unit joined
+    to it by a hyphen apart: "a 6,600-kilometre cable" counts kilometres, "the 58-year-old" years."""
+    return _UNIT_HYPHEN.sub(" ", text).split()
 
 
 _UNIT_HYPHEN = re.compile(r"(?<=\d)-(?=[^\W\d])")
@@ -762,10 +764,10 @@ def _counted_words(claim_words: list[str]) -> list[tuple[str, list[int]]]:
 def _figure_windows(sentence_words: list[str], lead: bool = False, clause: int = 0) -> list[tuple[str, list[int]]]:
     """Each figure a paragraph sentence states (as it offers them: `bare`) and the content words around it
     (indices of `sentence_words`): up to four after it, within its clause and short of another figure, past
-    the further figures of a range ("ما بين ألفين وثلاثة آلاف إرهابي"), and before it one word in English or
-    before a definite numeral ("المدن الـ23"), or,
-    with `lead`, every word back to the previous figure's or, with `clause`, up to that many words within its
-    clause, in either script."""
+    the further figures of a range ("ما بين ألفين وثلاثة آلاف إرهابي"), and before it one word in English
+    (in Arabic too before a definite numeral, whose noun comes first: "المدن الـ23") or, with `lead`, every
+    word back to the previous figure's or, with `clause`, up to that many words within its clause, in either
+    script."""
     spans = _stated_in(sentence_words, bare=True)
     end_of = {i: f.end for f in spans for i in range(f.start, f.end)}
     out, after_last = [], 0  # after_last: where the previous figure's words end
@@ -821,11 +823,13 @@ def _uncounted_figure(claim: str, paragraphs: list[str]) -> str | None:
     "عدد مواطني روسيا ... ما بين 5 و7 آلاف") shares a term or a root with the word it counts ("17 مستودعا" where
     17 طائرة were destroyed). An Arabic count repeats its source's noun (the tamyiz); across languages a noun
     is not compared so (`misplaced_figure`). None when there is none."""
-    claim_words = _claim_words(claim)
+    claim_words = _figure_words(claim)
     wanted = [(v, ws) for v, ws in _counted_words(claim_words) if all(_ARABIC.search(claim_words[i]) for i in ws)]
     if not wanted:
         return None
-    places = [(s.split(), v, near) for s in _sentences(paragraphs) for v, near in _figure_windows(s.split(), lead=True)]
+    places = [
+        (ws, v, near) for ws in map(_figure_words, _sentences(paragraphs)) for v, near in _figure_windows(ws, lead=True)
+    ]
     for value, counted in wanted:
         mine = [[ws[i] for i in near] for ws, v, near in places if _same(v, value)]
         if not mine:
@@ -842,8 +846,8 @@ def counts_asked(question: str, sentence: str) -> bool:
     root with a content word of the question (`_counting_keys`). Arabic repeats what it counts beside the
     figure ("كم عدد الدول …؟", "95 دولة"), so "كم بلغت خسائر قطاع السياحة …؟" is not answered by "يزيد ارتفاعه
     عن 3000 متر". Across languages words are not compared so."""
-    asked = {k for w in question.split() if _is_content(w) for k in _counting_keys(w)}
-    said = sentence.split()
+    asked = {k for w in _figure_words(question) if _is_content(w) for k in _counting_keys(w)}
+    said = _figure_words(sentence)
     return any(asked & _counting_keys(said[i]) for _, near in _figure_windows(said, clause=3) for i in near)
 
 

@@ -511,6 +511,7 @@ news_sentence = st.lists(
 @example("قال", "خمسين مليار", "مليون")  # a multiplier does not reach across a sentence end
 @example("قال", "خمسين", "الحادي")  # nor an ordinal
 @example("قال", "خمسين كم2 السابع وزير", "قال")  # a unit's power is a word, not a figure, on both sides
+@example("قال قال قال", "0-وزير", "قال قال قال")  # a figure's hyphenated unit is read apart on both sides
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_a_sentence_is_supported_by_a_paragraph_that_holds_it(checker, before, sentence, after):
     """Quoted as it stands from a paragraph, a sentence is supported by it (or states no fact): every rule
