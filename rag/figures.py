@@ -248,7 +248,7 @@ def stated(text: str, *, bare: bool = False) -> list[Stated]:
             i += 1
             continue
         digits, j = t[:1].isdigit(), i + 1
-        value = ALONE.get(t, 1000.0) if alone else value
+        value = MULTIPLIERS[t] if alone else value
         # "ثلاث وخمسين" (53), "twenty five"
         if not digits and j < len(tokens) and not ends[i] and _compound(value, WORDS.get(tokens[j], 0)):
             value += WORDS[tokens[j]]
