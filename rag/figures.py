@@ -71,6 +71,10 @@ WORDS |= {w: 10 * i for i, w in enumerate(_EN_TENS.split(), 2)}
 WORDS |= {w: n for n, ws in (_AR_UNITS | _AR_TENS).items() for w in ws.split()}
 WORDS |= {"مئه": 100, "مائه": 100, "مئتان": 200, "مئتين": 200, "مائتان": 200, "مائتين": 200}
 WORDS |= {f"{u}{h}": 100 * n for n, us in _AR_UNITS.items() if n > 2 for u in us.split()[:1] for h in ("مئه", "مائه")}
+# Number words from three to ten that a claim is held to (a dual or a plural cannot say them): English, and the
+# Arabic forms that are no other word (ثلاثة, not ست "lady", سبع "lion", خمس "a fifth", عشر "a tenth").
+SAID_SMALL = frozenset(_EN_UNITS.split()[2:10]) | {ws.split()[-1] for n, ws in _AR_UNITS.items() if 2 < n <= 10}
+SAID_SMALL |= {"ثلاث", "اربع", "ثماني"}
 MULTIPLIERS: dict[str, float] = {
     "hundred": 100, "thousand": 1e3, "million": 1e6, "billion": 1e9,
     "الف": 1e3, "الاف": 1e3, "مليون": 1e6, "ملايين": 1e6, "مليار": 1e9, "مليارات": 1e9,
@@ -107,6 +111,7 @@ WORDS, MULTIPLIERS, ALONE, DUALS, DECADES, FRACTIONS, ORDINALS, ORDINAL_UNITS = 
     {normalize(w): v for w, v in d.items()}
     for d in (WORDS, MULTIPLIERS, ALONE, DUALS, DECADES, FRACTIONS, ORDINALS, ORDINAL_UNITS)
 )
+SAID_SMALL = frozenset(map(normalize, SAID_SMALL))
 _CLITICS = ("و", "ب", "ل", "ف")
 _PRONOUNS = ("هما", "هم", "ها", "ه")  # a fraction of them: "نصفهم" (half of them), "ربعها"
 # The months, Gregorian and Levantine: "الأول من يناير" is the first day of a month, 1.
@@ -185,7 +190,8 @@ def _value(x: float) -> str:
 class Stated:
     """A figure as a text states it: its value, the words of `text.split()` that say it (`start` to `end`,
     exclusive, multipliers included) and its kind: "count" (a cardinal, in digits or words), "ordinal",
-    "fraction" or "decade"."""
+    "fraction", "decade", "date" (the first of a month) or "definite" (a small number after its noun, read
+    with `bare`: "الدول الخمس" offers 5, but what it counts is the noun before it)."""
 
     value: str
     start: int
@@ -238,6 +244,10 @@ def stated(text: str, *, bare: bool = False) -> list[Stated]:
                 add(_value(value), i, j, "ordinal")
             i = j
             continue
+        if bare and t[:2] == "ال" and WORDS.get(t[2:], 11) <= 10:
+            add(_value(WORDS[t[2:]]), i, i + 1, "definite")  # a paragraph's "الدول الخمس", "الأشهر الستة"
+            i += 1
+            continue
         value, decade = _digits(t) if t[:1].isdigit() else (WORDS.get(t), None)
         if decade:
             add(decade, i, i + 1, "decade")
@@ -261,12 +271,18 @@ def stated(text: str, *, bare: bool = False) -> list[Stated]:
         while j < len(tokens) and not ends[j - 1] and tokens[j] in MULTIPLIERS:
             scaled *= MULTIPLIERS[tokens[j]]
             j += 1
-        if scaled != value or digits or value > 10 or bare:
+        if scaled != value or digits or value > 10 or bare or t in SAID_SMALL:
             add(_value(scaled), i, j)
         if bare and scaled != value and not alone:
             add(_value(value), i, j)
         i = j
     return out
+
+
+def small_word(figure: Stated) -> bool:
+    """Whether a figure is a count of ten or less said in a word ("eight", ثلاثة): a claim must state it
+    (`SAID_SMALL`), but it is not placed by what it counts."""
+    return figure.kind == "count" and not figure.digits and float(figure.value) <= 10
 
 
 def figures(text: str, *, bare: bool = False) -> set[str]:

@@ -71,7 +71,7 @@ import numpy as np
 from camel_tools.utils.dediac import dediac_ar
 
 from .embed import CachedEmbedder, Embedder
-from .figures import MONTHS, Stated, figures, figures_found, stated, year
+from .figures import MONTHS, Stated, figures, figures_found, small_word, stated, year
 from .language import ARABIC_LETTER as _ARABIC
 from .lexicon import arabic_words
 from .names import (
@@ -382,7 +382,8 @@ class SupportChecker:
         late = self.late(claim, paragraphs)
         margin = dense - self.dense(claim, others) if others else 0.0
         mean_late = None if late is None else float(late.mean())
-        return dense, margin, len(figures(claim)), mean_late, self.rendered(claim, paragraphs)
+        stated_figures = {f.value for f in stated(claim) if not small_word(f)}  # as `ENGLISH_MODEL` was fitted
+        return dense, margin, len(stated_figures), mean_late, self.rendered(claim, paragraphs)
 
     def rendered(self, claim: str, paragraphs: list[str]) -> float | None:
         """The share of the terms of the claim's words in Arabic (`rag.lexicon.arabic_words`: "the earthquake
@@ -569,7 +570,10 @@ class SupportChecker:
         cited = [w for p in paragraphs for w in words(p)]
         elsewhere = [words(o) for o in others]
         titles = {m[1]: m[2] for m in _TITLE_OF.finditer(claim)}
+        written = set(words(claim)) & {w for w in cited if w.isascii()}  # Latin words they write as the claim does
         for name in names(claim):
+            if any(name.lower() in w for w in written):
+                continue  # a part of a compound they write too: "Syria" of "ShoiguSyria"
             inside = territory_in(name, cited)
             if inside or any(name_in(joined, cited, strict=True) for joined in _joined(name, claim)):
                 continue  # "New Jersey" is one Arabic word, نيوجيرسي
@@ -736,6 +740,8 @@ def _counted_words(claim_words: list[str]) -> list[tuple[str, list[int]]]:
     for f in spans:
         if f.kind != "count" or year(f) or _CLAUSE_END.search(claim_words[f.end - 1]):
             continue
+        if small_word(f):
+            continue  # "three of the cities": a small number in words must be found, not placed
         if (f.start and set(words(claim_words[f.start - 1])) & _LABELS) or _CODE.search(claim_words[f.start]):
             continue  # an identifier, not a count: "الرحلة رقم 181", "flight number 181", "MH370"
         i = f.end

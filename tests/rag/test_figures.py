@@ -36,6 +36,18 @@ def test_small_number_words_are_not_required_but_are_offered():
     assert "3" in figures("ثلاثة", bare=True)
 
 
+def test_three_to_ten_in_words_are_required_and_a_definite_one_is_offered():
+    # No dual or plural says three to ten: a claim is held to them, in English and in the Arabic forms that
+    # are no other word (ست is also "lady", سبع "lion", خمس "a fifth")
+    assert figures("over the past eight months") == {"8"}
+    assert figures("قتل خمسة أشخاص وثلاث نساء") == {"5", "3"}
+    assert figures("ست الحبايب") == figures("سبع الغابة") == set()
+    # a paragraph's number after its noun, with the article (ANT: "the five member states", "the six months")
+    assert figures("الدول الخمس الأعضاء", bare=True) == {"5"} and figures("الدول الخمس الأعضاء") == set()
+    assert figures_found("the first six months of the year", ["خلال الأشهر الستة الأولى من العام"])
+    assert not figures_found("the first eight months of the year", ["خلال الأشهر الستة الأولى من العام"])
+
+
 def test_a_figure_must_be_in_the_paragraph_whatever_its_script():
     assert figures_found("Antonov said between 2,000 and 3,000 ISIS terrorists are in Afghanistan", [ANTONOV])
     assert figures_found("قال أنطونوف إن هناك ما بين 2000 و3000 إرهابي", [ANTONOV])

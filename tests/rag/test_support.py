@@ -512,6 +512,7 @@ news_sentence = st.lists(
 @example("قال", "خمسين", "الحادي")  # nor an ordinal
 @example("قال", "خمسين كم2 السابع وزير", "قال")  # a unit's power is a word, not a figure, on both sides
 @example("قال قال قال", "0-وزير", "قال قال قال")  # a figure's hyphenated unit is read apart on both sides
+@example("", "وزير ShoiguSyria 0 ", "")  # a part of a compound name is found where the compound is
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_a_sentence_is_supported_by_a_paragraph_that_holds_it(checker, before, sentence, after):
     """Quoted as it stands from a paragraph, a sentence is supported by it (or states no fact): every rule
@@ -633,3 +634,25 @@ def test_a_paragraphs_thousand_said_alone_is_a_thousand():
     volgograd = "يتساءل الصحافيون الحاضرون في مدينة فولغوغراد (نحو ألف كلم غرب موسكو)"
     assert figures_found("Reporters in Volgograd, around 1,000 km from Moscow, are asking", [volgograd])
     assert not figures_found("Reporters in Volgograd, around 2,000 km from Moscow, are asking", [volgograd])
+
+
+def test_a_small_number_in_words_must_be_found_but_is_not_placed(checker):
+    # BBC Arabic (ANT corpus, BB-economy-181-20180705 paragraph 2): "during ten past months"
+    tehran = (
+        "وقال قائد شرطة طهران اللواء حسين رحيمي، إن الشخص يبلغ من العمر 58 عاما، لكنه لم يكشف عن اسمه، وأنه "
+        "استعان بشركاء تعاونوا معه لجمع حوالي 250 ألف عملة ذهبية، خلال عشرة أشهر ماضية."
+    )
+    said = "The 58-year-old collected 250,000 gold coins with his partners over the past ten months [1]."
+    assert checker.check(said, [tehran]).reason != "number"
+    changed = checker.check(said.replace("ten months", "eight months"), [tehran])
+    assert not changed.supported and changed.reason == "number"
+    # AFP (ANT corpus, SK-internationalNews-950-20180415 paragraph 5): "the three countries" offers 3, and
+    # is not what the 100 to 120 missiles were read to count
+    strike = (
+        "لتشارك بعد ذلك كل من الولايات المتحدة وفرنسا وبريطانيا، فجر السبت، في توجيه ضربات عسكرية لمواقع "
+        "خاضعة للنظام السوري. وقامت الدول الثلاث بإطلاق صواريخ تراوح عددها ما بين 100 إلى 120، بحسب "
+        "مسؤولين عسكرين أميركيين."
+    )
+    missiles = "The three countries fired between 100 and 120 missiles, US military officials said [1]."
+    assert checker.misplaced_figure(claim_text(missiles), [strike]) is None
+    assert checker.check(missiles.replace("three", "four"), [strike]).reason == "number"
