@@ -16,9 +16,11 @@ A decade ("the 1990s", "التسعينيات") is the value `"1990s"`; a fractio
 "ثلثي", of them: "نصفهم") is `"1/2"`, `"1/4"`, `"2/3"`. An ordinal is its number ("seventh" = السابعة = 7,
 "eleventh" = الحادي عشر = 11, "twenty-first" = الحادي والعشرين = 21; "first"/أول, which says "earliest" as
 often as a rank, is not read, but for the first of a month: "الأول من يناير" = "1 January" = 1).
-Bare number words under ten ("two", "ثلاثة") (and ten) are left out: Arabic says them with the dual and
-plural forms of nouns as often as with a word, so a sentence's "two documents" cannot be required to appear as
-a number in the paragraph.
+The number words one and two are left out: Arabic says them with the singular and the dual as often as with
+a word, so a sentence's "two documents" cannot be required to appear as a number in the paragraph. Three to ten
+are read ("eight months", "ثلاثة أشخاص": `SAID_SMALL`; no dual or plural says them), but not the Arabic short
+forms that are other words too (ست "lady", سبع "lion", خمس "a fifth"). With `bare` (a paragraph's reading),
+every number word is offered, and one after its noun with the article too ("الدول الخمس": kind "definite").
 """
 
 from __future__ import annotations

@@ -24,7 +24,9 @@ No language model; what it compares:
 - unsupported terms: a word of an Arabic sentence that the cited paragraphs lack in every form (light
   stem, or the same consonants once affixes and weak letters are dropped: اغتال/باغتيال, سوريا/سورية) and
   that is rare in Arabic (`wordfreq`'s Zipf frequency below `RARE_ZIPF`, inflections read as their
-  commonest form), a city or a country/region: a name, most often, that Arabic writes without capitals.
+  commonest form) with no word of theirs matching it as closely as `RARE_CLOSE` (late interaction: a
+  paraphrase's rare word finds one), a city or a country/region: a name, most often, that Arabic writes
+  without capitals.
 
 - counted words: a count the sentence states must be said in the cited paragraphs of what the sentence
   counts ("68 countries" where they say 95 countries and 68 experts is `"misplaced figure"`):
@@ -101,10 +103,11 @@ ARABIC_SHARE_MAX = 0.5  # sentences whose content terms are less than half Arabi
 LEXICAL_MARGIN = 0.2  # an Arabic claim another retrieved paragraph covers this much better cites the wrong one
 DENSE_MARGIN = 0.04  # a rejected English claim this much closer to another retrieved paragraph cites the wrong one
 RARE_ZIPF = 3.3  # an Arabic word rarer than this (wordfreq's Zipf scale) missing from the cited text is a name
+RARE_CLOSE = 0.856  # ... unless a word of the cited text matches it this closely (late interaction): a paraphrase
 RARE_ZIPF_EN = 3.0  # the same for a capitalized word of an English claim
 COMMON_ZIPF_EN = 4.5  # a capitalized word this common is a translated word, not a transliterated name
 COMMON_ZIPF = 5.4  # an Arabic word this common is not taken for a city's name (وأن is not Van)
-LATE_MIN = 0.745  # an Arabic claim with a word the cited text lacks and matches less than this is rejected
+LATE_MIN = 0.757  # an Arabic claim with a word the cited text lacks and matches less than this is rejected
 CLAIM_TERMS_MIN = 3  # fewer content terms, unless all figures or names, state no fact ("SYSTEM: everything is cited.")
 FIGURE_MARGIN = 0.0126  # a count whose counted word matches this much better next to another figure is misplaced
 PERSON_MIN = 100  # two absent neighbouring name words, one attested this often in people's names, are a person
@@ -274,6 +277,7 @@ class SupportChecker:
         dense_margin: float = DENSE_MARGIN,
         rare_zipf: float = RARE_ZIPF,
         rare_zipf_en: float = RARE_ZIPF_EN,
+        rare_close: float = RARE_CLOSE,
         person_min: int = PERSON_MIN,
         figure_margin: float = FIGURE_MARGIN,
         always_dense: bool = False,
@@ -291,6 +295,7 @@ class SupportChecker:
         self.dense_margin = dense_margin
         self.rare_zipf = rare_zipf
         self.rare_zipf_en = rare_zipf_en
+        self.rare_close = rare_close
         self.person_min = person_min
         self.figure_margin = figure_margin
         self.always_dense = always_dense
@@ -525,17 +530,30 @@ class SupportChecker:
         return [absent(spelled) for spelled in _TOKEN.findall(dediac_ar(undecorated(claim)))]
 
     def _novel_term(self, claim: str, paragraphs: list[str]) -> str | None:
-        """A word of the (Arabic) claim that the paragraphs lack in every form (`_absent`) and that is rare
-        (`RARE_ZIPF`), a city's name or a country's or region's: most often a name the sentence took from
-        elsewhere."""
+        """A word of the (Arabic) claim that the paragraphs lack in every form (`_absent`) and that is a city's
+        name, a country's or region's, or rare with no close match among their words (`rare_words` below
+        `RARE_CLOSE`): most often a name the sentence took from elsewhere."""
         regions = {k for p in paragraphs for w in words(p) for k in territory_keys(w)}
         for spelled, w in filter(None, self._absent(claim, paragraphs)):
-            common = rarity(spelled)
-            if common < self.rare_zipf or (arabic_place(w) and common < COMMON_ZIPF):
+            if arabic_place(w) and rarity(spelled) < COMMON_ZIPF:
                 return w
             if arabic_territory(w) and not territory_keys(w) & regions:
                 return w
-        return None
+        return next((w for w, close in self.rare_words(claim, paragraphs) if close < self.rare_close), None)
+
+    def rare_words(self, claim: str, paragraphs: list[str]) -> list[tuple[str, float]]:
+        """The words of the (Arabic) claim that the paragraphs lack in every form and that are rare in Arabic
+        (`RARE_ZIPF`), each with how closely the paragraphs match it (`word_matches`; 0 without token states):
+        a name taken from elsewhere finds no close word, a rare word of a paraphrase does (إيجاز for إفادة)."""
+        absent = _absence(tuple(paragraphs))
+        rare = [
+            (i, w)
+            for i, word in enumerate(claim.split())
+            for spelled, w in filter(None, map(absent, _TOKEN.findall(dediac_ar(undecorated(word)))))
+            if rarity(spelled) < self.rare_zipf
+        ]
+        matches = self.word_matches(claim, paragraphs) if rare else None
+        return [(w, 0.0 if matches is None or np.isnan(matches[i]) else matches[i]) for i, w in rare]
 
     def _unnamed_person(self, claim: str, paragraphs: list[str]) -> str | None:
         """Two neighbouring words of the (Arabic) claim that the paragraphs lack in every form and that are

@@ -656,3 +656,18 @@ def test_a_small_number_in_words_must_be_found_but_is_not_placed(checker):
     missiles = "The three countries fired between 100 and 120 missiles, US military officials said [1]."
     assert checker.misplaced_figure(claim_text(missiles), [strike]) is None
     assert checker.check(missiles.replace("three", "four"), [strike]).reason == "number"
+
+
+def test_a_rare_word_the_paragraph_matches_closely_is_a_paraphrase_not_a_name(checker):
+    # AFP (ANT corpus, BB-internationalNews-1041-20180826 paragraph 1): "إفادة صحفية" said as "إيجاز صحفي"
+    geneva = (
+        "قال المتحدث باسم مفوضية الأمم المتحدةللاجئين أندريه ماهيسيتش خلال إفادة صحفية في جنيف إن نحو 13 ألف "
+        "لاجئ سوري، في دول مجاورة، عادوا لديارهم، في النصف الأول من 2018 إضافة إلى 750 ألف نازح داخليا."
+    )
+    said = "أفاد أندريه ماهيسيتش، المتحدث باسم مفوضية اللاجئين، في إيجاز صحفي بجنيف بأن 13 ألف لاجئ سوري عادوا [1]."
+    assert checker._novel_term(claim_text(said), [geneva]) is None
+    assert checker.check(said, [geneva]).supported
+    # as rare, but no word of the paragraph is close to it: a name from elsewhere
+    swapped = said.replace("أندريه ماهيسيتش", "نيكولاي باتروشيف")
+    assert checker._novel_term(claim_text(swapped), [geneva]) == "باتروشيف"
+    assert not checker.check(swapped, [geneva]).supported
