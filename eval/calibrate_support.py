@@ -348,18 +348,39 @@ def _middle_of_best(cuts: list[float], quality) -> float:
 
 def fit_late_min(checker: SupportChecker, claims: list[Claim] | None = None) -> float:
     """Choose `LATE_MIN` on the dev split's Arabic claims: the threshold on how well the paragraph matches the
-    words of a lexically supported claim that it lacks (`SupportChecker.weakest`) that keeps the most correct
-    claims and, among those, removes the most wrong ones, in the middle of the best thresholds; print what it
-    does on dev and test."""
-    texts = paragraphs()
+    words of a lexically supported claim that it lacks (`SupportChecker.weakest`) (`_arabic_floor`).
+    A word's match is noisy (a paraphrase's new word scores 0.77-0.80 as often as a changed verb), so the rule
+    may cost no correct dev claim; then it removes as many wrong ones as that allows."""
     off = SupportChecker(checker.embedder, checker.weights, late_min=0.0)
-    rows = []  # (claim, weakest or None when another rule decided, fixed verdict)
+    return _arabic_floor("LATE_MIN", off, claims, lambda c, v, cited: v.late)
+
+
+def fit_rare_close(checker: SupportChecker, claims: list[Claim] | None = None) -> float:
+    """Choose `RARE_CLOSE` on the dev split's Arabic claims: how closely the paragraph must match a rare word
+    of a claim that it lacks (`SupportChecker.rare_words`) for the word to be read as a paraphrase rather than
+    a name from elsewhere (`_arabic_floor`)."""
+    off = SupportChecker(checker.embedder, checker.weights, rare_close=0.0)
+
+    def least_close(c: Claim, v: support.Support, cited: str) -> float | None:
+        rare = [close for _, close in off.rare_words(support.claim_text(c.sentence), [cited])]
+        return min(rare, default=None)
+
+    return _arabic_floor("RARE_CLOSE", off, claims, least_close)
+
+
+def _arabic_floor(name: str, off: SupportChecker, claims: list[Claim] | None, value) -> float:
+    """A floor on a claim's `value(claim, verdict, cited text)` for the Arabic claims that `off` (the checker
+    with that rule switched off) finds lexically supported: the one that keeps the most correct dev claims and,
+    among those, removes the most wrong ones, in the middle of the best thresholds; print it and what it does
+    on dev and test."""
+    texts = paragraphs()
+    rows = []  # (claim, its value or None when another rule decided, verdict without the rule)
     for c in load_claims() if claims is None else claims:
         if c.language != "ar" or c.cited not in texts:
             continue
         cited, others = c.texts(texts)
         v = off.check(c.sentence, [cited], others=others)
-        rows.append((c, v.late if v.supported and v.reason == "lexical" else None, v.supported))
+        rows.append((c, value(c, v, cited) if v.supported and v.reason == "lexical" else None, v.supported))
 
     def shares(split: str, t: float) -> tuple[float, float]:
         mine = [(c, v if w is None else w >= t) for c, w, v in rows if c.split == split]
@@ -367,46 +388,13 @@ def fit_late_min(checker: SupportChecker, claims: list[Claim] | None = None) -> 
         removed = [not ok for c, ok in mine if not c.supported]
         return sum(kept) / len(kept), sum(removed) / len(removed)
 
-    cuts = _between(sorted({0.0} | {w for c, w, _ in rows if w is not None and c.split == "dev"}))
-    # correct claims first: a word's match is noisy (a paraphrase's new word scores 0.77-0.80 as often as a
-    # changed verb), so the rule may cost no correct dev claim; then as many wrong ones as that allows
-    late_min = round(_middle_of_best(cuts, lambda t: shares("dev", t)), 3)
-    print(f"LATE_MIN = {late_min}")
+    cuts = _between(sorted({0.0, 1.0} | {w for c, w, _ in rows if w is not None and c.split == "dev"}))
+    floor = round(_middle_of_best(cuts, lambda t: shares("dev", t)), 3)
+    print(f"{name} = {floor}")
     for split in ("dev", "test"):
-        kept, removed = shares(split, late_min)
+        kept, removed = shares(split, floor)
         print(f"  {split}: Arabic correct kept {kept:.3f}, wrong removed {removed:.3f}")
-    return late_min
-
-
-def fit_rare_close(checker: SupportChecker, claims: list[Claim] | None = None) -> float:
-    """Choose `RARE_CLOSE` on the dev split's Arabic claims: how closely the paragraph must match a rare word
-    of a claim that it lacks (`SupportChecker.rare_words`) for the word to be read as a paraphrase rather than
-    a name from elsewhere; the threshold that keeps the most correct claims and, among those, removes the most
-    wrong ones, in the middle of the best thresholds; print what it does on dev and test."""
-    texts = paragraphs()
-    off = SupportChecker(checker.embedder, checker.weights, rare_close=0.0)
-    rows = []  # (claim, its least closely matched rare word or None when another rule decided, fixed verdict)
-    for c in load_claims() if claims is None else claims:
-        if c.language != "ar" or c.cited not in texts:
-            continue
-        cited, others = c.texts(texts)
-        v = off.check(c.sentence, [cited], others=others)
-        rare = [close for _, close in off.rare_words(support.claim_text(c.sentence), [cited])]
-        rows.append((c, min(rare) if rare and v.supported and v.reason == "lexical" else None, v.supported))
-
-    def shares(split: str, t: float) -> tuple[float, float]:
-        mine = [(c, v if close is None else close >= t) for c, close, v in rows if c.split == split]
-        kept = [ok for c, ok in mine if c.supported]
-        removed = [not ok for c, ok in mine if not c.supported]
-        return sum(kept) / len(kept), sum(removed) / len(removed)
-
-    cuts = _between(sorted({0.0, 1.0} | {close for c, close, _ in rows if close is not None and c.split == "dev"}))
-    rare_close = round(_middle_of_best(cuts, lambda t: shares("dev", t)), 3)
-    print(f"RARE_CLOSE = {rare_close}")
-    for split in ("dev", "test"):
-        kept, removed = shares(split, rare_close)
-        print(f"  {split}: Arabic correct kept {kept:.3f}, wrong removed {removed:.3f}")
-    return rare_close
+    return floor
 
 
 def fit_figure_margin(checker: SupportChecker, claims: list[Claim] | None = None) -> float:
