@@ -33,7 +33,8 @@ No language model; what it compares:
   `counted_matches`, `FIGURE_MARGIN`; an English sentence's counted words are also read by their Arabic
   renderings (`rag.lexicon`: "Iraq's" is العراق); an Arabic count must count the noun the paragraphs count
   by that figure, whether or not they state another ("17 مستودعا" where 17 طائرة were destroyed):
-  `_uncounted_figure`.
+  `_uncounted_figure`; a figure said in a unit (%, $, دولار, جنيه, cents, ...) must be in one the paragraphs
+  give it ("0.3 دولار" where they say 0.3 بالمئة): `_other_unit`.
 
 The rule, for a sentence and the paragraphs it cites (and, optionally, the `others` retrieved with them):
 a figure absent from the cited paragraphs rejects it (`reason == "number"`); so does a count said of
@@ -343,7 +344,11 @@ class SupportChecker:
             return verdict(False, lexical, "number")
         if not self._checkable(claim, found):
             return verdict(False, lexical, "no claim")
-        if self.misplaced_figure(claim, paragraphs) or _uncounted_figure(claim, paragraphs):
+        if (
+            self.misplaced_figure(claim, paragraphs)
+            or _uncounted_figure(claim, paragraphs)
+            or _other_unit(claim, paragraphs)
+        ):
             return verdict(False, lexical, "misplaced figure")
         arabic = sum(map(is_arabic_term, found)) / len(found) >= self.arabic_share_max
         if arabic:
@@ -860,6 +865,51 @@ def _uncounted_figure(claim: str, paragraphs: list[str]) -> str | None:
             continue  # found only through a multiplier said once for two numbers: nothing to compare
         said = {k for i in counted for k in _counting_keys(claim_words[i])}
         if said and not any(said & _counting_keys(w) for place in mine for w in place):
+            return value
+    return None
+
+
+# What a figure is measured in, by the sign or word written with it: "0.3 دولار" where the paragraph says 0.3
+# بالمئة, "£23.2 million" where it says 23.2 مليون دولار, is a figure of another thing.
+_UNIT_SIGNS = {"%": "percent", "$": "dollar", "£": "pound", "€": "euro"}
+_UNIT_WORDS = {
+    normalize(w): unit
+    for unit, ws in {
+        "percent": "percent pct بالمئة بالمائة المئة المائة",
+        "dollar": "dollar dollars دولار دولارا دولارات",
+        "pound": "pound pounds sterling جنيه جنيها جنيهات",
+        "euro": "euro euros يورو",
+        "riyal": "riyal riyals ريال ريالا ريالات",
+        "cent": "cent cents سنت سنتا سنتات",
+    }.items()
+    for w in ws.split()
+}
+
+
+def _units(sentence_words: list[str], bare: bool) -> list[tuple[str, str | None]]:
+    """Each figure the words state and its unit (`_UNIT_SIGNS`, `_UNIT_WORDS`): a sign on the figure or the
+    word after it ("per cent" and في المئة are percent), None when there is none."""
+    out = []
+    for f in _stated_in(sentence_words, bare=bare):
+        signs = [u for sign, u in _UNIT_SIGNS.items() if sign in " ".join(sentence_words[f.start : f.end])]
+        after = [re.sub(r"\W", "", normalize(w)) for w in sentence_words[f.end : f.end + 2]]
+        if after[:1] in (["per"], ["في"]) and _UNIT_WORDS.get("".join(after[1:2])) in ("percent", "cent"):
+            after = ["percent"]  # "per cent", في المئة
+        said = [_UNIT_WORDS[w] for w in after[:1] if w in _UNIT_WORDS]
+        out.append((f.value, (signs + said + [None])[0]))
+    return out
+
+
+def _other_unit(claim: str, paragraphs: list[str]) -> str | None:
+    """A figure of the claim said in a unit that none of the paragraphs' statements of that figure uses, when
+    they all name one (`_units`): "0.3 دولار" where they say 0.3 بالمئة. None when there is none."""
+    offered: dict[str, set[str | None]] = {}
+    for ws in map(_figure_words, _sentences(paragraphs)):
+        for value, unit in _units(ws, bare=True):
+            offered.setdefault(value, set()).add(unit)
+    for value, unit in _units(_figure_words(claim), bare=False):
+        theirs = offered.get(value, {None})
+        if unit and None not in theirs and unit not in theirs:
             return value
     return None
 

@@ -671,3 +671,22 @@ def test_a_rare_word_the_paragraph_matches_closely_is_a_paraphrase_not_a_name(ch
     swapped = said.replace("أندريه ماهيسيتش", "نيكولاي باتروشيف")
     assert checker._novel_term(claim_text(swapped), [geneva]) == "باتروشيف"
     assert not checker.check(swapped, [geneva]).supported
+
+
+def test_a_figure_in_another_unit_is_misplaced(checker):
+    # Reuters (ANT corpus, SK-economy-813-20180620 paragraph 3): 22 cents, or 0.3 percent, to $75.30
+    brent = (
+        "وعلى أثر ذلك ارتفعت العقود الآجلة لخام القياس العالمي مزيج برنت 22 سنتا أو 0.3 بالمئة إلى 75.30 دولار "
+        "للبرميل في الساعة 00:08 بتوقيت غرينتش عن آخر إغلاق."
+    )
+    said = "ارتفعت العقود الآجلة لخام برنت 0.3 بالمئة لتصل إلى 75.30 دولار للبرميل [1]."
+    assert checker.check(said, [brent]).supported
+    assert checker.check("Brent crude futures rose 0.3 per cent to $75.30 a barrel [1].", [brent]).supported
+    dollars = checker.check(said.replace("0.3 بالمئة", "0.3 دولار"), [brent])
+    assert not dollars.supported and dollars.reason == "misplaced figure"
+    # Sky News Arabia (SK-sport-2393-20180808 paragraph 6): the salary in pounds, and in dollars after it
+    salary = "وبراتب سنوي يبلغ 18 مليون جنيه (23.2 مليون دولار)."
+    both = checker.check("His annual salary is £18 million, or $23.2 million [1].", [salary])
+    assert both.reason != "misplaced figure"
+    pounds = checker.check("His annual salary is £23.2 million [1].", [salary])
+    assert not pounds.supported and pounds.reason == "misplaced figure"
