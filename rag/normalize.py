@@ -19,16 +19,17 @@ from camel_tools.utils.normalize import (
 
 # Bump when `terms` changes what it returns: an index whose BM25 terms another version made has them
 # recomputed from its stored paragraphs when opened (rag.store.Catalog.ensure_terms).
-TERMS_VERSION = "6"  # 2: stop words in normalized form, "على" apart from the name "علي"; 3: after the
+TERMS_VERSION = "7"  # 2: stop words in normalized form, "على" apart from the name "علي"; 3: after the
 # conjunction و too (وفي, ومتى, وهو), and لماذا; 4: a figure written onto a clitic (بـ104, و7, لـ2018) is the
-# figure; 5: a word's own first و is kept (وزير, وطن); 6: a ة written ت before a pronoun (مساحتها) is a ة
+# figure; 5: a word's own first و is kept (وزير, وطن); 6: a ة written ت before a pronoun (مساحتها) is a ة;
+# 7: an underscore separates words (the hashtags of Al Arabiya's articles: #مايك_بومبيو is مايك بومبيو)
 _TATWEEL = "\u0640"
 _HARAKAT = re.compile("[\u064b-\u0652]")
 _ARABIC_LETTER = re.compile("[\u0621-\u063a\u0641-\u064a]")
 VOCALIZED_SHARE = 0.3
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _HAMZA_SEATS = str.maketrans({"ؤ": "و", "ئ": "ي", "ء": ""})
-_WORD = re.compile(r"[\w]+", re.UNICODE)
+_WORD = re.compile(r"[^\W_]+")  # letters and digits: an underscore joins words in a hashtag
 # A figure written onto a clitic or the article, as news writes it: "بـ104 مليون", "ما بين 5 و7 آلاف", "الـ18".
 _CLITIC_FIGURE = re.compile(r"(?:وال|بال|لل|ال|و|ف|ب|ل|ك)(\d+)")
 

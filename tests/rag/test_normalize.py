@@ -259,3 +259,10 @@ def test_a_stop_word_after_the_conjunction_wa_is_a_stop_word():
     assert terms("ومتى عقد المؤتمر؟") == terms("متى عقد المؤتمر؟") == ["عقد", "موتمر"]
     assert terms("وفي عام 2018 وهو وهي ولماذا وكيف وأين") == ["عام", "2018"]
     assert terms("ولد وعد ووزير") == ["ولد", "وعد", "وزير"]  # a word that only begins with و keeps it
+
+
+def test_an_underscore_separates_the_words_of_a_hashtag():
+    # Al Arabiya (ANT corpus, AL-internationalNews-1868-20180709 paragraph 1) writes names as hashtags
+    said = "وصل وزير الخارجية الأميركي، #مايك_بومبيو، إلى كابول الاثنين في زيارة مفاجئة هي الأولى له إلى #أفغانستان"
+    assert words(said)[4:6] == ["مايك", "بومبيو"]
+    assert "بومبيو" in terms(said) and terms("#مجلس_الشؤون_الاقتصادية") == terms("مجلس الشؤون الاقتصادية")
