@@ -26,8 +26,8 @@ English sentences of eval/checker_set.jsonl's dev split that reach the dense com
 rejected them; those another retrieved paragraph fits `DENSE_MARGIN` better are rejected before it), with
 the decision threshold that gives the best of (correct kept, wrong removed) over all dev English sentences;
 it prints the constants to put in rag/support.py and what they do on dev and on the held-out test split.
-`--arabic` chooses `LATE_MIN`, `--figures` `FIGURE_MARGIN` (a count said of what another figure counts),
-both on the dev split of the labelled set.
+`--arabic` chooses `LATE_MIN`, `RARE_CLOSE` and `PARAPHRASE_MIN`, `--figures` `FIGURE_MARGIN` (a count said
+of what another figure counts), all on the dev split of the labelled set.
 """
 
 from __future__ import annotations
@@ -352,7 +352,21 @@ def fit_late_min(checker: SupportChecker, claims: list[Claim] | None = None) -> 
     A word's match is noisy (a paraphrase's new word scores 0.77-0.80 as often as a changed verb), so the rule
     may cost no correct dev claim; then it removes as many wrong ones as that allows."""
     off = SupportChecker(checker.embedder, checker.weights, late_min=0.0)
-    return _arabic_floor("LATE_MIN", off, claims, lambda c, v, cited: v.late)
+    return _arabic_floor("LATE_MIN", off, claims, lambda c, v, cited: v.late if _lexical(v) else None)
+
+
+def fit_paraphrase_min(checker: SupportChecker, claims: list[Claim] | None = None) -> float:
+    """Choose `PARAPHRASE_MIN` on the dev split's Arabic claims: how closely the paragraph must match every word
+    it lacks (`SupportChecker.weakest`) of a claim that shares too few of its terms (below `LEXICAL_MIN`) for
+    the claim to be kept as a paraphrase in other words (`_arabic_floor`, a floor that keeps: it may keep no
+    wrong dev claim, then keeps the most correct ones)."""
+    off = SupportChecker(checker.embedder, checker.weights, paraphrase_min=2.0)
+
+    def below_lexical_min(c: Claim, v: support.Support, cited: str) -> float | None:
+        # the Arabic path's own rejection: no reason given, no dense similarity computed
+        return v.late if not v.supported and not v.reason and v.dense is None else None
+
+    return _arabic_floor("PARAPHRASE_MIN", off, claims, below_lexical_min, keeps=True)
 
 
 def fit_rare_close(checker: SupportChecker, claims: list[Claim] | None = None) -> float:
@@ -363,16 +377,22 @@ def fit_rare_close(checker: SupportChecker, claims: list[Claim] | None = None) -
 
     def least_close(c: Claim, v: support.Support, cited: str) -> float | None:
         rare = [close for _, close in off.rare_words(support.claim_text(c.sentence), [cited])]
-        return min(rare, default=None)
+        return min(rare, default=None) if _lexical(v) else None
 
     return _arabic_floor("RARE_CLOSE", off, claims, least_close)
 
 
-def _arabic_floor(name: str, off: SupportChecker, claims: list[Claim] | None, value) -> float:
-    """A floor on a claim's `value(claim, verdict, cited text)` for the Arabic claims that `off` (the checker
-    with that rule switched off) finds lexically supported: the one that keeps the most correct dev claims and,
-    among those, removes the most wrong ones, in the middle of the best thresholds; print it and what it does
-    on dev and test."""
+def _lexical(v: support.Support) -> bool:
+    """Whether an Arabic claim was kept by the lexical rule (the claims a rejecting floor may remove)."""
+    return v.supported and v.reason == "lexical"
+
+
+def _arabic_floor(name: str, off: SupportChecker, claims: list[Claim] | None, value, keeps: bool = False) -> float:
+    """A floor on a claim's `value(claim, verdict, cited text)` (None where the rule does not apply) for the
+    Arabic claims, `off` being the checker with that rule switched off. A floor that rejects (claims below it):
+    the one that keeps the most correct dev claims and, among those, removes the most wrong ones; a floor that
+    `keeps` (claims at or above it): the one that removes the most wrong dev claims and, among those, keeps the
+    most correct ones; in the middle of the best thresholds. Print it and what it does on dev and test."""
     texts = paragraphs()
     rows = []  # (claim, its value or None when another rule decided, verdict without the rule)
     for c in load_claims() if claims is None else claims:
@@ -380,7 +400,7 @@ def _arabic_floor(name: str, off: SupportChecker, claims: list[Claim] | None, va
             continue
         cited, others = c.texts(texts)
         v = off.check(c.sentence, [cited], others=others)
-        rows.append((c, value(c, v, cited) if v.supported and v.reason == "lexical" else None, v.supported))
+        rows.append((c, value(c, v, cited), v.supported))
 
     def shares(split: str, t: float) -> tuple[float, float]:
         mine = [(c, v if w is None else w >= t) for c, w, v in rows if c.split == split]
@@ -389,7 +409,7 @@ def _arabic_floor(name: str, off: SupportChecker, claims: list[Claim] | None, va
         return sum(kept) / len(kept), sum(removed) / len(removed)
 
     cuts = _between(sorted({0.0, 1.0} | {w for c, w, _ in rows if w is not None and c.split == "dev"}))
-    floor = round(_middle_of_best(cuts, lambda t: shares("dev", t)), 3)
+    floor = round(_middle_of_best(cuts, lambda t: shares("dev", t)[:: -1 if keeps else 1]), 3)
     print(f"{name} = {floor}")
     for split in ("dev", "test"):
         kept, removed = shares(split, floor)
@@ -442,7 +462,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--english", action="store_true", help="fit ENGLISH_MODEL on eval/checker_set.jsonl's dev split")
     ap.add_argument(
-        "--arabic", action="store_true", help="choose LATE_MIN and RARE_CLOSE on eval/checker_set.jsonl's dev split"
+        "--arabic",
+        action="store_true",
+        help="choose LATE_MIN, RARE_CLOSE and PARAPHRASE_MIN on eval/checker_set.jsonl's dev split",
     )
     ap.add_argument("--figures", action="store_true", help="choose FIGURE_MARGIN on eval/checker_set.jsonl's dev split")
     ap.add_argument("--cache-embeddings", type=Path, help="with --english/--arabic: keep the embeddings in this file")
@@ -456,6 +478,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.arabic:
             fit_late_min(SupportChecker(embedder))
             fit_rare_close(SupportChecker(embedder))
+            fit_paraphrase_min(SupportChecker(embedder))
         if args.figures:
             fit_figure_margin(SupportChecker(embedder))
         if args.cache_embeddings:

