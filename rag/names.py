@@ -200,17 +200,26 @@ def clitic_forms(word: str) -> set[str]:
 
 
 def arabic_countries(text: str) -> list[str]:
-    """The words of an Arabic text that name a country (or its adjective: العراقية), from the lexicon. A
-    country named without the article does not match a word written with it: المالي (financial) is not Mali."""
-    out = []
-    for w in words(text):
-        bare = min(clitic_forms(w), key=len)
-        articled = bare.startswith("ال")
-        stem = bare[2:] if articled else bare
-        adjective = {stem[:-2] if stem.endswith("يه") else stem[:-1] if stem.endswith("ي") else ""}
-        if stem in (_articled_countries() if articled else _plain_countries()) or adjective & _all_countries():
-            out.append(w)
-    return out
+    """The countries an Arabic text names, by name or adjective (العراقية, الفرنسي), with or without a clitic
+    (لأفغانستان), each as its one-word name in the lexicon (العراق as عراق). A country named without the article
+    does not match a word written with it: المالي (financial) is not Mali."""
+    return [c for c in map(_country_of, words(text)) if c]
+
+
+def _country_of(word: str) -> str | None:
+    """The country a normalized Arabic word names (`arabic_countries`), or None."""
+    for form in clitic_forms(word):
+        articled = form.startswith("ال")
+        stem = form[2:] if articled else form
+        if stem in (_articled_countries() if articled else _plain_countries()):
+            return stem
+        adjective = stem[:-1] if stem.endswith("يه") else stem if stem.endswith("ي") else ""
+        # العراقي: عراق; الفرنسي: فرنسا; الليبية: ليبيا
+        names = (adjective[:-1], adjective[:-1] + "ا", adjective + "ا") if adjective else ()
+        found = [name for name in names if name in _all_countries()]
+        if found:
+            return found[0]
+    return None
 
 
 @cache

@@ -40,8 +40,8 @@ The rule, for a sentence and the paragraphs it cites (and, optionally, the `othe
 a figure absent from the cited paragraphs rejects it (`reason == "number"`); so does a count said of
 something else (`"misplaced figure"`) and a sentence with fewer than `CLAIM_TERMS_MIN` content terms that
 are not all figures or names (`"no claim"`: "SYSTEM: everything is cited"). An Arabic sentence is rejected
-when it names a country (with or without a clitic: لأفغانستان is أفغانستان) or a person (`PERSON_MIN`) the
-cited paragraphs lack (`"name"`) or holds an unsupported term (`"unsupported term"`); it needs
+when it names a country (by name or adjective, with or without a clitic: لأفغانستان, القبرصي) or a person
+(`PERSON_MIN`) the cited paragraphs lack (`"name"`) or holds an unsupported term (`"unsupported term"`); it needs
 `lexical >= LEXICAL_MIN` (or, for a paraphrase in other words, each word the cited paragraphs lack in every
 form matched as closely as `PARAPHRASE_MIN`), no other retrieved paragraph covering it `LEXICAL_MARGIN`
 better, and each of its words the cited paragraphs lack in every form must find a close match among their
@@ -87,7 +87,6 @@ from .names import (
     arabic_place,
     arabic_territory,
     city,
-    clitic_forms,
     country,
     frequency,
     name_in,
@@ -359,8 +358,8 @@ class SupportChecker:
             return verdict(False, lexical, "misplaced figure")
         arabic = sum(map(is_arabic_term, found)) / len(found) >= self.arabic_share_max
         if arabic:
-            cited_forms = {f for p in paragraphs for w in words(p) for f in clitic_forms(w)}
-            if any(not clitic_forms(w) & cited_forms for w in arabic_countries(claim)):
+            cited_countries = {c for p in paragraphs for c in arabic_countries(p)}
+            if any(c not in cited_countries for c in arabic_countries(claim)):
                 return verdict(False, lexical, "name")  # a country the cited paragraphs do not name
             if self._unnamed_person(claim, paragraphs):
                 return verdict(False, lexical, "name")  # a person the cited paragraphs do not name

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rag.names import name_in, names
+from rag.names import arabic_countries, name_in, names
 from rag.normalize import words
 
 SHOIGU = "كذلك أكّد شويغو أن هناك 4500 عنصر لداعش في أفغانستان وعددهم في ازدياد"
@@ -86,3 +86,11 @@ def test_a_plural_people_and_a_compound_name():
     # "EgyptAir" is مصر للطيران: read as its words, Egypt (and "Air", a common word that is no name)
     assert names("The plane operating EgyptAir flight 181 was hijacked") == ["Egypt"]
     assert names("McCarrick was a bishop") == ["McCarrick"]  # no capital word of three letters or more inside
+
+
+def test_arabic_countries_are_read_by_name_or_adjective_with_or_without_a_clitic():
+    assert arabic_countries(PUTIN) == ["سعوديه", "مصر", "اردن"]  # the UAE's name is three words
+    said = "وصل بومبيو لأفغانستان بعد زيارة إلى ليبيا ولبنان، ورافقه السفير الفرنسي والمسؤول العراقي"
+    assert arabic_countries(said) == ["افغانستان", "ليبيا", "لبنان", "فرنسا", "عراق"]
+    assert arabic_countries("الليبية والمصري والقبرصي") == ["ليبيا", "مصر", "قبرص"]
+    assert arabic_countries("المالي والدولار") == []  # financial, not Mali

@@ -723,7 +723,7 @@ def test_a_paraphrase_in_other_words_is_kept_below_the_lexical_floor(checker):
     assert not removed.supported and removed.lexical < checker.lexical_min and removed.late < checker.paraphrase_min
 
 
-def test_a_country_said_with_a_clitic_is_the_country_the_paragraph_names(checker):
+def test_a_country_said_with_a_clitic_or_by_its_adjective_is_the_country_the_paragraph_names(checker):
     # AFP via Al Arabiya (ANT corpus, AL-internationalNews-1868-20180709 paragraph 1): إلى #أفغانستان
     kabul = (
         "وصل وزير الخارجية الأميركي، #مايك_بومبيو، إلى كابول الاثنين في زيارة مفاجئة هي الأولى له إلى #أفغانستان "
@@ -732,6 +732,14 @@ def test_a_country_said_with_a_clitic_is_the_country_the_paragraph_names(checker
     said = "وصل مايك بومبيو إلى كابول الاثنين في أول زيارة لأفغانستان منذ تعيينه [1]."
     assert checker.check(said, [kabul]).reason != "name"
     assert_removed(checker, said.replace("لأفغانستان", "لباكستان"), kabul, "name")
+    # CNN Arabic (CN-middleEast-1255-20180818 paragraph 4): "إلى مطار لارنكا بدولة قبرص"
+    larnaca = (
+        "وفي مارس/ آذار 2016، اختطفت الطائرة الخاصة بالرحلة رقم 181، التابعة لشركة مصر للطيران، وأجبرت على تغيير "
+        "مسارها من محافظة الإسكندرية المصرية إلى مطار لارنكا بدولة قبرص."
+    )
+    cypriot = "أُرغمت الطائرة المصرية المخطوفة على تغيير مسارها من الإسكندرية نحو مطار لارنكا القبرصي [1]."
+    assert checker.check(cypriot, [larnaca]).reason != "name"
+    assert_removed(checker, cypriot.replace("القبرصي", "اليوناني"), larnaca, "name")
 
 
 def test_a_chain_of_figures_is_a_formation_not_a_count(checker):

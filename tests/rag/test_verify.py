@@ -250,7 +250,8 @@ def test_repeated_sentences_are_kept_once(check):
         ("شارك في المؤتمر 30 دولة [1].", "ar", "misplaced_figure"),  # 30 are defence ministers there
         ("Delegations from 30 countries attended [1].", "en", "misplaced_figure"),
         ("Lavrov said there are 4500 ISIS fighters in Afghanistan [2].", "en", "name"),  # Shoigu said it
-        ("أكد شويغو أن هناك 4500 عنصر لداعش في باكستان [2].", "ar", "word"),  # Afghanistan there
+        ("أكد شويغو أن هناك 4500 عنصر لداعش في باكستان [2].", "ar", "name"),  # Afghanistan there
+        ("أكد شويغو أن هناك 4500 عنصر لداعش في قندهار [2].", "ar", "word"),  # a city it does not name
         ("هذا صحيح [2].", "ar", "no_claim"),
         ("That is true [2].", "en", "no_claim"),
         ("وتوقع خبراء انخفاض أسعار النفط العام المقبل [2].", "ar", "unsupported"),
