@@ -193,10 +193,10 @@ def _unaccented(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
 
 
-def clitic_forms(word: str) -> set[str]:
-    """A normalized Arabic word as written and, when it may carry one, without its one-letter clitic (و, ب, ل,
-    ف): لأفغانستان is أفغانستان "for Afghanistan"; ليبيا keeps its own ل as one of the two readings."""
-    return {word, word[1:]} if word[:1] in "وبلف" and len(word) >= 4 else {word}
+def _clitic_forms(word: str) -> tuple[str, ...]:
+    """A normalized Arabic word as written and then, when it may carry one, without its one-letter clitic (و, ب,
+    ل, ف): لأفغانستان is أفغانستان "for Afghanistan"; ليبيا is read as written first."""
+    return (word, word[1:]) if word[:1] in "وبلف" and len(word) >= 4 else (word,)
 
 
 def arabic_countries(text: str) -> list[str]:
@@ -208,7 +208,7 @@ def arabic_countries(text: str) -> list[str]:
 
 def _country_of(word: str) -> str | None:
     """The country a normalized Arabic word names (`arabic_countries`), or None."""
-    for form in clitic_forms(word):
+    for form in _clitic_forms(word):
         articled = form.startswith("ال")
         stem = form[2:] if articled else form
         if stem in (_articled_countries() if articled else _plain_countries()):
@@ -216,9 +216,9 @@ def _country_of(word: str) -> str | None:
         adjective = stem[:-1] if stem.endswith("يه") else stem if stem.endswith("ي") else ""
         # العراقي: عراق; الفرنسي: فرنسا; الليبية: ليبيا
         names = (adjective[:-1], adjective[:-1] + "ا", adjective + "ا") if adjective else ()
-        found = [name for name in names if name in _all_countries()]
-        if found:
-            return found[0]
+        name = next((n for n in names if n in _all_countries()), None)
+        if name:
+            return name
     return None
 
 
