@@ -19,7 +19,8 @@ often as a rank, is not read, but for the first of a month: "الأول من ي�
 The number words one and two are left out: Arabic says them with the singular and the dual as often as with
 a word, so a sentence's "two documents" cannot be required to appear as a number in the paragraph. Three to ten
 are read ("eight months", "ثلاثة أشخاص": `SAID_SMALL`; no dual or plural says them), but not the Arabic short
-forms that are other words too (ست "lady", سبع "lion", خمس "a fifth"). With `bare` (a paragraph's reading),
+forms that are other words too (ست "lady", سبع "lion", خمس "a fifth") unless a plural in ات follows ("خمس
+سنوات"). With `bare` (a paragraph's reading),
 every number word is offered, and one after its noun with the article too ("الدول الخمس": kind "definite").
 """
 
@@ -221,7 +222,7 @@ def stated(text: str, *, bare: bool = False) -> list[Stated]:
         digits = after == first + 1 and tokens[first][:1].isdigit()
         out.append(Stated(value, owner[first], owner[after - 1] + 1, kind, digits))
 
-    i = 0
+    i = counted_from = 0  # counted_from: the token after the last count
     while i < len(tokens):
         t = tokens[i]
         if t in DECADES:
@@ -241,6 +242,9 @@ def stated(text: str, *, bare: bool = False) -> list[Stated]:
             i += 1
             continue
         if t in ORDINALS or t in ORDINAL_UNITS:
+            if out and out[-1].kind == "count" and counted_from == i and not t.startswith("ال"):
+                i += 1  # what a count counts, not an ordinal: "14 ثانية" (seconds)
+                continue
             value, j = _ordinal(tokens, i, ends)
             if value is not None:
                 add(_value(value), i, j, "ordinal")
@@ -273,8 +277,10 @@ def stated(text: str, *, bare: bool = False) -> list[Stated]:
         while j < len(tokens) and not ends[j - 1] and tokens[j] in MULTIPLIERS:
             scaled *= MULTIPLIERS[tokens[j]]
             j += 1
-        if scaled != value or digits or value > 10 or bare or t in SAID_SMALL:
+        plural = j < len(tokens) and not ends[j - 1] and tokens[j].endswith("ات")  # "خمس سنوات": five years
+        if scaled != value or digits or value > 10 or bare or t in SAID_SMALL or (plural and not t.isascii()):
             add(_value(scaled), i, j)
+            counted_from = j
         if bare and scaled != value and not alone:
             add(_value(value), i, j)
         i = j

@@ -84,6 +84,19 @@ def test_ordinals_are_figures_in_both_languages():
     assert figures("the first Arab to win the prize") == set()
 
 
+def test_a_short_number_word_before_a_plural_is_required():
+    # Al Arabiya (AL-sport-624-20180314 paragraph 7): "بين 6 أشهر حتى 3 أعوام"; five years is a changed figure
+    bans = "وتتراوح هذه العقوبات من منع دخول الملاعب بين 6 أشهر حتى 3 أعوام، وصولاً إلى السجن"
+    assert not figures_found("تتراوح عقوبة منع المشجعين من دخول الملاعب بين ستة أشهر وخمس سنوات", [bans])
+    assert figures("سبع مرات") == {"7"} and figures("ست نساء") == figures("خمس الميزانية") == set()
+
+
+def test_a_second_counted_is_no_ordinal():
+    # France 24 via Sky News Arabia (SK-technology-483-20180423 paragraph 5): "8 دقائق و14 ثانية"
+    assert figures("قطع مسافة 19.9 كيلومترا في أقل من 8 دقائق و14 ثانية") == {"19.9", "8", "14"}
+    assert figures("للمرة الثانية خلال 14 يوما") == {"2", "14"}  # an ordinal after its noun is one
+
+
 def test_a_changed_ordinal_is_a_changed_figure():
     assert figures_found("Erdoğan is the twelfth president of Turkey", [ERDOGAN])
     assert not figures_found("Erdoğan is the eleventh president of Turkey", [ERDOGAN])
