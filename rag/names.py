@@ -44,7 +44,8 @@ OPENERS = frozenset(
     the a an in on at of for from by with to as after before during since until between about according
     he she it they we i you his her its their our this that these those there here some more most many
     several all both each every any no also then however meanwhile earlier later today yesterday when while
-    if but and or so under over against among despite
+    if but and or so under over against among despite whereas although though because unlike once instead
+    still yet besides moreover furthermore nevertheless now
     """.split()
 )
 _PARTICLES = frozenset("al el bin ibn bint abu de von van der la le".split())
@@ -195,7 +196,10 @@ def _unaccented(text: str) -> str:
 
 def _clitic_forms(word: str) -> tuple[str, ...]:
     """A normalized Arabic word as written and then, when it may carry one, without its one-letter clitic (و, ب,
-    ل, ف): لأفغانستان is أفغانستان "for Afghanistan"; ليبيا is read as written first."""
+    ل, ف): لأفغانستان is أفغانستان "for Afghanistan"; ليبيا is read as written first; لل is ل before the article
+    (للبرتغال, "for Portugal")."""
+    if word.startswith("لل") and len(word) >= 5:
+        return (word, "ال" + word[2:], word[1:])
     return (word, word[1:]) if word[:1] in "وبلف" and len(word) >= 4 else (word,)
 
 
@@ -343,6 +347,8 @@ def _territories() -> dict[str, frozenset[str]]:
     arabic = Locale("ar").territories
     out = {}
     for code, english in Locale("en").territories.items():
+        if code == "001":
+            continue  # "World", as in the World Cup, the World Bank: no place a paragraph must name
         key = frozenset(_unarticled(w) for w in words(arabic.get(code, "")) if len(w) > 1 and not w.isascii())
         if key:
             out[english.lower()] = key

@@ -94,3 +94,12 @@ def test_arabic_countries_are_read_by_name_or_adjective_with_or_without_a_clitic
     assert arabic_countries(said) == ["افغانستان", "ليبيا", "لبنان", "فرنسا", "عراق"]
     assert arabic_countries("الليبية والمصري والقبرصي") == ["ليبيا", "مصر", "قبرص"]
     assert arabic_countries("المالي والدولار") == []  # financial, not Mali
+    # ل before the article (France 24, FR-... "أذاقها للبرتغال"), before a name without one too
+    assert arabic_countries("التي أذاقها للبرتغال قبل 32 عاما وقدم للبنان") == ["برتغال", "لبنان"]
+
+
+def test_the_world_and_an_opening_conjunction_are_not_names():
+    from rag.names import territory
+
+    assert territory("World") is None  # "the 1986 World Cup" names no place a paragraph must hold
+    assert names("Whereas Rush needed 65 matches, Salah has played 45 [1].") == ["Rush", "Salah"]
