@@ -134,6 +134,7 @@ _SOURCE_REF = re.compile(
 )
 _ELLIPSIS = re.compile(r"\.\.\.+|…")
 _TOKEN = re.compile(r"[^\W_]+")
+_LATIN_WORD = re.compile(r"[A-Za-z]+")
 
 # English words that frame a claim without being part of it (stop words are already dropped by `terms`).
 FRAME_WORDS = frozenset(
@@ -359,6 +360,7 @@ class SupportChecker:
             return verdict(False, lexical, "misplaced figure")
         arabic = sum(map(is_arabic_term, found)) / len(found) >= self.arabic_share_max
         if arabic:
+            paragraphs = [_apart(claim, p) for p in paragraphs]
             cited_countries = {c for p in paragraphs for c in arabic_countries(p)}
             if any(c not in cited_countries for c in arabic_countries(claim)):
                 return verdict(False, lexical, "name")  # a country the cited paragraphs do not name
@@ -604,6 +606,8 @@ class SupportChecker:
         for name in names(claim):
             if any(name.lower() in w for w in written):
                 continue  # a part of a compound they write too: "Syria" of "ShoiguSyria"
+            if any(name_in(w, cited) for w in _LATIN_WORD.findall(claim) if name in w and w != name):
+                continue  # a part of a compound name they write in one word: "Petro" of "PetroChina", بتروتشاينا
             inside = territory_in(name, cited)
             if inside or any(name_in(joined, cited, strict=True) for joined in _joined(name, claim)):
                 continue  # "New Jersey" is one Arabic word, نيوجيرسي
@@ -629,6 +633,14 @@ class SupportChecker:
             ):
                 return name
         return None
+
+
+def _apart(claim: str, paragraph: str) -> str:
+    """`paragraph` with each of its words that the claim writes as two split the claim's way: the company
+    قطرغاز, written قطر غاز, names no country."""
+    claim_words = _TOKEN.findall(dediac_ar(claim))
+    pairs = {a + b: f"{a} {b}" for a, b in zip(claim_words, claim_words[1:], strict=False) if min(len(a), len(b)) > 1}
+    return _TOKEN.sub(lambda m: pairs.get(m.group(), m.group()), paragraph)
 
 
 def _joined(name: str, claim: str) -> list[str]:
@@ -748,13 +760,16 @@ def _stated_in(sentence_words: list[str], bare: bool = False) -> list[Stated]:
 
 def _figure_words(text: str) -> list[str]:
     """The words of a claim or a paragraph sentence as the figure rules read them, a figure and the unit joined
-    to it by a hyphen apart: "a 6,600-kilometre cable" counts kilometres, "the 58-year-old" years."""
-    return _UNIT_HYPHEN.sub(" ", text).split()
+    to it by a hyphen apart ("a 6,600-kilometre cable" counts kilometres, "the 58-year-old" years), and a figure
+    and the Arabic word a missing space glued to it ("نحو 100رئيس دولة")."""
+    return _GLUED.sub(" ", _UNIT_HYPHEN.sub(" ", text)).split()
 
 
 _UNIT_HYPHEN = re.compile(r"(?<=\d)-(?=[^\W\d])")
-# a figure glued to letters, or one of a chain of three, names something: MH370, F-16, A380, 5-3-2, 2018-07-11
-_CODE = re.compile(r"[A-Za-z]-?\d|\d-\d+-\d")
+_GLUED = re.compile(r"(?<=\d)(?=[\u0621-\u064a]{2})")  # not "874م", a year with its era
+# a figure glued to letters, or joined to another by a hyphen, names something or is a score: MH370, F-16, A380,
+# 5-3-2, 2018-07-11, 3-1
+_CODE = re.compile(r"[A-Za-z]-?\d|\d-\d")
 
 
 def _counted_words(claim_words: list[str]) -> list[tuple[str, list[int]]]:
@@ -763,7 +778,9 @@ def _counted_words(claim_words: list[str]) -> list[tuple[str, list[int]]]:
     fighters"), the first content word of an Arabic claim (its noun comes first), the first two of another
     ("500 Syrian towns").
     Years, ranks, fractions, decades, dates, a figure that ends a clause, an identifier ("رقم 181", "MH370", the
-    formation "5-3-2") and a share of nothing named ("0.3 بالمئة مقارنة ...") count nothing."""
+    formation "5-3-2", the score "3-1", a model: "Peugeot 208", "بيجو 208 المعدلة", whose next word has the
+    article, where an Arabic count's noun has none), a time of day ("8 o'clock"), a figure before a preposition
+    ("224 before the ceasefire") and a share of nothing named ("0.3 بالمئة مقارنة ...") count nothing."""
     spans = _stated_in(claim_words)
     # the bare reading too ("أربعة"), as a paragraph's figures are read
     taken = {i for f in spans + _stated_in(claim_words, bare=True) for i in range(f.start, f.end)}
@@ -775,6 +792,8 @@ def _counted_words(claim_words: list[str]) -> list[tuple[str, list[int]]]:
             continue  # "three of the cities": a small number in words must be found, not placed
         if (f.start and set(words(claim_words[f.start - 1])) & _LABELS) or _CODE.search(claim_words[f.start]):
             continue  # an identifier, not a count: "الرحلة رقم 181", "flight number 181", "MH370", "5-3-2"
+        if f.digits and f.start > 1 and _model(claim_words[f.start - 1]):
+            continue  # a model's number: "Peugeot 208", "Boeing 777"
         i = f.end
         while i < len(claim_words) and i - f.end < 4 and (i in taken or not _is_content(claim_words[i])):
             if _CLAUSE_END.search(claim_words[i]):
@@ -782,6 +801,12 @@ def _counted_words(claim_words: list[str]) -> list[tuple[str, list[int]]]:
             i += 1
         if i >= len(claim_words) or i in taken or not _is_content(claim_words[i]):
             continue
+        if set(words(claim_words[i])) & _PREPOSITIONS:
+            continue  # what it counts went before it: "explosions fell from 224 before the ceasefire"
+        if _CLOCK.match(claim_words[i]):
+            continue  # a time of day: "at 8 o'clock"
+        if i == f.end and _DEFINITE_NOUN.match(normalize(claim_words[i])):
+            continue  # Arabic counts with an indefinite noun: "بيجو 208 المعدلة" names a model
         skipped = words(" ".join(claim_words[f.end : i])) + ["%"] * ("%" in claim_words[f.end - 1])
         if set(skipped) & (_PERCENT | {"%"}) and not set(skipped) & _OF:
             continue  # a share of nothing named: "زيادة نسبتها 0.3 بالمئة مقارنة بآخر إغلاق"
@@ -804,12 +829,14 @@ def _figure_windows(sentence_words: list[str], lead: bool = False, clause: int =
     the further figures of a range ("ما بين ألفين وثلاثة آلاف إرهابي"), and before it one word in English
     (in Arabic too before a definite numeral, whose noun comes first: "المدن الـ23") or, with `lead`, every
     word back to the previous figure's or, with `clause`, up to that many words within its clause, in either
-    script."""
+    script. A figure set against the one before it (`_ANSWERING`: "23 نقطة مقابل 35", "from 180,000 pounds to
+    380,000") also has the first word after that one: it counts the same thing."""
     spans = _stated_in(sentence_words, bare=True)
     end_of = {i: f.end for f in spans for i in range(f.start, f.end)}
     out, after_last = [], 0  # after_last: where the previous figure's words end
     range_lead: dict[int, list[int]] = {}  # a range's further figures: the words before its first
     most = None if lead else clause or 1  # how many words before it
+    counted: list[int] = []  # the previous figure's first word after it: what it counts
     for f in spans:
         near = list(range_lead.get(f.start, [])) if lead or clause else []
         i = f.start - 1  # English puts what it counts before a figure too ("a population of 104 million")
@@ -841,9 +868,33 @@ def _figure_windows(sentence_words: list[str], lead: bool = False, clause: int =
                     break
                 i += 1
         after_last = max(after_last, i if near and near[-1] >= f.end else f.end)
+        if f.start and normalize(sentence_words[f.start - 1]) in _ANSWERING and counted:
+            near = sorted(set(near + counted))  # "23 نقطة مقابل 35": the second figure counts what the first does
+        else:
+            counted = [k for k in near if k >= f.end][:1]
         if f.kind == "count" and not year(f):
             out.append((f.value, sorted(near)))
     return out
+
+
+_CLOCK = re.compile(r"(?i)o['’]clock|[ap]\.?m\b")
+_MODEL = re.compile(r"[A-Z][a-z]+$")
+
+
+def _model(word: str) -> bool:
+    """Whether a word right before a figure (not opening the sentence) names a model: a capitalized name, not a
+    common English word ("Peugeot 208", "Boeing 777"; not "Roughly 165,000")."""
+    return bool(_MODEL.match(word)) and frequency(word.lower(), "en") < COMMON_ZIPF_EN
+
+
+_DEFINITE_NOUN = re.compile(r"(?:[وفب]?ال|لل)[^\W\d_]{2,}")  # a word with the article: "المعدلة"
+# English prepositions that the stop words leave: a figure they follow counts no word after it.
+_PREPOSITIONS = frozenset(
+    "before after since during until over under between among against within without through across per amid".split()
+)
+# Words that set a figure against the one before it, which says what both count: "23 نقطة مقابل 35",
+# "from 224 explosions to 148".
+_ANSWERING = frozenset(normalize(w) for w in "مقابل إلى against versus to".split())
 
 
 def _definite(sentence_words: list[str], i: int) -> bool:

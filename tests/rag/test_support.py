@@ -742,12 +742,99 @@ def test_a_country_said_with_a_clitic_or_by_its_adjective_is_the_country_the_par
     assert_removed(checker, cypriot.replace("القبرصي", "اليوناني"), larnaca, "name")
 
 
-def test_a_chain_of_figures_is_a_formation_not_a_count(checker):
-    # Reuters via Sky News Arabia (SK-sport-2135-20180711 paragraph 1): "بخطة 5-3-2" at the end of the sentence
-    england = (
-        "لن تتغير تشكيلة إنجلترا الأساسية للمباراة الثالثة على التوالي في أدوار خروج المغلوب بكأس العالم لكرة "
-        "القدم عندما تواجه كرواتيا في الدور نصف النهائي، الأربعاء، مع تمسك المدرب غاريث ساوثغيت بخطة 5-3-2."
+# News paragraphs and a sentence on each that reads one of its figures right, kept, then a variant that puts the
+# figure on something else, removed: what a figure counts, read as the paragraph writes it.
+ENGLAND = (  # Reuters via Sky News Arabia (SK-sport-2135-20180711 paragraph 1): "بخطة 5-3-2" ends the sentence
+    "لن تتغير تشكيلة إنجلترا الأساسية للمباراة الثالثة على التوالي في أدوار خروج المغلوب بكأس العالم لكرة "
+    "القدم عندما تواجه كرواتيا في الدور نصف النهائي، الأربعاء، مع تمسك المدرب غاريث ساوثغيت بخطة 5-3-2."
+)
+WARRIORS = (  # Sky News Arabia (SK-sport-1353-20180527 paragraph 7): "23 نقطة مقابل 35 لزميله طومسون", points too
+    "وساهم كيفن دورانت في الانتصار بإحراز 23 نقطة مقابل 35 لزميله طومسون، بينما أحرز جيمس هاردن لاعب روكتس "
+    "32 نقطة منها 15 نقطة في الربع الأول."
+)
+CEASEFIRE = (  # Al Arabiya (AL-internationalNews-1868-20180709 paragraph 7): the explosions named before the 224
+    "وأضاف أن عدد الانفجارات تراجع من 224 قبل وقف إطلاق النار إلى 148 بعد الهدنة، وعدد العمليات الانتحارية "
+    "من 10 إلى 3، وإطلاق الصواريخ من 157 إلى 120."
+)
+MOROCCO = (  # Sky News Arabia (SK-sport-1782-20180620 paragraph 7): a score, "3-1"
+    "وشرب المغرب من نفس الكأس، التي أذاقها للبرتغال قبل 32 عاما عندما تغلب عليها 3-1 في الجولة الثالثة "
+    "الأخيرة لمونديال 1986 وأطاح بها من الدور الاول في طريقه البلوغ الدور ثمن النهائي للمرة الأولى والأخيرة."
+)
+GENEVA = (  # Al Arabiya (AL-internationalNews-212-20180225 paragraph 4): "نحو 100رئيس دولة", a space missing
+    "وتتزامن هذه الدعوة للإضراب مع توقع وصول نحو 100رئيس دولة أو وزير أو ممثل دولة إلى جنيف للمشاركة في "
+    "الدورة الـ37 لمجلس حقوق الإنسان."
+)
+SAID_OF_FIGURES = {
+    "a chain of figures is a formation": (
+        ENGLAND,
+        "يتمسك المدرب غاريث ساوثغيت بخطة 5-3-2 في مواجهة كرواتيا بالدور نصف النهائي يوم الأربعاء [1].",
+        ("5-3-2", "4-4-2", "number"),
+    ),
+    "a figure set against another counts what it counts": (
+        WARRIORS,
+        "أحرز طومسون 35 نقطة وأضاف كيفن دورانت 23 نقطة [1].",
+        ("35 نقطة", "35 تمريرة حاسمة", "misplaced figure"),
+    ),
+    "an English figure before a preposition counts nothing after it": (
+        CEASEFIRE,
+        "The source added that explosions fell from 224 before the ceasefire to 148 after it [1].",
+        ("explosions fell from 224 before the ceasefire to 148 after it", "224 rockets were fired", "misplaced figure"),
+    ),
+    "a score counts nothing": (
+        MOROCCO,
+        "ذاق المنتخب المغربي المرارة ذاتها التي أذاقها للبرتغال قبل 32 عامًا، حين فاز عليها 3-1 في مونديال 1986 [1].",
+        ("32 عامًا", "32 مباراة", "misplaced figure"),
+    ),
+    "a figure glued to its noun counts it": (
+        GENEVA,
+        "يتزامن الإضراب مع قدوم ما يقارب 100 من رؤساء الدول والوزراء إلى جنيف لحضور دورة مجلس حقوق الإنسان [1].",
+        ("100 من رؤساء الدول", "100 من الصحفيين", "misplaced figure"),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", SAID_OF_FIGURES)
+def test_a_figure_is_read_for_what_it_counts(checker, case):
+    paragraph, said, (part, wrong, reason) = SAID_OF_FIGURES[case]
+    assert checker.check(said, [paragraph]).supported
+    assert_removed(checker, said.replace(part, wrong), paragraph, reason)
+
+
+def test_a_model_s_number_and_a_clock_time_count_nothing(checker):
+    # Sky News Arabia (SK-technology-483-20180423 paragraph 5): "بيجو 208" is a car, 208 counts nothing
+    peugeot = (
+        'ولتسجل سيارة "فولكس فاغن" الجديدة رقما قياسيا لأسرع مركبة كهربائية، سيكون عليها كسر الرقم المسجل لصالح '
+        '"بيجو 208" المعدلة، التي استطاعت، في عام 2013، قطع مسافة 19.9 كيلومترا في أقل من 8 دقائق و14 ثانية، '
+        'بحسب "إنغادجيت".'
     )
-    said = "يتمسك المدرب غاريث ساوثغيت بخطة 5-3-2 في مواجهة كرواتيا بالدور نصف النهائي يوم الأربعاء [1]."
-    assert checker.check(said, [england]).supported
-    assert_removed(checker, said.replace("5-3-2", "4-4-2"), england, "number")
+    for said in (
+        "في عام 2013 قطعت بيجو 208 المعدّلة مسافة 19.9 كيلومتراً في أقل من 8 دقائق و14 ثانية [1].",
+        "The modified Peugeot 208 covered 19.9 kilometres in under 8 minutes and 14 seconds [1].",
+    ):
+        assert checker.check(said, [peugeot]).supported, said
+    # CNN Arabic (CN-middleEast-1403-20181003 paragraph 2): a time of day
+    amman = (
+        'ونقلت وكالة الأنباء السعودية عن مصادر رسمية أن "فريقاً سعودياً قام صباح اليوم (الأربعاء) عند الساعة 8 صباحاً '
+        "بتفتيش الطائرة الأممية من نوع (إيرباص A320)، بعدما حطت في مطار الملكة علياء الدولي بالعاصمة الأردنية عمّان، "
+        "قبل أن تغادر مدرج مطار الملكة علياء الدولي عند الساعة 9:30 صباحا على رحلة رقم (JAV3317) حيث وصلت إلى مطار "
+        'صنعاء الدولي عند الساعة 12 من ظهر اليوم".'
+    )
+    said = "A Saudi team searched the UN plane, an Airbus A320, at 8 o'clock on Wednesday morning in Amman [1]."
+    assert checker.check(said, [amman]).supported
+
+
+def test_a_name_written_in_one_word_is_not_two_names(checker):
+    # CNN Arabic (CN-economy-298-20180910 paragraph 7): قطرغاز, written قطر غاز, is no claim about Qatar;
+    # PetroChina is بتروتشاينا, not Petro and China
+    gas = (
+        "تُعد قطرغاز أكبر شركة منتجة للغاز الطبيعي المسال في العالم بطاقة إنتاجية تبلغ 77 مليون طن سنوياً، أما شركة "
+        "بتروتشاينا المحدودة، فتعد أكبر مورّد للغاز في الصين، حيث وفرت 66% من الطلب المحلي في العام 2017."
+    )
+    for said in (
+        "تتصدر قطر غاز قائمة منتجي الغاز الطبيعي المسال في العالم، إذ تبلغ طاقتها الإنتاجية 77 مليون طن سنوياً [1].",
+        "PetroChina, China's largest gas supplier, met 66% of the country's domestic demand in 2017 [1].",
+    ):
+        assert checker.check(said, [gas]).supported, said
+    assert_removed(
+        checker, "تتصدر قطر قائمة منتجي الغاز الطبيعي المسال في العالم بطاقة 77 مليون طن سنوياً [1].", gas, "name"
+    )
