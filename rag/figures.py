@@ -222,7 +222,7 @@ def stated(text: str, *, bare: bool = False) -> list[Stated]:
         digits = after == first + 1 and tokens[first][:1].isdigit()
         out.append(Stated(value, owner[first], owner[after - 1] + 1, kind, digits))
 
-    i = counted_from = 0  # counted_from: the token after the last count
+    i, counted_from = 0, -1  # counted_from: the token after the last count
     while i < len(tokens):
         t = tokens[i]
         if t in DECADES:
@@ -242,7 +242,7 @@ def stated(text: str, *, bare: bool = False) -> list[Stated]:
             i += 1
             continue
         if t in ORDINALS or t in ORDINAL_UNITS:
-            if out and out[-1].kind == "count" and counted_from == i and not t.startswith("ال"):
+            if counted_from == i and not t.startswith("ال"):
                 i += 1  # what a count counts, not an ordinal: "14 ثانية" (seconds)
                 continue
             value, j = _ordinal(tokens, i, ends)

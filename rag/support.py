@@ -869,7 +869,7 @@ def _figure_windows(sentence_words: list[str], lead: bool = False, clause: int =
                 i += 1
         after_last = max(after_last, i if near and near[-1] >= f.end else f.end)
         if f.start and normalize(sentence_words[f.start - 1]) in _ANSWERING and counted:
-            near = sorted(set(near + counted))  # "23 نقطة مقابل 35": the second figure counts what the first does
+            near += [k for k in counted if k not in near]  # "23 نقطة مقابل 35": the second counts what the first does
         else:
             counted = [k for k in near if k >= f.end][:1]
         if f.kind == "count" and not year(f):

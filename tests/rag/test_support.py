@@ -62,6 +62,14 @@ def assert_removed(checker: SupportChecker, sentence: str, paragraph: str, reaso
     assert not verdict.supported and verdict.reason == reason, verdict
 
 
+def assert_removed_once_changed(
+    checker: SupportChecker, sentence: str, paragraph: str, change: tuple[str, str], reason: str
+) -> None:
+    """`sentence`, citing `paragraph`, is not removed for `reason`; with `change` (what, by what) made, it is."""
+    assert checker.check(sentence, [paragraph]).reason != reason
+    assert_removed(checker, sentence.replace(*change), paragraph, reason)
+
+
 @pytest.fixture(scope="module")
 def shoigu(paragraphs) -> str:
     p = paragraphs[(SEVENTH, 8)]
@@ -649,8 +657,7 @@ def test_a_small_number_in_words_must_be_found_but_is_not_placed(checker):
         "استعان بشركاء تعاونوا معه لجمع حوالي 250 ألف عملة ذهبية، خلال عشرة أشهر ماضية."
     )
     said = "The 58-year-old collected 250,000 gold coins with his partners over the past ten months [1]."
-    assert checker.check(said, [tehran]).reason != "number"
-    assert_removed(checker, said.replace("ten months", "eight months"), tehran, "number")
+    assert_removed_once_changed(checker, said, tehran, ("ten months", "eight months"), "number")
     # AFP (ANT corpus, SK-internationalNews-950-20180415 paragraph 5): "the three countries" offers 3, and
     # is not what the 100 to 120 missiles were read to count
     strike = (
@@ -730,16 +737,14 @@ def test_a_country_said_with_a_clitic_or_by_its_adjective_is_the_country_the_par
         "منذ تعيينه في منصبه، كما أعلنت السلطات الأفغانية."
     )
     said = "وصل مايك بومبيو إلى كابول الاثنين في أول زيارة لأفغانستان منذ تعيينه [1]."
-    assert checker.check(said, [kabul]).reason != "name"
-    assert_removed(checker, said.replace("لأفغانستان", "لباكستان"), kabul, "name")
+    assert_removed_once_changed(checker, said, kabul, ("لأفغانستان", "لباكستان"), "name")
     # CNN Arabic (CN-middleEast-1255-20180818 paragraph 4): "إلى مطار لارنكا بدولة قبرص"
     larnaca = (
         "وفي مارس/ آذار 2016، اختطفت الطائرة الخاصة بالرحلة رقم 181، التابعة لشركة مصر للطيران، وأجبرت على تغيير "
         "مسارها من محافظة الإسكندرية المصرية إلى مطار لارنكا بدولة قبرص."
     )
     cypriot = "أُرغمت الطائرة المصرية المخطوفة على تغيير مسارها من الإسكندرية نحو مطار لارنكا القبرصي [1]."
-    assert checker.check(cypriot, [larnaca]).reason != "name"
-    assert_removed(checker, cypriot.replace("القبرصي", "اليوناني"), larnaca, "name")
+    assert_removed_once_changed(checker, cypriot, larnaca, ("القبرصي", "اليوناني"), "name")
 
 
 # News paragraphs and a sentence on each that reads one of its figures right, kept, then a variant that puts the
