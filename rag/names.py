@@ -49,6 +49,8 @@ OPENERS = frozenset(
     """.split()
 )
 _PARTICLES = frozenset("al el bin ibn bint abu de von van der la le".split())
+# "Abd al-" run together: Abdel, Abdul, Abdulaziz, and before a sun letter Abderrahim, Abdessalam (عبد السلام)
+_ABD = re.compile(r"^abd(?:[eu]l|al|oul|[aeu](?=([dnrstz])\1))")
 _CAPITALIZED = re.compile(r"\b[A-Z][A-Za-z'’]*(?:-[A-Za-z'’]+)*(?!\w)")  # a whole word: not Syria of Syria0
 
 
@@ -75,10 +77,33 @@ def _latin_forms(name: str) -> set[str]:
     return {s for s in map(latin_skeleton, forms) if s}
 
 
+def _latin_readings(name: str) -> set[str]:
+    """Skeletons of `name` read as other languages spell names, which must match a skeleton exactly: a final
+    "c" as ch (Serbian and Croatian -ić: Ibrahimović, إبراهيموفيتش), any other as j (Turkish: Recep, رجب), and
+    "Abd al-" written as one Latin word: "Abdel" of "Abdel Fattah" is عبد, "Abdulaziz" عبدالعزيز or العزيز,
+    "Abderrahim" عبد الرحيم."""
+    name = name.lower()
+    forms = {name} | {name[: -len(e)] for e in _ENDINGS if name.endswith(e) and len(name) - len(e) >= 3}
+    read = {re.sub("c$", "ch", f) for f in forms if f.endswith("c")}
+    read |= {re.sub("c(?!h)", "j", f) for f in forms | read if "c" in f}
+    for f in forms:
+        if m := _ABD.match(f):  # as one Arabic word (عبدالعزيز), or two: عبد and the rest (العزيز), or عبد alone
+            rest = f[m.end() :]
+            read |= {"abdal" + rest, rest if len(rest) >= 3 else "abd"}
+    return {s for s in map(latin_skeleton, read) if s}
+
+
 @cache
 def _arabic_forms(word: str) -> frozenset[str]:
     forms = {word} | {word[len(p) :] for p in _PREFIXES if word.startswith(p) and len(word) - len(p) >= 2}
     return frozenset(s for s in map(arabic_skeleton, forms) if s)
+
+
+@cache
+def _arabic_readings(word: str) -> frozenset[str]:
+    """`_arabic_forms` and, for a word with تش, those with تش read as the one sound it is (ch: ماهيسيتش)."""
+    forms = {word} | {word[len(p) :] for p in _PREFIXES if word.startswith(p) and len(word) - len(p) >= 2}
+    return _arabic_forms(word) | {arabic_skeleton(f.replace("تش", "ش")) for f in forms if "تش" in f}
 
 
 def _skeletons_match(latin: str, arabic: str) -> bool:
@@ -158,10 +183,13 @@ def name_in(name: str, paragraph_words: list[str], *, strict: bool = False, shor
         bare = {f for w in arabic for f in _forms(w)}
         if countries <= bare or (len(countries) > 1 and len(countries & bare) >= 2):
             return True
-    latin = _latin_forms(name.split()[-1]) if " " in name else _latin_forms(name)
-    latin = {lat for lat in latin if len(lat) >= shortest}
+    last = name.split()[-1]
+    latin = {lat for lat in _latin_forms(last) if len(lat) >= shortest}
+    read = latin | {r for r in _latin_readings(last) if len(r) >= max(shortest, 2)}
     if strict:
-        return any(len(lat) >= 3 and lat in _arabic_forms(w) for w in arabic for lat in latin)
+        return any(len(r) >= 3 and r in _arabic_readings(w) for w in arabic for r in read)
+    if any(r in _arabic_readings(w) for w in arabic for r in read):
+        return True
     return any(_skeletons_match(lat, ar) for w in arabic for ar in _arabic_forms(w) for lat in latin)
 
 
@@ -377,11 +405,18 @@ def _arabic_territories() -> frozenset[str]:
     return frozenset(next(iter(k)) for k in _territories().values() if len(k) == 1)
 
 
-def arabic_territory(word: str) -> bool:
+def arabic_territory(word: str, *, respelled: bool = False) -> bool:
     """Whether a normalized Arabic word (with its article or a clitic) is the one-word name of a country
-    or region (سوريا, والأردن, أوروبا)."""
+    or region (سوريا, والأردن, أوروبا); with `respelled`, also that name written with one long vowel more, as
+    news often spells a name it transliterates (أوروغواي for CLDR's أورغواي; for a rare word only: غائبون is
+    no غابون)."""
     known = _arabic_territories()
-    return any(_unarticled(f) in known for f in _forms(word))
+    bare = {_unarticled(f) for f in _forms(word)}
+    if bare & known:
+        return True
+    return respelled and any(
+        f[:i] + f[i + 1 :] in known for f in bare if len(f) >= 6 for i in range(1, len(f) - 1) if f[i] in "اوي"
+    )
 
 
 _TERRITORY_ENDINGS = ("يين", "يون", "يه", "يا", "ي", "ه", "ا")

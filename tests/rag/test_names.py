@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rag.names import arabic_countries, name_in, names
-from rag.normalize import words
+from rag.normalize import normalize, words
 
 SHOIGU = "كذلك أكّد شويغو أن هناك 4500 عنصر لداعش في أفغانستان وعددهم في ازدياد"
 ANTONOV = "ونقلت وكالة تاس عن انطونوف قوله في مؤتمر شيانغشان الأمني في الصين"
@@ -103,3 +103,33 @@ def test_the_world_and_an_opening_conjunction_are_not_names():
 
     assert territory("World") is None  # "the 1986 World Cup" names no place a paragraph must hold
     assert names("Whereas Rush needed 65 matches, Salah has played 45 [1].") == ["Rush", "Salah"]
+
+
+# Real news paragraphs (ANT corpus: AL-sport-1537-20180513, FR-middleEast-796-20180720, SK-economy-591-20180517,
+# FR-middleEast-854-20180730), cut to the names.
+IBRAHIMOVIC = "كشف زلاتان إبراهيموفيتش، لاعب لوس أنجلوس الأميركي، ومانشستر يونايتد السابق"
+MAHECIC = "قال المتحدث باسم مفوضية الأمم المتحدةللاجئين أندريه ماهيسيتش خلال إفادة صحفية في جنيف"
+ERDOGAN = "يسعى الرئيس التركي رجب طيب أردوغان، الذي يعتبر أن معدلات الفائدة أم كل الشرور"
+SISI = "أعرب الرئيس المصري عبد الفتاح السيسي السبت عن غضبه"
+
+
+def test_names_spelled_as_their_own_languages_read_them():
+    # Serbo-Croatian -ić is تش, Turkish c is ج, Abdel is عبد (ال)
+    assert all(name_in(n, words(IBRAHIMOVIC)) for n in ("Zlatan", "Ibrahimovic"))
+    assert name_in("Mahecic", words(MAHECIC))
+    assert all(name_in(n, words(ERDOGAN)) for n in ("Recep", "Tayyip", "Erdogan"))
+    assert all(name_in(n, words(SISI)) for n in ("Abdel", "Fattah", "Sisi"))
+    assert name_in("Abdulaziz", words("الملك سلمان بن عبدالعزيز"))
+    # those readings match exactly, not loosely: France is not فرق, nor Simic a word of Ibrahimovic's paragraph
+    assert not name_in("France", words("وصلت جميع الفرق إلى الملعب"))
+    assert not any(name_in(n, words(IBRAHIMOVIC)) for n in ("Simic", "Mahecic", "Abdel"))
+    assert not name_in("Recep", words(SISI))
+
+
+def test_a_country_is_read_in_the_spelling_news_gives_it():
+    from rag.names import arabic_territory
+
+    assert arabic_territory(normalize("والأوروغواي"), respelled=True)  # CLDR: أورغواي
+    assert arabic_territory(normalize("فينزويلا"), respelled=True)  # CLDR: فنزويلا
+    assert not arabic_territory(normalize("أوروغواي"))  # only where the caller allows another spelling
+    assert not arabic_territory(normalize("البريطانية"), respelled=True)
