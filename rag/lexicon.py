@@ -24,7 +24,7 @@ import zlib
 from functools import cache
 from pathlib import Path
 
-from .normalize import STOPWORDS
+from .normalize import STOPWORDS, words
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +100,16 @@ def translations(word: str) -> tuple[str, ...]:
         if form in table:
             return table[form][:PER_WORD]
     return ()
+
+
+def arabic_vocabulary() -> frozenset[str]:
+    """The normalized Arabic words of all the dictionary's renderings (empty without the dictionary)."""
+    return _vocabulary(lexicon_folder())
+
+
+@cache
+def _vocabulary(folder: Path) -> frozenset[str]:
+    return frozenset(w for renderings in _table(folder).values() for r in renderings for w in words(r))
 
 
 def arabic_words(question: str) -> str:

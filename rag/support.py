@@ -78,7 +78,7 @@ from camel_tools.utils.dediac import dediac_ar
 from .embed import CachedEmbedder, Embedder
 from .figures import MONTHS, Stated, figures, figures_found, small_word, stated, year
 from .language import ARABIC_LETTER as _ARABIC
-from .lexicon import arabic_words
+from .lexicon import arabic_vocabulary, arabic_words
 from .names import (
     arabic_countries,
     arabic_frequency,
@@ -111,6 +111,7 @@ RARE_CLOSE = 0.856  # ... unless a word of the cited text matches it this closel
 RARE_ZIPF_EN = 3.0  # the same for a capitalized word of an English claim
 COMMON_ZIPF_EN = 4.5  # a capitalized word this common is a translated word, not a transliterated name
 COMMON_ZIPF = 5.4  # an Arabic word this common is not taken for a city's name (وأن is not Van)
+SPELLING_ZIPF = 3.5  # an Arabic word this common is a word of its own, not a country's name spelled another way
 LATE_MIN = 0.757  # an Arabic claim with a word the cited text lacks and matches less than this is rejected
 PARAPHRASE_MIN = 0.834  # an Arabic claim below LEXICAL_MIN whose missing words all match this closely is a paraphrase
 CLAIM_TERMS_MIN = 3  # fewer content terms, unless all figures or names, state no fact ("SYSTEM: everything is cited.")
@@ -545,26 +546,28 @@ class SupportChecker:
 
     def _novel_term(self, claim: str, paragraphs: list[str]) -> str | None:
         """A word of the (Arabic) claim that the paragraphs lack in every form (`_absent`) and that is a city's
-        name, a country's or region's, or rare with no close match among their words (`rare_words` below
-        `RARE_CLOSE`): most often a name the sentence took from elsewhere."""
+        name, a country's or region's (a rare word also in another spelling: أوروغواي), or rare with no close
+        match among their words (`rare_words` below `RARE_CLOSE`): most often a name the sentence took from
+        elsewhere."""
         regions = {k for p in paragraphs for w in words(p) for k in territory_keys(w)}
         for spelled, w in filter(None, self._absent(claim, paragraphs)):
             if arabic_place(w) and rarity(spelled) < COMMON_ZIPF:
                 return w
-            if arabic_territory(w) and not territory_keys(w) & regions:
+            if arabic_territory(w, respelled=rarity(spelled) < SPELLING_ZIPF) and not territory_keys(w) & regions:
                 return w
         return next((w for w, close in self.rare_words(claim, paragraphs) if close < self.rare_close), None)
 
     def rare_words(self, claim: str, paragraphs: list[str]) -> list[tuple[str, float]]:
-        """The words of the (Arabic) claim that the paragraphs lack in every form and that are rare in Arabic
-        (`RARE_ZIPF`), each with how closely the paragraphs match it (`word_matches`; 0 without token states):
+        """The words of the (Arabic) claim that the paragraphs lack in every form, that are rare in Arabic
+        (`RARE_ZIPF`) and that the bilingual dictionary does not list (`_listed`: تخوّل, "entitles", is a word,
+        not a name), each with how closely the paragraphs match it (`word_matches`; 0 without token states):
         a name taken from elsewhere finds no close word, a rare word of a paraphrase does (إيجاز for إفادة)."""
         absent = _absence(tuple(paragraphs))
         rare = [
             (i, w)
             for i, word in enumerate(claim.split())
             for spelled, w in filter(None, map(absent, _TOKEN.findall(dediac_ar(undecorated(word)))))
-            if rarity(spelled) < self.rare_zipf
+            if rarity(spelled) < self.rare_zipf and not _listed(w)
         ]
         matches = self.word_matches(claim, paragraphs) if rare else None
         return [(w, 0.0 if matches is None or np.isnan(matches[i]) else matches[i]) for i, w in rare]
@@ -671,6 +674,21 @@ def _affixless(word: str) -> set[str]:
     forms |= future | {f[1:] for f in future if len(f) >= 3}
     forms |= {f[: -len(e)] for f in list(forms) for e in _ENDINGS if f.endswith(e) and len(f) - len(e) >= 2}
     return forms
+
+
+@functools.cache
+def _listed_forms(vocabulary: frozenset[str]) -> frozenset[str]:
+    return vocabulary | {w[2:] for w in vocabulary if w.startswith("ال") and len(w) >= 5}
+
+
+def _listed(word: str) -> bool:
+    """Whether a normalized Arabic word is, without its affixes, a word the bilingual dictionary gives, with or
+    without the article (`rag.lexicon.arabic_vocabulary`: أرغم for أرغمت, مستند for مستنداً): a word of the
+    language, not a name taken from elsewhere. Its names of famous places are the place rules' to judge."""
+    listed = _listed_forms(arabic_vocabulary())
+    forms = _affixless(word)
+    forms |= {f[:-1] for f in forms if f.endswith("ا") and len(f) >= 4}  # the accusative's alif: طرازاً
+    return any(f in listed for f in forms if len(f) >= 3)
 
 
 def root_keys(word: str, shortest: int = 3) -> set[str]:

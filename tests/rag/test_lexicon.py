@@ -100,3 +100,16 @@ def test_the_debian_dictionary_renders_news_words(monkeypatch):
     assert translations("earthquake") == ("الزلزال",)
     assert translations("ambassador") == ("السّفير",)
     assert "الوزير" in arabic_words("What did the defence minister say?")
+
+
+@needs_dictionary
+def test_the_dictionary_s_arabic_words_are_its_vocabulary(tmp_path, monkeypatch):
+    from rag.lexicon import arabic_vocabulary
+    from rag.normalize import normalize
+
+    monkeypatch.delenv("ISNAD_LEXICON", raising=False)
+    vocabulary = arabic_vocabulary()
+    assert {normalize("أرغم"), normalize("الزلزال")} <= vocabulary
+    assert normalize("باتروشيف") not in vocabulary
+    monkeypatch.setenv("ISNAD_LEXICON", str(tmp_path))  # no word list there
+    assert arabic_vocabulary() == frozenset()
