@@ -13,7 +13,8 @@ Words: units, tens and hundreds, with the multipliers thousand / million / billi
 "خمسين ألفا"); said alone, a singular one is one of it ("مليون شخص", "a million people": 1000000; not ألف, which
 also says "he wrote"), and never across a sentence end ("خمسين مليار. مليون" is two figures).
 A decade ("the 1990s", "التسعينيات") is the value `"1990s"`; a fraction in words ("half", "نصف", "الربع",
-"ثلثي", of them: "نصفهم") is `"1/2"`, `"1/4"`, `"2/3"`. An ordinal is its number ("seventh" = السابعة = 7,
+"ثلثي", of them: "نصفهم") is `"1/2"`, `"1/4"`, `"2/3"`, but the half or quarter after an hour is its minutes
+("التاسعة والنصف" = 9:30: 9 and 30). An ordinal is its number ("seventh" = السابعة = 7,
 "eleventh" = الحادي عشر = 11, "twenty-first" = الحادي والعشرين = 21; "first"/أول, which says "earliest" as
 often as a rank, is not read, but for the first of a month: "الأول من يناير" = "1 January" = 1).
 The number words one and two are left out: Arabic says them with the singular and the dual as often as with
@@ -21,7 +22,8 @@ a word, so a sentence's "two documents" cannot be required to appear as a number
 are read ("eight months", "ثلاثة أشخاص": `SAID_SMALL`; no dual or plural says them), but not the Arabic short
 forms that are other words too (ست "lady", سبع "lion", خمس "a fifth") unless a plural in ات follows ("خمس
 سنوات"). With `bare` (a paragraph's reading),
-every number word is offered, and one after its noun with the article too ("الدول الخمس": kind "definite").
+every number word is offered, and one after its noun with the article too ("الدول الخمس": kind "definite"), and
+the cup's round "ثمن النهائي" as the last 16.
 """
 
 from __future__ import annotations
@@ -125,6 +127,12 @@ MONTHS = frozenset(
     كانون شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين""".split()
 )
 _FIRST = frozenset({"اول", "الاول"})
+# A cup's round named as a fraction of the final: ثمن النهائي (an eighth-final) is the last 16, as English says it
+# with its number (not so the quarter- and semi-finals).
+_EIGHTH = normalize("ثمن")
+_FINAL = frozenset({normalize("النهائي"), normalize("نهائي")})
+# A time said in words: the half or the quarter after an hour ("التاسعة والنصف", "العاشرة والربع") is its minutes.
+_PAST_THE_HOUR = {normalize("النصف"): "30", normalize("الربع"): "15", normalize("الثلث"): "20"}
 _THOUSAND = normalize("ألف")
 
 
@@ -193,8 +201,10 @@ def _value(x: float) -> str:
 class Stated:
     """A figure as a text states it: its value, the words of `text.split()` that say it (`start` to `end`,
     exclusive, multipliers included) and its kind: "count" (a cardinal, in digits or words), "ordinal",
-    "fraction", "decade", "date" (the first of a month) or "definite" (a small number after its noun, read
-    with `bare`: "الدول الخمس" offers 5, but what it counts is the noun before it)."""
+    "fraction", "decade", "date" (the first of a month), "minutes" (of a time in words: the 30 of "التاسعة
+    والنصف", 9:30), "round" (of a cup, read with `bare`: "ثمن النهائي" offers 16, the last 16) or "definite" (a
+    small number after its noun, read with `bare`: "الدول الخمس" offers 5, but what it counts is the noun
+    before it)."""
 
     value: str
     start: int
@@ -222,7 +232,7 @@ def stated(text: str, *, bare: bool = False) -> list[Stated]:
         digits = after == first + 1 and tokens[first][:1].isdigit()
         out.append(Stated(value, owner[first], owner[after - 1] + 1, kind, digits))
 
-    i, counted_from = 0, -1  # counted_from: the token after the last count
+    i, counted_from, hour_end = 0, -1, -1  # the token after the last count, and after an hour ("التاسعة")
     while i < len(tokens):
         t = tokens[i]
         if t in DECADES:
@@ -233,8 +243,15 @@ def stated(text: str, *, bare: bool = False) -> list[Stated]:
             add(_value(DUALS[t]), i, i + 1)
             i += 1
             continue
+        if bare and t == _EIGHTH and i + 1 < len(tokens) and not ends[i] and tokens[i + 1] in _FINAL:
+            add("16", i, i + 2, "round")  # "ثمن النهائي" is the last 16
+            i += 2
+            continue
         if t in FRACTIONS:
-            add(FRACTIONS[t], i, i + 1, "fraction")
+            if i == hour_end and t in _PAST_THE_HOUR:
+                add(_PAST_THE_HOUR[t], i, i + 1, "minutes")  # "التاسعة والنصف" is 9:30
+            else:
+                add(FRACTIONS[t], i, i + 1, "fraction")
             i += 1
             continue
         if t in _FIRST and _month_follows(tokens, i, ends):
@@ -248,6 +265,7 @@ def stated(text: str, *, bare: bool = False) -> list[Stated]:
             value, j = _ordinal(tokens, i, ends)
             if value is not None:
                 add(_value(value), i, j, "ordinal")
+                hour_end = j if value <= 12 and t.startswith("ال") and not ends[j - 1] else -1
             i = j
             continue
         if bare and t[:2] == "ال" and WORDS.get(t[2:], 11) <= 10:

@@ -97,6 +97,25 @@ def test_a_second_counted_is_no_ordinal():
     assert figures("للمرة الثانية خلال 14 يوما") == {"2", "14"}  # an ordinal after its noun is one
 
 
+def test_a_time_in_words_is_the_time_in_digits():
+    # CNN Arabic (CN-middleEast-1403-20181003 paragraph 2): the UN plane left Amman "عند الساعة 9:30 صباحا"
+    amman = "قبل أن تغادر مدرج مطار الملكة علياء الدولي عند الساعة 9:30 صباحا على رحلة رقم (JAV3317)"
+    assert figures("أقلعت الطائرة في التاسعة والنصف صباحا") == {"9", "30"}
+    assert figures_found("أقلعت الطائرة من مطار الملكة علياء في التاسعة والنصف صباحا", [amman])
+    assert not figures_found("أقلعت الطائرة من مطار الملكة علياء في التاسعة والربع صباحا", [amman])  # 9:15
+    assert figures_found("The plane left at 9:30 a.m.", ["أقلعت الطائرة في التاسعة والنصف صباحا"])
+    assert figures("فاز بالنصف من الأصوات في الجولة الثانية") == {"1/2", "2"}  # a half of something
+
+
+def test_a_cup_round_by_name_is_its_number_of_teams():
+    # Sky News Arabia (SK-sport-1782-20180620 paragraph 7): Morocco "بلغ حينها ثمن النهائي للمرة الأولى والأخيرة"
+    morocco = "ليبلغ المنتخب المغربي حينها ثمن النهائي للمرة الأولى والأخيرة"
+    assert figures_found("That sent Morocco into the last 16 for the first and only time", [morocco])
+    assert not figures_found("That sent Morocco into the last 8 for the first and only time", [morocco])
+    assert figures(morocco) == set()  # a sentence is not held to a number it names a round by
+    assert figures("رفع ثمن التذكرة", bare=True) == set()  # the price, no round
+
+
 def test_a_changed_ordinal_is_a_changed_figure():
     assert figures_found("Erdoğan is the twelfth president of Turkey", [ERDOGAN])
     assert not figures_found("Erdoğan is the eleventh president of Turkey", [ERDOGAN])
