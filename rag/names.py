@@ -73,10 +73,14 @@ def _collapse(s: str) -> str:
     return re.sub(r"(.)\1+", r"\1", s)
 
 
-def _latin_forms(name: str) -> set[str]:
+def _endless(name: str) -> set[str]:
+    """A Latin-script name in lower case, with and without each ending that may close it ("Syrians": syria)."""
     name = name.lower()
-    forms = {name} | {name[: -len(e)] for e in _ENDINGS if name.endswith(e) and len(name) - len(e) >= 3}
-    return {s for s in map(latin_skeleton, forms) if s}
+    return {name} | {name[: -len(e)] for e in _ENDINGS if name.endswith(e) and len(name) - len(e) >= 3}
+
+
+def _latin_forms(name: str) -> set[str]:
+    return {s for s in map(latin_skeleton, _endless(name)) if s}
 
 
 def _latin_readings(name: str) -> set[str]:
@@ -84,8 +88,7 @@ def _latin_readings(name: str) -> set[str]:
     "c" as ch (Serbian and Croatian -ić: Ibrahimović, إبراهيموفيتش), any other as j (Turkish: Recep, رجب), and
     "Abd al-" written as one Latin word: "Abdel" of "Abdel Fattah" is عبد, "Abdulaziz" عبدالعزيز or العزيز,
     "Abderrahim" عبد الرحيم."""
-    name = name.lower()
-    forms = {name} | {name[: -len(e)] for e in _ENDINGS if name.endswith(e) and len(name) - len(e) >= 3}
+    forms = _endless(name)
     read = {re.sub("c$", "ch", f) for f in forms if f.endswith("c")}
     read |= {re.sub("c(?!h)", "j", f) for f in forms | read if "c" in f}
     for f in forms:
@@ -95,17 +98,20 @@ def _latin_readings(name: str) -> set[str]:
     return {s for s in map(latin_skeleton, read) if s}
 
 
+def _prefixless(word: str) -> set[str]:
+    """A normalized Arabic word with and without each article or clitic that may open it."""
+    return {word} | {word[len(p) :] for p in _PREFIXES if word.startswith(p) and len(word) - len(p) >= 2}
+
+
 @cache
 def _arabic_forms(word: str) -> frozenset[str]:
-    forms = {word} | {word[len(p) :] for p in _PREFIXES if word.startswith(p) and len(word) - len(p) >= 2}
-    return frozenset(s for s in map(arabic_skeleton, forms) if s)
+    return frozenset(s for s in map(arabic_skeleton, _prefixless(word)) if s)
 
 
 @cache
 def _arabic_readings(word: str) -> frozenset[str]:
     """`_arabic_forms` and, for a word with تش, those with تش read as the one sound it is (ch: ماهيسيتش)."""
-    forms = {word} | {word[len(p) :] for p in _PREFIXES if word.startswith(p) and len(word) - len(p) >= 2}
-    return _arabic_forms(word) | {arabic_skeleton(f.replace("تش", "ش")) for f in forms if "تش" in f}
+    return _arabic_forms(word) | {arabic_skeleton(f.replace("تش", "ش")) for f in _prefixless(word) if "تش" in f}
 
 
 def _skeletons_match(latin: str, arabic: str) -> bool:
@@ -410,8 +416,8 @@ def _arabic_territories() -> frozenset[str]:
 def arabic_territory(word: str, *, respelled: bool = False) -> bool:
     """Whether a normalized Arabic word (with its article or a clitic) is the one-word name of a country
     or region (سوريا, والأردن, أوروبا); with `respelled`, also that name written with one long vowel more, as
-    news often spells a name it transliterates (أوروغواي for CLDR's أورغواي; for a rare word only: غائبون is
-    no غابون)."""
+    news often spells a name it transliterates (أوروغواي for CLDR's أورغواي; a caller asks it of rare words
+    only: غائبون, "absent", is no غابون)."""
     known = _arabic_territories()
     bare = {_unarticled(f) for f in _forms(word)}
     if bare & known:
