@@ -700,6 +700,7 @@ def root_keys(word: str, shortest: int = 3) -> set[str]:
     return {k for k in (f.translate(_WEAK) for f in _affixless(word)) if len(k) >= shortest}
 
 
+@functools.lru_cache(maxsize=8192)  # a claim's words are asked by three rules (_checkable, _novel_term, rare_words)
 def rarity(word: str) -> float:
     """How common an Arabic word (as written, or normalized) is, as its commonest form without affixes (a
     rare inflection of a common word is common; a ة written ت before a pronoun is a ة: نسبتها is نسبة):
