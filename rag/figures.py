@@ -268,7 +268,7 @@ def stated(text: str, *, bare: bool = False) -> list[Stated]:
                 hour_end = j if value <= 12 and t.startswith("ال") and not ends[j - 1] else -1
             i = j
             continue
-        if bare and t[:2] == "ال" and WORDS.get(t[2:], 11) <= 10:
+        if bare and t[:2] == "ال" and 2 < WORDS.get(t[2:], 11) <= 10:  # الاثنين is Monday
             add(_value(WORDS[t[2:]]), i, i + 1, "definite")  # a paragraph's "الدول الخمس", "الأشهر الستة"
             i += 1
             continue
@@ -301,6 +301,8 @@ def stated(text: str, *, bare: bool = False) -> list[Stated]:
             counted_from = j
         if bare and scaled != value and not alone:
             add(_value(value), i, j)
+        elif bare and scaled != value and t == _THOUSAND:  # what a claim reads in ألف مليون: the million
+            add(_value(scaled / value), i + 1, j)
         i = j
     return out
 
@@ -326,7 +328,9 @@ def year(figure: Stated) -> bool:
 def figures_found(sentence: str, paragraphs: list[str]) -> bool:
     """Whether every figure the sentence states is among the paragraphs' figures. A figure in thousands or
     millions also matches a paragraph that writes one multiplier after two numbers ("5,000 and 7,000" in
-    "ما بين 5 و 7 آلاف")."""
+    "ما بين 5 و 7 آلاف"). A score or a range of whole numbers written with a hyphen ("0-2", "20-25") must be
+    two neighbouring figures of a paragraph, in either order ("0-1", "1 - 0", "بين 20 و25"): 0-2 is not found
+    in a paragraph that says 0-1 of one match and the second round of another."""
     offered: set[str] = set()
     scales: set[float] = set()
     for p in paragraphs:
@@ -335,7 +339,25 @@ def figures_found(sentence: str, paragraphs: list[str]) -> bool:
     for n in figures(sentence) - offered:
         if not any(n.endswith(z) and n[: -len(z)] in offered and scale in scales for z, scale in _SCALES):
             return False
-    return True
+    pairs = {frozenset(_value(float(n)) for n in m.groups()) for m in _PAIR.finditer(sentence)}
+    return not pairs or pairs <= {pair for p in paragraphs for pair in _neighbours(p)}
+
+
+# Two whole numbers joined by a hyphen: a score or a range ("0-2", "3 - 1"); not a date (2018-07-11), a code
+# (F-16) or a figure with separators.
+_PAIR = re.compile(r"(?<![\w.,٫٬-])(\d+)\s*[-–]\s*(\d+)(?![\w.,٫٬]*\d|-)")
+
+
+def _neighbours(paragraph: str) -> set[frozenset[str]]:
+    """The pairs of figures a paragraph states next to each other (at most one word apart: "0-1", "3 - 1", "بين 20 و25
+    عاما"), each as the set of its two values."""
+    found = stated(paragraph, bare=True)
+    return {
+        frozenset((a.value, b.value))
+        for i, a in enumerate(found)
+        for b in found[i + 1 :]
+        if a.start <= b.start and b.start - a.end <= 1
+    }
 
 
 _SCALES = (("000", 1e3), ("000000", 1e6))

@@ -175,3 +175,27 @@ def test_a_fraction_of_them_and_the_first_of_a_month_are_figures():
     assert figures("ربعهم من الأطفال") == {"1/4"}
     # "first" alone is not a figure, nor the first of anything but a month
     assert figures("كان الأول في السباق") == set() and figures("في الأول من الشهر") == set()
+
+
+def test_a_score_or_range_is_found_as_two_neighbouring_figures():
+    # Sky News Arabia (SK-sport-1779-20180620 paragraph 3): lost 0-1 to Iran; the second round follows
+    morocco = (
+        "وبهذه النتيجة تذيل منتخب المغرب قاع المجموعة الثانية بلا نقاط بعد هزيمته الأولى أمام إيران 0-1، ثم "
+        "الهزيمة الثانية، وبات أسود الأطلس رسميا خارج المونديال."
+    )
+    assert figures_found("خسر المغرب أمام إيران بنتيجة 0-1 في مباراته الأولى", [morocco])
+    assert figures_found("Morocco lost 1-0 to Iran in their first match", [morocco])  # either order
+    assert not figures_found("خسر المغرب أمام إيران بنتيجة 0-2 في مباراته الأولى", [morocco])
+    # Al Arabiya (AL-sport-1887-20180609 paragraph 1): three sets, written with spaces
+    halep = "تغلبت الرومانية سيمونا هاليب على الأمريكية سلوان ستيفنز 3 - 6و6 - 4 و6 - 1 يوم السبت"
+    assert figures_found("Halep beat Stephens 3-6, 6-4, 6-1 on Saturday", [halep])
+    assert not figures_found("Halep beat Stephens 3-6, 6-4, 4-1 on Saturday", [halep])  # 4 and 1, not 4-1
+    assert figures_found("a sentence of 6-12 months", ["بالسجن بين 6 و12 شهرا"])  # a range in words
+    assert figures_found("an F-16 landed on 2018-07-11", ["هبطت طائرة F-16 يوم 11 07 2018"])  # not scores
+
+
+def test_monday_is_no_figure():
+    # Al Arabiya (AL-sport-1887-20180609 paragraph 5): the ranking "سيصدر يوم الاثنين المقبل", next Monday
+    ranking = "ستحتل ستيفنز أفضل مركز لها في التصنيف العالمي الذي سيصدر يوم الاثنين المقبل"
+    assert figures(ranking, bare=True) == set()
+    assert figures("الدول الخمس", bare=True) == {"5"}  # three to ten after their noun still are
