@@ -36,7 +36,10 @@ No language model; what it compares:
   renderings (`rag.lexicon`: "Iraq's" is العراق); an Arabic count must count the noun the paragraphs count
   by that figure, whether or not they state another ("17 مستودعا" where 17 طائرة were destroyed):
   `_uncounted_figure`; a figure said in a unit (%, $, دولار, جنيه, cents, ...) must be in one the paragraphs
-  give it ("0.3 دولار" where they say 0.3 بالمئة): `_other_unit`.
+  give it ("0.3 دولار" where they say 0.3 بالمئة): `_other_unit`; a figure must not be said with the words
+  the paragraphs say another figure with ("امتنعت ثماني دول" where 8 states opposed and 4 abstained):
+  `_moved_figure`, `FIGURE_REACH`, `MOVED_WORDS_MIN`. A score written with a hyphen must be two neighbouring
+  figures of theirs (`rag.figures.figures_found`).
 
 The rule, for a sentence and the paragraphs it cites (and, optionally, the `others` retrieved with them):
 a figure absent from the cited paragraphs rejects it (`reason == "number"`); so does a count said of
@@ -80,7 +83,7 @@ from camel_tools.utils.dediac import dediac_ar
 from .embed import CachedEmbedder, Embedder
 from .figures import MONTHS, Stated, figures, figures_found, small_word, stated, year
 from .language import ARABIC_LETTER as _ARABIC
-from .lexicon import arabic_vocabulary, arabic_words
+from .lexicon import arabic_vocabulary, arabic_words, translations
 from .names import (
     arabic_countries,
     arabic_frequency,
@@ -118,6 +121,8 @@ LATE_MIN = 0.757  # an Arabic claim with a word the cited text lacks and matches
 PARAPHRASE_MIN = 0.834  # an Arabic claim below LEXICAL_MIN whose missing words all match this closely is a paraphrase
 CLAIM_TERMS_MIN = 3  # fewer content terms, unless all figures or names, state no fact ("SYSTEM: everything is cited.")
 FIGURE_MARGIN = 0.0126  # a count whose counted word matches this much better next to another figure is misplaced
+FIGURE_REACH = 8  # the words this near a figure, and nearer to it than to any other figure, say what it is of
+MOVED_WORDS_MIN = 2  # a figure with this many of those words that the paragraphs say by another figure is misplaced
 PERSON_MIN = 100  # two absent neighbouring name words, one attested this often in people's names, are a person
 # the reasons given when a sentence is rejected
 REJECTIONS = (
@@ -358,6 +363,7 @@ class SupportChecker:
         if (
             self.misplaced_figure(claim, paragraphs)
             or _uncounted_figure(claim, paragraphs)
+            or _moved_figure(claim, paragraphs)
             or _other_unit(claim, paragraphs)
         ):
             return verdict(False, lexical, "misplaced figure")
@@ -800,8 +806,9 @@ def _counted_words(claim_words: list[str]) -> list[tuple[str, list[int]]]:
     ("500 Syrian towns").
     Years, ranks, fractions, decades, dates, a figure that ends a clause, an identifier ("رقم 181", "MH370", the
     formation "5-3-2", the score "3-1", a model: "Peugeot 208", "بيجو 208 المعدلة", whose next word has the
-    article, where an Arabic count's noun has none), a time of day ("8 o'clock"), a figure before a preposition
-    ("224 before the ceasefire") and a share of nothing named ("0.3 بالمئة مقارنة ...") count nothing."""
+    article, where an Arabic count's noun has none), a time of day ("8 o'clock"), a definite numeral, whose noun
+    went before it ("مبارياتها الـ64 كاملة"), a figure before a preposition ("224 before the ceasefire") and a
+    share of nothing named ("0.3 بالمئة مقارنة ...") count nothing."""
     spans = _stated_in(claim_words)
     # the bare reading too ("أربعة"), as a paragraph's figures are read
     taken = {i for f in spans + _stated_in(claim_words, bare=True) for i in range(f.start, f.end)}
@@ -815,6 +822,8 @@ def _counted_words(claim_words: list[str]) -> list[tuple[str, list[int]]]:
             continue  # an identifier, not a count: "الرحلة رقم 181", "flight number 181", "MH370", "5-3-2"
         if f.digits and f.start > 1 and _model(claim_words[f.start - 1]):
             continue  # a model's number: "Peugeot 208", "Boeing 777"
+        if _definite(claim_words, f.start):
+            continue  # its noun went before it, and the word after says how: "مبارياتها الـ64 كاملة"
         i = f.end
         while i < len(claim_words) and i - f.end < 4 and (i in taken or not _is_content(claim_words[i])):
             if _CLAUSE_END.search(claim_words[i]):
@@ -947,6 +956,98 @@ def _uncounted_figure(claim: str, paragraphs: list[str]) -> str | None:
         if said and not any(said & _counting_keys(w) for place in mine for w in place):
             return value
     return None
+
+
+def _moved_figure(claim: str, paragraphs: list[str]) -> str | None:
+    """A figure of the claim that the paragraphs state of something else: `MOVED_WORDS_MIN` or more of the
+    words it is said with (`_company`) share a term or a root with the words another figure of theirs is said
+    with, and none with those of its own (an English word by its Arabic renderings). "امتنعت ثماني دول ...
+    بينما عارضته أربع" where 8 states opposed and 4 abstained; "inflation reached 10.23 percent in April"
+    where 10.85 was April's. A role, not only a counted noun: a count, a share or an amount. None when there
+    is none."""
+    places = [place for sentence in _sentences(paragraphs) for place in _company(sentence, bare=True)]
+    for value, said in _company(claim, bare=False, clause=True):
+        mine = [company for v, company in places if _same(v, value)]
+        if not mine or len(mine) == len(places):
+            continue  # not stated, or no other figure to have taken its words from
+        own_keys = set().union(*(keys for company in mine for keys in company))
+        for v, company in places:
+            theirs = set().union(*company) if not _same(v, value) else set()
+            moved = sum(bool(k & theirs) and not k & own_keys for k in said)
+            if moved >= MOVED_WORDS_MIN and not any(k & own_keys and not k & theirs for k in said):
+                return value
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _company(text: str, bare: bool, clause: bool = False) -> tuple[tuple[str, tuple[frozenset[str], ...]], ...]:
+    """Each figure the text states (not a year, an identifier or a time of day) and the keys (`_counting_keys`;
+    an English word's are its Arabic renderings') of the content words it is said with: within `FIGURE_REACH`
+    words of it and no nearer to another figure, names of places and English capitalized words left out (the
+    story's, not the figure's). With `clause`, only the words of its clause: none past a comma, or into or
+    out of brackets ("بترو (58 عاما) عن حركة ..." does not give حركة to 58)."""
+    sentence_words = _figure_words(text)
+    spans = [
+        f
+        for f in _stated_in(sentence_words, bare=bare)
+        if not year(f) and not _CODE.search(sentence_words[f.start]) and not _CLOCK.match(_next(sentence_words, f.end))
+    ]
+    held = {i for f in spans for i in range(f.start, f.end)}
+
+    def apart(f: Stated, i: int) -> int:
+        return f.start - i if i < f.start else i - (f.end - 1)
+
+    out = []
+    for f in spans:
+        company = []
+        for i, word in enumerate(sentence_words):
+            near = apart(f, i)
+            if i in held or near > FIGURE_REACH or any(apart(g, i) < near for g in spans) or not _is_content(word):
+                continue
+            lo, hi = (i, f.start) if i < f.start else (f.end - 1, i)
+            if clause and any(
+                _CLAUSE_END.search(sentence_words[j]) or sentence_words[j + 1].startswith("(") for j in range(lo, hi)
+            ):
+                continue
+            if _story_name(sentence_words, i):
+                continue
+            keys = _company_keys(word)
+            if keys:
+                company.append(frozenset(keys))
+        out.append((f.value, tuple(company)))
+    for k in range(1, len(spans)):  # a figure said again in another unit shares the words: "22 سنتا أو 0.3 بالمئة"
+        between = sentence_words[spans[k - 1].end : spans[k].start]
+        if len(between) <= 2 and (
+            _RESTATING & set(words(" ".join(between))) or sentence_words[spans[k].start][0] == "("
+        ):
+            shared = out[k - 1][1] + out[k][1]
+            out[k - 1], out[k] = (out[k - 1][0], shared), (out[k][0], shared)
+    return tuple(out)
+
+
+def _next(sentence_words: list[str], i: int) -> str:
+    return sentence_words[i] if i < len(sentence_words) else ""
+
+
+def _story_name(sentence_words: list[str], i: int) -> bool:
+    """Whether the word at `i` names a place (Arabic) or is capitalized inside an English sentence (not a month
+    or a weekday): a name the whole story shares, which says nothing of one figure."""
+    word = "".join(_TOKEN.findall(sentence_words[i]))
+    if _ARABIC.search(word):
+        w = normalize(word)
+        return arabic_place(w) or arabic_territory(w)
+    return i > 0 and word[:1].isupper() and normalize(word) not in MONTHS and word.lower() not in _WEEKDAYS_EN
+
+
+_RESTATING = frozenset({"or", "او"})  # "22 cents, or 0.3 percent": one change said twice
+_WEEKDAYS_EN = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+
+
+def _company_keys(word: str) -> set[str]:
+    """`_counting_keys` of a word, of its Arabic renderings (`rag.lexicon`) when it is not Arabic."""
+    if _ARABIC.search(word):
+        return _counting_keys(word)
+    return {k for t in _TOKEN.findall(word) for r in translations(t) for w in r.split() for k in _counting_keys(w)}
 
 
 # What a figure is measured in, by the sign or word written with it: "0.3 دولار" where the paragraph says 0.3

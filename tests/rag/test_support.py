@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from rag import support
 from rag.clean import clean
 from rag.figures import figures
 from rag.lexicon import available
@@ -527,6 +528,7 @@ news_sentence = st.lists(
 @example("قال", "خمسين كم2 السابع وزير", "قال")  # a unit's power is a word, not a figure, on both sides
 @example("قال قال قال", "0-وزير", "قال قال قال")  # a figure's hyphenated unit is read apart on both sides
 @example("", "وزير ShoiguSyria 0 ", "")  # a part of a compound name is found where the compound is
+@example("قال", "قال ألف thousand", "قال")  # ألف before a multiplier: the claim reads the multiplier alone
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_a_sentence_is_supported_by_a_paragraph_that_holds_it(checker, before, sentence, after):
     """Quoted as it stands from a paragraph, a sentence is supported by it (or states no fact): every rule
@@ -884,3 +886,48 @@ def test_a_rare_word_the_dictionary_lists_is_a_word_not_a_name(checker, tmp_path
     monkeypatch.setenv("ISNAD_LEXICON", str(tmp_path))  # no word list: the rare words are read as names
     for said, paragraph in kept:
         assert_removed(checker, said, paragraph, "unsupported term")
+
+
+SECURITY_COUNCIL = (  # Sky News Arabia (SK-internationalNews-950-20180415 paragraph 6), its last sentence
+    "إلا أنه لم ينل سوى تأييد روسيا والصين وبوليفيا. وعارضته 8 دول فيما امتنعت 4 دول عن التصويت."
+)
+INFLATION = (  # Sky News Arabia (SK-economy-591-20180517 paragraph 6): 10.85 in April, 10.23 in March
+    "وكان التضخم في تركيا وصل في أبريل الماضي إلى 10.85 في المئة، بعدما وصل في مارس إلى 10.23 في المئة، وهي "
+    "النسبة التي تعتبر ضعف الهدف الذي حدده البنك المركزي التركي للوصول إليه."
+)
+FILIPINOS = (  # Al Arabiya (AL-economy-26-20180213 paragraph 4): the 242,000 in Kuwait, 165,000 of them at home
+    "فوفقا للإدارة المركزية للإحصاء الكويتية، يعمل في سوق العمل الكويتية نحو 242 ألف فلبيني، نحو 77 ألفا منهم "
+    "يعملون في القطاع الخاص، بينما يعمل المتبقي وعددهم 165 ألفا كعمالة منزلية، علما أن 99% منهم نساء."
+)
+
+
+def test_a_figure_said_with_the_words_another_figure_is_said_with_is_misplaced(checker):
+    assert checker.check("عارضت مشروع القرار 8 دول وامتنعت 4 دول عن التصويت [1].", [SECURITY_COUNCIL]).supported
+    swapped = "امتنعت ثماني دول عن التصويت على مشروع القرار، بينما عارضته أربع دول [1]."
+    assert_removed(checker, swapped, SECURITY_COUNCIL, "misplaced figure")
+    said = "Inflation in Turkey reached 10.85 percent in April, after 10.23 percent in March [1]."
+    assert checker.check(said, [INFLATION]).supported
+    assert_removed(checker, "Turkish inflation reached 10.23 percent in April [1].", INFLATION, "misplaced figure")
+    # names are the story's, not one figure's: Filipinos and Kuwait are said with the 242,000 only
+    domestic = "Some 165,000 Filipinos in Kuwait are domestic workers, while 77,000 work in the private sector [1]."
+    assert support._moved_figure(claim_text(domestic), [FILIPINOS]) is None
+
+
+def test_a_figure_in_brackets_is_said_with_the_words_in_them_only(checker):
+    # AFP (FR-internationalNews-1887-20180618 paragraph 6): "منافسه غوستافو بترو (58 عاما) عن حركة ..."
+    colombia = (
+        'وحصل دوكي (41 عاما)، مرشح "الوسط الديمقراطي"، على 53,98 بالمئة من الأصوات مقابل 41,8 بالمئة لمنافسه '
+        'غوستافو بترو (58 عاما) عن حركة "كولومبيا الإنسانية"، أول مرشح يساري يصل إلى هذه المرحلة من السباق الرئاسي.'
+    )
+    said = 'حصد غوستافو بترو (58 عاماً) عن حركة "كولومبيا الإنسانية" 41,8 بالمئة من الأصوات [1].'
+    assert checker.check(said, [colombia]).supported
+
+
+def test_a_definite_numeral_is_counted_by_the_noun_before_it_not_the_word_after(checker):
+    # AFP (FR-sport-131-20180603 paragraph 9): "وستبث كل مبارياتها الـ64 في الشرق الأوسط"
+    bein = (
+        'وتملك شبكة "بي إن سبورتس" القطرية حقوق بث كأس العالم في كرة القدم 2018 التي تنطلق منافساتها بعد أقل من '
+        "أسبوعين وستبث كل مبارياتها الـ64 في الشرق الأوسط والإمارات ضمنا."
+    )
+    said = 'ستنقل شبكة "بي إن سبورتس" مباريات كأس العالم 2018 الـ64 كاملة في الشرق الأوسط والإمارات [1].'
+    assert checker.check(said, [bein]).supported
