@@ -254,6 +254,8 @@ def _country_of(word: str) -> str | None:
         if stem in (_articled_countries() if articled else _plain_countries()):
             return stem
         adjective = stem[:-1] if stem.endswith("يه") else stem if stem.endswith("ي") else ""
+        if stem.endswith(("يين", "يون", "يات")):
+            adjective = stem[:-2]  # a plural: اليابانيين, الصينيون, المصريات
         # العراقي: عراق; الفرنسي: فرنسا; الليبية: ليبيا
         names = (adjective[:-1], adjective[:-1] + "ا", adjective + "ا") if adjective else ()
         name = next((n for n in names if n in _all_countries()), None)

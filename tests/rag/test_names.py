@@ -94,6 +94,9 @@ def test_arabic_countries_are_read_by_name_or_adjective_with_or_without_a_clitic
     assert arabic_countries(said) == ["افغانستان", "ليبيا", "لبنان", "فرنسا", "عراق"]
     assert arabic_countries("الليبية والمصري والقبرصي") == ["ليبيا", "مصر", "قبرص"]
     assert arabic_countries("المالي والدولار") == []  # financial, not Mali
+    # a plural adjective (Sky News Arabia, SK-technology-876-20180611 paragraph 4: "المنافسون الصينيون")
+    assert arabic_countries("طرح المنافسون الصينيون أجهزة، ومنافسين يابانيين") == ["صين", "يابان"]
+    assert arabic_countries("المصريات والمصريين والعسكريين المحليين") == ["مصر", "مصر"]  # not soldiers, not locals
     # ل before the article (France 24, FR-... "أذاقها للبرتغال"), before a name without one too
     assert arabic_countries("التي أذاقها للبرتغال قبل 32 عاما وقدم للبنان") == ["برتغال", "لبنان"]
 
