@@ -464,6 +464,14 @@ def arabic_name_in(word: str, paragraph_words: list[str]) -> bool:
     return any(own & _arabic_forms(w) or _same_sounds(word, w) for w in paragraph_words if not w.isascii())
 
 
+def place_in(name: str, paragraph_words: list[str]) -> bool:
+    """Whether the paragraph's (normalized) words name the place `name` by one of its Arabic names (GeoNames,
+    `place`): as spelled, clitics aside, however short (Farah: فراه), or spelled another way (`arabic_name_in`)."""
+    arabic = place(name) or frozenset()
+    held = {f for w in paragraph_words if not w.isascii() for f in _prefixless(w)}
+    return any(w in held or arabic_name_in(w, paragraph_words) for w in arabic)
+
+
 def _same_sounds(a: str, b: str) -> bool:
     """Two words of four letters or more that differ only in letters of one sound class (ج/غ/ق, ت/ط)."""
     return (

@@ -97,7 +97,7 @@ from .names import (
     name_in,
     names,
     person_in,
-    place,
+    place_in,
     territory,
     territory_in,
     territory_keys,
@@ -604,7 +604,7 @@ class SupportChecker:
             territory_in(name, cited)
             or person_in(name, cited, attested=self.person_min)
             or name_in(name, cited)
-            or any(arabic_name_in(w, cited) for w in place(name) or ())
+            or place_in(name, cited)
         )
 
     def _foreign_name(self, claim: str, paragraphs: list[str], others: list[str]) -> str | None:
@@ -628,13 +628,15 @@ class SupportChecker:
             # the name of a country or region itself must be in the paragraph.
             if inside is False and territory(name, adjectives=False):
                 return name
+            if place_in(name, cited):
+                continue  # a place by its Arabic name (GeoNames), though an Arab name too (Farah: فراه, not فرح)
             person = person_in(name, cited, attested=self.person_min)  # an Arab name: its Arabic spellings
             if person is not None and frequency(name, "en") < COMMON_ZIPF_EN:  # not a common English word
                 if person:
                     continue
                 return name  # none of them in the cited paragraphs (Suleiman where they say عثمان)
-            if name_in(name, cited) or any(arabic_name_in(w, cited) for w in place(name) or ()):
-                continue  # a city also by its Arabic name, spelled as GeoNames or otherwise (Zurich: زيوريخ)
+            if name_in(name, cited):
+                continue  # a city also by its Arabic name spelled otherwise than GeoNames does (Zurich: زيوريخ)
             common = frequency(name, "en")
             if (
                 (country(name) and not territory(name))  # an ISO 3166 name CLDR does not know

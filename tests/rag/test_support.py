@@ -931,3 +931,15 @@ def test_a_definite_numeral_is_counted_by_the_noun_before_it_not_the_word_after(
     )
     said = 'ستنقل شبكة "بي إن سبورتس" مباريات كأس العالم 2018 الـ64 كاملة في الشرق الأوسط والإمارات [1].'
     assert checker.check(said, [bein]).supported
+
+
+def test_a_place_by_its_arabic_name_is_found_though_it_is_an_arab_name_too(checker):
+    # AFP (FR-internationalNews-1548-20180531 paragraph 12), cut: the city of Farah, فراه (the name فرح)
+    strike = (
+        "أعلنت القوات الأمريكية في أفغانستان مقتل أكثر من 50 قياديا وعنصرا في حركة طالبان الأسبوع الماضي في غارة "
+        "أمريكية استهدفت اجتماعا لهم لتقييم هجوم شنوه قبل ذلك بأسبوع على مدينة فراه، عاصمة الولاية التي تحمل الإسم "
+        "نفسه وتقع في غرب البلاد."
+    )
+    said = "A US strike killed more than 50 Taliban commanders meeting to review their attack on Farah city [1]."
+    assert checker.check(said, [strike]).reason != "name"
+    assert_removed(checker, said.replace("Farah", "Herat"), strike, "name")  # another city is still no name of theirs
