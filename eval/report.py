@@ -199,7 +199,8 @@ def _checker(c: dict) -> str:
         return "?"
     return (
         f"figures and names must be in the cited paragraphs, a count said of what it counts there (margin "
-        f"{c.get('figure_margin', '?')}); Arabic: lexical ≥ {c['lexical_min']} and each word they lack matched "
+        f"{c.get('figure_margin', '?')}), no figure said with another's words; Arabic: lexical ≥ "
+        f"{c['lexical_min']} and each word they lack matched "
         f"≥ {c.get('late_min', '?')} by late interaction; English (under {c['arabic_share_max']:.0%} Arabic "
         f"terms): a fitted model of similarity, late interaction and its words in Arabic, similarity ≥ "
         f"{c['dense_min']:.3f} with no figure and no lead; "
