@@ -139,6 +139,22 @@ _THOUSAND = normalize("ألف")
 _SENTENCE_END = re.compile(r"[.!?؟؛…][\"'”»)\]]*$")  # a word that ends a sentence ("مليار." before "مليون")
 
 
+# The units of the Arabic numbers 11 to 19, before عشر / عشرة: their own forms (أحد عشر, اثنا عشر, اثنتي عشرة)
+# and three to nine as said alone.
+_TEENS = {normalize(w): n for n, ws in _AR_UNITS.items() if 2 < n < 10 for w in ws.split()}
+_TEENS |= {normalize(w): n for n, ws in {1: "أحد إحدى", 2: "اثنا اثني اثنتا اثنتي"}.items() for w in ws.split()}
+_TEN = frozenset({"عشر", "عشره"})
+
+
+def _teen(token: str) -> float | None:
+    """The unit a token opens an Arabic number from 11 to 19 with, clitics and the article aside, or None."""
+    for w in (token, token[1:] if token[:1] in _CLITICS else token):
+        w = w[2:] if w.startswith("ال") else w
+        if w in _TEENS:
+            return _TEENS[w]
+    return None
+
+
 def _word(token: str) -> str:
     """A word without the conjunction/preposition clitics Arabic writes on it (وثلاثه -> ثلاثه)."""
     for w in (token, token[1:] if token[:1] in _CLITICS else token):
@@ -257,6 +273,17 @@ def stated(text: str, *, bare: bool = False) -> list[Stated]:
         if t in _FIRST and _month_follows(tokens, i, ends):
             add("1", i, i + 1, "date")  # "الأول من يناير", as "1 يناير"
             i += 1
+            continue
+        teen = _teen(t)
+        if teen and i + 1 < len(tokens) and not ends[i] and tokens[i + 1] in _TEN:
+            scaled, j = teen + 10, i + 2  # "اثنتي عشرة تهمة", "الخمسة عشر يوما", "ثلاثة عشر ألفا": 12, 15, 13000
+            while j < len(tokens) and not ends[j - 1] and tokens[j] in MULTIPLIERS:
+                scaled *= MULTIPLIERS[tokens[j]]
+                j += 1
+            add(_value(scaled), i, j)
+            if bare and j > i + 2:
+                add(_value(teen + 10), i, j)
+            counted_from = i = j
             continue
         if t in ORDINALS or t in ORDINAL_UNITS:
             if counted_from == i and not t.startswith("ال"):

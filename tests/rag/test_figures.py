@@ -199,3 +199,13 @@ def test_monday_is_no_figure():
     ranking = "ستحتل ستيفنز أفضل مركز لها في التصنيف العالمي الذي سيصدر يوم الاثنين المقبل"
     assert figures(ranking, bare=True) == set()
     assert figures("الدول الخمس", bare=True) == {"5"}  # three to ten after their noun still are
+
+
+def test_arabic_numbers_from_eleven_to_nineteen_in_words():
+    # BBC Arabic (BB-middleEast-234-20180321 paragraph 3): "أربع من التهم الاثنتي عشرة"
+    tamimi = "أقرت بالذنب في أربع من التهم الاثنتي عشرة الموجهة إليها بموجب الاتفاق"
+    assert figures(tamimi, bare=True) == {"4", "12"}
+    assert figures_found("أقرت بأربع من أصل 12 تهمة", [tamimi])
+    assert not figures_found("أقرت بأربع من أصل 13 تهمة", [tamimi])
+    assert figures("خمسة عشر يوما وإحدى عشرة دولة و ثلاثة عشر ألف شخص") == {"15", "11", "13000"}
+    assert figures("الحادي عشر") == {"11"}  # the ordinal as before
