@@ -874,7 +874,10 @@ def _figure_windows(sentence_words: list[str], lead: bool = False, clause: int =
         i = f.start - 1  # English puts what it counts before a figure too ("a population of 104 million")
         taken = 0
         before = lead or clause or _definite(sentence_words, f.start)  # Arabic words before it count too
-        while i >= (after_last if lead or clause else max(f.start - 3, 0)) and i not in end_of and taken != most:
+        floor = after_last if lead or clause else max(f.start - 3, 0)
+        if _definite(sentence_words, f.start):
+            floor = min(floor, f.start - 1)  # its noun, though the figure before took it: "أربع من التهم الاثنتي عشرة"
+        while i >= floor and i not in end_of and taken != most:
             if not lead and _CLAUSE_END.search(sentence_words[i]):
                 break
             if _is_content(sentence_words[i]) and (before or not _ARABIC.search(sentence_words[i])):
@@ -930,8 +933,14 @@ _ANSWERING = frozenset(normalize(w) for w in "مقابل إلى against versus t
 
 
 def _definite(sentence_words: list[str], i: int) -> bool:
-    """Whether the figure at `i` is a definite numeral, whose noun comes before it: "المدن الـ 23", "الدول الـ95"."""
-    return bool(_DEFINITE.match(sentence_words[i]) or (i and sentence_words[i - 1] in ("الـ", "ال")))
+    """Whether the figure at `i` is a definite numeral, whose noun comes before it: "المدن الـ 23", "الدول الـ95",
+    "التهم الاثنتي عشرة"."""
+    word = sentence_words[i]
+    return bool(
+        _DEFINITE.match(word)
+        or (i and sentence_words[i - 1] in ("الـ", "ال"))
+        or (i and not word[:1].isdigit() and normalize(word).startswith("ال"))
+    )
 
 
 _DEFINITE = re.compile(r"الـ?\s*\d")

@@ -943,3 +943,14 @@ def test_a_place_by_its_arabic_name_is_found_though_it_is_an_arab_name_too(check
     said = "A US strike killed more than 50 Taliban commanders meeting to review their attack on Farah city [1]."
     assert checker.check(said, [strike]).reason != "name"
     assert_removed(checker, said.replace("Farah", "Herat"), strike, "name")  # another city is still no name of theirs
+
+
+def test_a_definite_numeral_in_words_counts_the_noun_before_it_though_another_figure_took_it(checker):
+    # BBC Arabic (BB-middleEast-234-20180321 paragraph 3): "أربع من التهم الاثنتي عشرة": 12 charges
+    plea = (
+        "وقالت محامية التميمي إن الحكم يشمل الفترة التي قضتها في السجن وغرامة بقيمة 1430 دولارا، موضحة أنها أقرت "
+        "بالذنب في أربع من التهم الاثنتي عشرة الموجهة إليها بموجب الاتفاق، ومنها التهجم على الجنديين والتحريض."
+    )
+    said = "أقرت التميمي بموجب الاتفاق بأربع من أصل 12 تهمة وجهت إليها، وغرامتها 1430 دولارا [1]."
+    assert checker.check(said, [plea]).supported
+    assert_removed(checker, said.replace("12 تهمة", "12 جنديا"), plea, "misplaced figure")
