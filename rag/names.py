@@ -53,6 +53,7 @@ OPENERS = frozenset(
 _PARTICLES = frozenset("al el bin ibn bint abu de von van der la le".split())
 # "Abd al-" run together: Abdel, Abdul, Abdulaziz, and before a sun letter Abderrahim, Abdessalam (عبد السلام)
 _ABD = re.compile(r"^abd(?:[eu]l|al|oul|[aeu](?=([dnrstz])\1))")
+_ASPIRATED = re.compile(r"(?<=[bdjlr])h")  # Bhutto, Lhota, Rhodes
 _CAPITALIZED = re.compile(r"\b[A-Z][A-Za-z'’]*(?:-[A-Za-z'’]+)*(?!\w)")  # a whole word: not Syria of Syria0
 
 
@@ -87,9 +88,11 @@ def _latin_readings(name: str) -> set[str]:
     """Skeletons of `name` read as other languages spell names, which must match a skeleton exactly: a final
     "c" as ch (Serbian and Croatian -ić: Ibrahimović, إبراهيموفيتش), any other as j (Turkish: Recep, رجب), and
     "Abd al-" written as one Latin word: "Abdel" of "Abdel Fattah" is عبد, "Abdulaziz" عبدالعزيز or العزيز,
-    "Abderrahim" عبد الرحيم."""
+    "Abderrahim" عبد الرحيم; an h after b, d, j, l or r, which Arabic does not write (Bhutto: بوتو, Lhota: لوتا,
+    Rhodes: رودس)."""
     forms = _endless(name)
     read = {re.sub("c$", "ch", f) for f in forms if f.endswith("c")}
+    read |= {_ASPIRATED.sub("", f) for f in forms if _ASPIRATED.search(f)}
     read |= {re.sub("c(?!h)", "j", f) for f in forms | read if "c" in f}
     for f in forms:
         if m := _ABD.match(f):  # as one Arabic word (عبدالعزيز), or two: عبد and the rest (العزيز), or عبد alone

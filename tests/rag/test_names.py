@@ -130,6 +130,11 @@ def test_names_spelled_as_their_own_languages_read_them():
     assert not name_in("France", words("وصلت جميع الفرق إلى الملعب"))
     assert not any(name_in(n, words(IBRAHIMOVIC)) for n in ("Simic", "Mahecic", "Abdel"))
     assert not name_in("Recep", words(SISI))
+    # an h Arabic does not write: AFP (FR-internationalNews-2489-20180728 paragraph 7), BBC Arabic
+    # (BB-internationalNews-1071-20180909 paragraph 5): Benazir Bhutto, Joe Lhota
+    assert name_in("Bhutto", words("قال نجل رئيسة الوزراء بنازير بوتو"))
+    assert name_in("Lhota", words("وقال رئيس هيئة الموصلات في المدينة، جو لوتا، إن"))
+    assert not name_in("Bhutto", words("قال نجل رئيسة الوزراء بنازير بطل"))
 
 
 def test_a_country_is_read_in_the_spelling_news_gives_it():
