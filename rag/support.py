@@ -370,8 +370,7 @@ class SupportChecker:
         arabic = sum(map(is_arabic_term, found)) / len(found) >= self.arabic_share_max
         if arabic:
             paragraphs = [_apart(claim, p) for p in paragraphs]
-            cited_countries = {c for p in paragraphs for c in arabic_countries(p)}
-            if any(c not in cited_countries for c in arabic_countries(claim)):
+            if _unnamed_country(claim, paragraphs):
                 return verdict(False, lexical, "name")  # a country the cited paragraphs do not name
             if self._unnamed_person(claim, paragraphs):
                 return verdict(False, lexical, "name")  # a person the cited paragraphs do not name
@@ -646,6 +645,22 @@ class SupportChecker:
             ):
                 return name
         return None
+
+
+def _unnamed_country(claim: str, paragraphs: list[str]) -> str | None:
+    """A word of the (Arabic) claim naming a country (`arabic_countries`: by name or adjective) that the
+    paragraphs name neither so nor with the long vowels elsewhere (الإريتري, الإرتيري); None when none."""
+    cited = {c for p in paragraphs for c in arabic_countries(p)}
+    held = {k for p in paragraphs for w in words(p) for k in _vowelless(w)}
+    return next(
+        (w for w in words(claim) if any(c not in cited for c in arabic_countries(w)) and not _vowelless(w) & held),
+        None,
+    )
+
+
+def _vowelless(word: str) -> set[str]:
+    """A word's country stems (`territory_keys`) without their long vowels, of three letters or more."""
+    return {k for k in (re.sub("[اوي]", "", t) for t in territory_keys(word)) if len(k) >= 3}
 
 
 def _apart(claim: str, paragraph: str) -> str:

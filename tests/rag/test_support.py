@@ -954,3 +954,17 @@ def test_a_definite_numeral_in_words_counts_the_noun_before_it_though_another_fi
     said = "أقرت التميمي بموجب الاتفاق بأربع من أصل 12 تهمة وجهت إليها، وغرامتها 1430 دولارا [1]."
     assert checker.check(said, [plea]).supported
     assert_removed(checker, said.replace("12 تهمة", "12 جنديا"), plea, "misplaced figure")
+
+
+def test_a_country_spelled_with_its_long_vowels_elsewhere_is_the_country_the_paragraph_names(checker):
+    # Sky News Arabia (SK-internationalNews-2248-20180621 paragraph 7): "الرئيس الإرتيري", which CLDR writes إريتريا
+    eritrea = (
+        'وقال الرئيس الإرتيري في كلمته: "سنرسل وفدا إلى أديس أبابا للعمل على التطورات الحالية مباشرة وبشكل معمق '
+        'ولوضع خطة للتعاون المستقبلي".'
+    )
+    said = "قال الرئيس الإريتري إن بلاده سترسل وفدا إلى أديس أبابا لبحث التطورات الحالية ووضع خطة للتعاون [1]."
+    assert checker.check(said, [eritrea]).supported
+    assert_removed(checker, said.replace("الإريتري", "السوداني"), eritrea, "name")
+    assert_removed(
+        checker, "وقال الرئيس إن قطر تستضيف الكثير من اللقاءات [1].", "وقال الرئيس إن الكثير من اللقاءات تجرى", "name"
+    )
