@@ -992,7 +992,10 @@ def _moved_figure(claim: str, paragraphs: list[str]) -> str | None:
     where 10.85 was April's. A role, not only a counted noun: a count, a share or an amount. None when there
     is none."""
     places = [place for sentence in _sentences(paragraphs) for place in _company(sentence, bare=True)]
-    for value, said in _company(claim, bare=False, clause=True):
+    claimed = figures(claim)  # the claim's figures, its words shared out as the paragraphs' are (bare)
+    for value, said in _company(claim, bare=True, clause=True):
+        if value not in claimed:
+            continue
         mine = [company for v, company in places if _same(v, value)]
         if not mine or len(mine) == len(places):
             continue  # not stated, or no other figure to have taken its words from

@@ -529,6 +529,8 @@ news_sentence = st.lists(
 @example("قال قال قال", "0-وزير", "قال قال قال")  # a figure's hyphenated unit is read apart on both sides
 @example("", "وزير ShoiguSyria 0 ", "")  # a part of a compound name is found where the compound is
 @example("قال", "قال ألف thousand", "قال")  # ألف before a multiplier: the claim reads the multiplier alone
+# a figure's words are shared out alike on both sides: الأربعة (ARCD, al-Shafi'i) bounds the ordinal's words
+@example("", "الشافعي (150-204هـ / 767-820م) هو ثالث الأئمة الأربعة عند أهل السنة والجماعة، وصاحب المذهب", "")
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_a_sentence_is_supported_by_a_paragraph_that_holds_it(checker, before, sentence, after):
     """Quoted as it stands from a paragraph, a sentence is supported by it (or states no fact): every rule
