@@ -954,11 +954,12 @@ def _definite(sentence_words: list[str], i: int) -> bool:
     return bool(
         _DEFINITE.match(word)
         or (i and sentence_words[i - 1] in ("الـ", "ال"))
-        or (i and not word[:1].isdigit() and normalize(word).startswith("ال"))
+        or (i and _ARTICLED.match(word) is not None)  # as written: ألفين is no الفين
     )
 
 
 _DEFINITE = re.compile(r"الـ?\s*\d")
+_ARTICLED = re.compile(r"[وفب]?ال[^\W\d_]")  # a number word with the article: "الاثنتي عشرة"
 
 
 def _uncounted_figure(claim: str, paragraphs: list[str]) -> str | None:
