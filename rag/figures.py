@@ -274,17 +274,6 @@ def stated(text: str, *, bare: bool = False) -> list[Stated]:
             add("1", i, i + 1, "date")  # "الأول من يناير", as "1 يناير"
             i += 1
             continue
-        teen = _teen(t)
-        if teen and i + 1 < len(tokens) and not ends[i] and tokens[i + 1] in _TEN:
-            scaled, j = teen + 10, i + 2  # "اثنتي عشرة تهمة", "الخمسة عشر يوما", "ثلاثة عشر ألفا": 12, 15, 13000
-            while j < len(tokens) and not ends[j - 1] and tokens[j] in MULTIPLIERS:
-                scaled *= MULTIPLIERS[tokens[j]]
-                j += 1
-            add(_value(scaled), i, j)
-            if bare and j > i + 2:
-                add(_value(teen + 10), i, j)
-            counted_from = i = j
-            continue
         if t in ORDINALS or t in ORDINAL_UNITS:
             if counted_from == i and not t.startswith("ال"):
                 i += 1  # what a count counts, not an ordinal: "14 ثانية" (seconds)
@@ -295,11 +284,13 @@ def stated(text: str, *, bare: bool = False) -> list[Stated]:
                 hour_end = j if value <= 12 and t.startswith("ال") and not ends[j - 1] else -1
             i = j
             continue
-        if bare and t[:2] == "ال" and 2 < WORDS.get(t[2:], 11) <= 10:  # الاثنين is Monday
+        # "اثنتي عشرة تهمة", "الخمسة عشر يوما", "ثلاثة عشر ألفا": 12, 15, 13000, read on as any number
+        teen = _teen(t) if i + 1 < len(tokens) and not ends[i] and tokens[i + 1] in _TEN else None
+        if bare and not teen and t[:2] == "ال" and 2 < WORDS.get(t[2:], 11) <= 10:  # الاثنين is Monday
             add(_value(WORDS[t[2:]]), i, i + 1, "definite")  # a paragraph's "الدول الخمس", "الأشهر الستة"
             i += 1
             continue
-        value, decade = _digits(t) if t[:1].isdigit() else (WORDS.get(t), None)
+        value, decade = (teen + 10, None) if teen else _digits(t) if t[:1].isdigit() else (WORDS.get(t), None)
         if decade:
             add(decade, i, i + 1, "decade")
         # a multiplier no count took: one of it ("a hundred million"); a paragraph's ألف too, which a claim
@@ -308,7 +299,7 @@ def stated(text: str, *, bare: bool = False) -> list[Stated]:
         if value is None and not alone:
             i += 1
             continue
-        digits, j = t[:1].isdigit(), i + 1
+        digits, j = t[:1].isdigit(), i + 1 + bool(teen)  # a teen is two words
         value = MULTIPLIERS[t] if alone else value
         # "ثلاث وخمسين" (53), "twenty five"
         if not digits and j < len(tokens) and not ends[i] and _compound(value, WORDS.get(tokens[j], 0)):

@@ -83,7 +83,7 @@ from camel_tools.utils.dediac import dediac_ar
 from .embed import CachedEmbedder, Embedder
 from .figures import MONTHS, Stated, figures, figures_found, small_word, stated, year
 from .language import ARABIC_LETTER as _ARABIC
-from .lexicon import arabic_vocabulary, arabic_words, translations
+from .lexicon import arabic_vocabulary, arabic_words
 from .names import (
     arabic_countries,
     arabic_frequency,
@@ -651,11 +651,11 @@ def _unnamed_country(claim: str, paragraphs: list[str]) -> str | None:
     """A word of the (Arabic) claim naming a country (`arabic_countries`: by name or adjective) that the
     paragraphs name neither so nor with the long vowels elsewhere (الإريتري, الإرتيري); None when none."""
     cited = {c for p in paragraphs for c in arabic_countries(p)}
+    unnamed = [w for w in words(claim) if any(c not in cited for c in arabic_countries(w))]
+    if not unnamed:
+        return None
     held = {k for p in paragraphs for w in words(p) for k in _vowelless(w)}
-    return next(
-        (w for w in words(claim) if any(c not in cited for c in arabic_countries(w)) and not _vowelless(w) & held),
-        None,
-    )
+    return next((w for w in unnamed if not _vowelless(w) & held), None)
 
 
 def _vowelless(word: str) -> set[str]:
@@ -888,9 +888,10 @@ def _figure_windows(sentence_words: list[str], lead: bool = False, clause: int =
         near = list(range_lead.get(f.start, [])) if lead or clause else []
         i = f.start - 1  # English puts what it counts before a figure too ("a population of 104 million")
         taken = 0
-        before = lead or clause or _definite(sentence_words, f.start)  # Arabic words before it count too
+        definite = _definite(sentence_words, f.start)
+        before = lead or clause or definite  # Arabic words before it count too
         floor = after_last if lead or clause else max(f.start - 3, 0)
-        if _definite(sentence_words, f.start):
+        if definite:
             floor = min(floor, f.start - 1)  # its noun, though the figure before took it: "أربع من التهم الاثنتي عشرة"
         while i >= floor and i not in end_of and taken != most:
             if not lead and _CLAUSE_END.search(sentence_words[i]):
@@ -954,12 +955,11 @@ def _definite(sentence_words: list[str], i: int) -> bool:
     return bool(
         _DEFINITE.match(word)
         or (i and sentence_words[i - 1] in ("الـ", "ال"))
-        or (i and _ARTICLED.match(word) is not None)  # as written: ألفين is no الفين
+        or (i and _DEFINITE_NOUN.match(word) is not None)  # a number word with the article, as written: not ألفين
     )
 
 
 _DEFINITE = re.compile(r"الـ?\s*\d")
-_ARTICLED = re.compile(r"[وفب]?ال[^\W\d_]")  # a number word with the article: "الاثنتي عشرة"
 
 
 def _uncounted_figure(claim: str, paragraphs: list[str]) -> str | None:
@@ -1002,7 +1002,9 @@ def _moved_figure(claim: str, paragraphs: list[str]) -> str | None:
             continue  # not stated, or no other figure to have taken its words from
         own_keys = set().union(*(keys for company in mine for keys in company))
         for v, company in places:
-            theirs = set().union(*company) if not _same(v, value) else set()
+            if _same(v, value):
+                continue
+            theirs = set().union(*company)
             moved = sum(bool(k & theirs) and not k & own_keys for k in said)
             if moved >= MOVED_WORDS_MIN and not any(k & own_keys and not k & theirs for k in said):
                 return value
@@ -1020,7 +1022,9 @@ def _company(text: str, bare: bool, clause: bool = False) -> tuple[tuple[str, tu
     spans = [
         f
         for f in _stated_in(sentence_words, bare=bare)
-        if not year(f) and not _CODE.search(sentence_words[f.start]) and not _CLOCK.match(_next(sentence_words, f.end))
+        if not year(f)
+        and not _CODE.search(sentence_words[f.start])
+        and not _CLOCK.match(" ".join(sentence_words[f.end : f.end + 1]))
     ]
     held = {i for f in spans for i in range(f.start, f.end)}
 
@@ -1055,10 +1059,6 @@ def _company(text: str, bare: bool, clause: bool = False) -> tuple[tuple[str, tu
     return tuple(out)
 
 
-def _next(sentence_words: list[str], i: int) -> str:
-    return sentence_words[i] if i < len(sentence_words) else ""
-
-
 def _story_name(sentence_words: list[str], i: int) -> bool:
     """Whether the word at `i` names a place (Arabic) or is capitalized inside an English sentence (not a month
     or a weekday): a name the whole story shares, which says nothing of one figure."""
@@ -1077,7 +1077,7 @@ def _company_keys(word: str) -> set[str]:
     """`_counting_keys` of a word, of its Arabic renderings (`rag.lexicon`) when it is not Arabic."""
     if _ARABIC.search(word):
         return _counting_keys(word)
-    return {k for t in _TOKEN.findall(word) for r in translations(t) for w in r.split() for k in _counting_keys(w)}
+    return {k for w in arabic_words(word).split() for k in _counting_keys(w)}
 
 
 # What a figure is measured in, by the sign or word written with it: "0.3 دولار" where the paragraph says 0.3
