@@ -773,6 +773,18 @@ GENEVA = (  # Al Arabiya (AL-internationalNews-212-20180225 paragraph 4): "نح�
     "وتتزامن هذه الدعوة للإضراب مع توقع وصول نحو 100رئيس دولة أو وزير أو ممثل دولة إلى جنيف للمشاركة في "
     "الدورة الـ37 لمجلس حقوق الإنسان."
 )
+COLOMBIA = (  # AFP (FR-internationalNews-1887-20180618 paragraph 6): "منافسه غوستافو بترو (58 عاما) عن حركة ..."
+    'وحصل دوكي (41 عاما)، مرشح "الوسط الديمقراطي"، على 53,98 بالمئة من الأصوات مقابل 41,8 بالمئة لمنافسه '
+    'غوستافو بترو (58 عاما) عن حركة "كولومبيا الإنسانية"، أول مرشح يساري يصل إلى هذه المرحلة من السباق الرئاسي.'
+)
+BEIN = (  # AFP (FR-sport-131-20180603 paragraph 9): "وستبث كل مبارياتها الـ64 في الشرق الأوسط"
+    'وتملك شبكة "بي إن سبورتس" القطرية حقوق بث كأس العالم في كرة القدم 2018 التي تنطلق منافساتها بعد أقل من '
+    "أسبوعين وستبث كل مبارياتها الـ64 في الشرق الأوسط والإمارات ضمنا."
+)
+PLEA = (  # BBC Arabic (BB-middleEast-234-20180321 paragraph 3): "أربع من التهم الاثنتي عشرة": 12 charges
+    "وقالت محامية التميمي إن الحكم يشمل الفترة التي قضتها في السجن وغرامة بقيمة 1430 دولارا، موضحة أنها أقرت "
+    "بالذنب في أربع من التهم الاثنتي عشرة الموجهة إليها بموجب الاتفاق، ومنها التهجم على الجنديين والتحريض."
+)
 SAID_OF_FIGURES = {
     "a chain of figures is a formation": (
         ENGLAND,
@@ -798,6 +810,21 @@ SAID_OF_FIGURES = {
         GENEVA,
         "يتزامن الإضراب مع قدوم ما يقارب 100 من رؤساء الدول والوزراء إلى جنيف لحضور دورة مجلس حقوق الإنسان [1].",
         ("100 من رؤساء الدول", "100 من الصحفيين", "misplaced figure"),
+    ),
+    "a figure in brackets is said with the words in them only": (
+        COLOMBIA,
+        'حصد غوستافو بترو (58 عاماً) عن حركة "كولومبيا الإنسانية" 41,8 بالمئة من الأصوات [1].',
+        ("(58 عاماً)", "(58 مقعداً)", "misplaced figure"),
+    ),
+    "a definite numeral counts the noun before it, not the word after": (
+        BEIN,
+        'ستنقل شبكة "بي إن سبورتس" مباريات كأس العالم 2018 الـ64 كاملة في الشرق الأوسط والإمارات [1].',
+        ("الـ64 كاملة", "64 قناة", "misplaced figure"),
+    ),
+    "a definite numeral in words counts the noun before it, though the figure before took it": (
+        PLEA,
+        "أقرت التميمي بموجب الاتفاق بأربع من أصل 12 تهمة وجهت إليها، وغرامتها 1430 دولارا [1].",
+        ("12 تهمة", "12 جنديا", "misplaced figure"),
     ),
 }
 
@@ -915,26 +942,6 @@ def test_a_figure_said_with_the_words_another_figure_is_said_with_is_misplaced(c
     assert support._moved_figure(claim_text(domestic), [FILIPINOS]) is None
 
 
-def test_a_figure_in_brackets_is_said_with_the_words_in_them_only(checker):
-    # AFP (FR-internationalNews-1887-20180618 paragraph 6): "منافسه غوستافو بترو (58 عاما) عن حركة ..."
-    colombia = (
-        'وحصل دوكي (41 عاما)، مرشح "الوسط الديمقراطي"، على 53,98 بالمئة من الأصوات مقابل 41,8 بالمئة لمنافسه '
-        'غوستافو بترو (58 عاما) عن حركة "كولومبيا الإنسانية"، أول مرشح يساري يصل إلى هذه المرحلة من السباق الرئاسي.'
-    )
-    said = 'حصد غوستافو بترو (58 عاماً) عن حركة "كولومبيا الإنسانية" 41,8 بالمئة من الأصوات [1].'
-    assert checker.check(said, [colombia]).supported
-
-
-def test_a_definite_numeral_is_counted_by_the_noun_before_it_not_the_word_after(checker):
-    # AFP (FR-sport-131-20180603 paragraph 9): "وستبث كل مبارياتها الـ64 في الشرق الأوسط"
-    bein = (
-        'وتملك شبكة "بي إن سبورتس" القطرية حقوق بث كأس العالم في كرة القدم 2018 التي تنطلق منافساتها بعد أقل من '
-        "أسبوعين وستبث كل مبارياتها الـ64 في الشرق الأوسط والإمارات ضمنا."
-    )
-    said = 'ستنقل شبكة "بي إن سبورتس" مباريات كأس العالم 2018 الـ64 كاملة في الشرق الأوسط والإمارات [1].'
-    assert checker.check(said, [bein]).supported
-
-
 def test_a_place_by_its_arabic_name_is_found_though_it_is_an_arab_name_too(checker):
     # AFP (FR-internationalNews-1548-20180531 paragraph 12), cut: the city of Farah, فراه (the name فرح)
     strike = (
@@ -945,17 +952,6 @@ def test_a_place_by_its_arabic_name_is_found_though_it_is_an_arab_name_too(check
     said = "A US strike killed more than 50 Taliban commanders meeting to review their attack on Farah city [1]."
     assert checker.check(said, [strike]).reason != "name"
     assert_removed(checker, said.replace("Farah", "Herat"), strike, "name")  # another city is still no name of theirs
-
-
-def test_a_definite_numeral_in_words_counts_the_noun_before_it_though_another_figure_took_it(checker):
-    # BBC Arabic (BB-middleEast-234-20180321 paragraph 3): "أربع من التهم الاثنتي عشرة": 12 charges
-    plea = (
-        "وقالت محامية التميمي إن الحكم يشمل الفترة التي قضتها في السجن وغرامة بقيمة 1430 دولارا، موضحة أنها أقرت "
-        "بالذنب في أربع من التهم الاثنتي عشرة الموجهة إليها بموجب الاتفاق، ومنها التهجم على الجنديين والتحريض."
-    )
-    said = "أقرت التميمي بموجب الاتفاق بأربع من أصل 12 تهمة وجهت إليها، وغرامتها 1430 دولارا [1]."
-    assert checker.check(said, [plea]).supported
-    assert_removed(checker, said.replace("12 تهمة", "12 جنديا"), plea, "misplaced figure")
 
 
 def test_a_country_spelled_with_its_long_vowels_elsewhere_is_the_country_the_paragraph_names(checker):
